@@ -1,0 +1,177 @@
+"""The command line: `python -m bot …` (also installed as `rahnuma`).
+
+Every command is a thin wrapper around the core; see `docs/architecture.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from bot.config import Settings
+
+MAX_QUERY_CHARS = 10_000
+
+
+def _emit(obj: dict, *, pretty: bool) -> None:
+    text = json.dumps(obj, ensure_ascii=False, indent=2 if pretty else None)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def _queries(args: argparse.Namespace) -> Iterable[str]:
+    """One query from the argument, or one per stdin line with --jsonl."""
+    if args.jsonl:
+        for line in sys.stdin:
+            yield line.rstrip("\r\n")
+    elif args.text:
+        yield " ".join(args.text)
+    else:
+        yield sys.stdin.read().strip()
+
+
+def _run_queries(args: argparse.Namespace, answer: Callable[[str], dict],
+                 render: Callable[[str], str]) -> int:
+    for query in _queries(args):
+        if args.json or args.jsonl:
+            _emit(answer(query), pretty=False)
+        else:
+            sys.stdout.write(render(query) + "\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.agencies.listfile import AgencyListError, load_agency_list
+    from bot.core.agencies.matcher import AgencyMatcher
+    from bot.core.verdict_text import render_check
+
+    path = Path(args.agencies) if args.agencies else settings.agencies_file
+    try:
+        matcher = AgencyMatcher(load_agency_list(path))
+    except AgencyListError as exc:
+        sys.stderr.write(exc.report() + "\n")
+        return 1
+    return _run_queries(
+        args,
+        lambda q: matcher.check(q).to_json(),
+        lambda q: render_check(matcher.check(q), "en", html=False),
+    )
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.content.answering import Answerer
+    from bot.core.content.loader import load_content
+    from bot.core.content.validation import format_problems
+
+    root = Path(args.content) if getattr(args, "content", None) else settings.content_dir
+    tree, problems = load_content(root)
+    if tree is None:
+        sys.stderr.write(format_problems(problems) + "\n")
+        return 1
+    answerer = Answerer(tree)
+    return _run_queries(
+        args,
+        lambda q: answerer.ask(q, lang=args.lang).to_json(),
+        lambda q: answerer.ask(q, lang=args.lang).render_plain(),
+    )
+
+
+def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.content.validation import check_content, format_problems
+
+    root = Path(args.content) if args.content else settings.content_dir
+    problems = check_content(root)
+    errors = [p for p in problems if p.severity == "error"]
+    if problems:
+        sys.stdout.write(format_problems(problems) + "\n")
+    if errors:
+        sys.stdout.write(f"{len(errors)} error(s): content NOT valid; the bot keeps the last good content.\n")
+        return 1
+    sys.stdout.write(f"content OK ({root})\n")
+    return 0
+
+
+def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from bot.core.agencies.listfile import AgencyListError, import_agency_file
+
+    dest = Path(args.agencies) if args.agencies else settings.agencies_file
+    try:
+        summary = import_agency_file(
+            Path(args.file), dest,
+            source=args.source,
+            retrieved=date.fromisoformat(args.retrieved) if args.retrieved else None,
+            demo=args.demo,
+        )
+    except AgencyListError as exc:
+        sys.stderr.write(exc.report() + f"\n{dest} was NOT changed.\n")
+        return 1
+    sys.stdout.write(summary.describe() + "\n")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token:
+        from bot.telegram_app.app import run_polling
+
+        run_polling(settings)
+        return 0
+    from bot.console import run_console
+
+    return run_console(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rahnuma", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+
+    check = sub.add_parser("check", help="check a recruiter's name, licence number or phone")
+    check.add_argument("text", nargs="*")
+    check.add_argument("--agencies", help="agency list CSV (default: AGENCIES_FILE)")
+    check.set_defaults(func=cmd_check)
+
+    ask = sub.add_parser("ask", help="answer a pre-migration question from the content")
+    ask.add_argument("text", nargs="*")
+    ask.add_argument("--lang", choices=["en", "ur", "sd"], default=None)
+    ask.add_argument("--content", help="content directory (default: CONTENT_DIR)")
+    ask.set_defaults(func=cmd_ask)
+
+    for p in (check, ask):
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+        p.add_argument("--jsonl", action="store_true", help="one query per stdin line, one JSON line out")
+
+    content = sub.add_parser("content", help="content tools")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    ccheck = content_sub.add_parser("check", help="validate the content tree")
+    ccheck.add_argument("--content", help="content directory (default: CONTENT_DIR)")
+    ccheck.set_defaults(func=cmd_content_check)
+
+    agencies = sub.add_parser("agencies", help="agency list tools")
+    agencies_sub = agencies.add_subparsers(dest="agencies_command", required=True)
+    imp = agencies_sub.add_parser("import", help="validate a CSV/XLSX/HTML list and replace the list")
+    imp.add_argument("file")
+    imp.add_argument("--agencies", help="destination (default: AGENCIES_FILE)")
+    imp.add_argument("--source", help="where the list came from (URL or document)")
+    imp.add_argument("--retrieved", help="date the list was retrieved, YYYY-MM-DD")
+    imp.add_argument("--demo", action="store_true", help="mark the list as demonstration data")
+    imp.set_defaults(func=cmd_agencies_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    func = getattr(args, "func", cmd_run)
+    try:
+        return func(args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

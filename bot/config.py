@@ -1,0 +1,67 @@
+"""Settings from the environment (and a `.env` file in the working directory)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+
+def _int_set(raw: str | None) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in (raw or "").replace(";", ",").split(","):
+        part = part.strip()
+        if part.lstrip("-").isdigit():
+            ids.add(int(part))
+    return frozenset(ids)
+
+
+def _optional_int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.lstrip("-").isdigit() else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Secrets (the token) come only from here and are never logged."""
+
+    token: str | None = None
+    api_base_url: str | None = None
+    helpline_chat_id: int | None = None
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    data_dir: Path = Path("data")
+    content_dir: Path = Path("content")
+    agencies_file: Path = Path("content/agencies.csv")
+    max_rate: float = 30.0
+    retention_days: int = 90
+    user_flood_per_minute: int = 20
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "rahnuma.sqlite3"
+
+    def __repr__(self) -> str:  # never show the token
+        shown = {k: v for k, v in self.__dict__.items() if k != "token"}
+        return f"Settings(token={'set' if self.token else 'unset'}, {shown})"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        if env is None:
+            if dotenv:
+                load_dotenv(Path.cwd() / ".env", override=False)
+            env = dict(os.environ)
+        content_dir = Path(env.get("CONTENT_DIR") or "content")
+        return cls(
+            token=(env.get("TELEGRAM_BOT_TOKEN") or "").strip() or None,
+            api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "").strip() or None,
+            helpline_chat_id=_optional_int(env.get("HELPLINE_CHAT_ID")),
+            admin_ids=_int_set(env.get("ADMIN_IDS")),
+            data_dir=Path(env.get("DATA_DIR") or "data"),
+            content_dir=content_dir,
+            agencies_file=Path(env.get("AGENCIES_FILE") or content_dir / "agencies.csv"),
+            max_rate=float(env.get("TELEGRAM_MAX_RATE") or 30),
+            retention_days=int(env.get("RETENTION_DAYS") or 90),
+            user_flood_per_minute=int(env.get("USER_FLOOD_PER_MINUTE") or 20),
+        )

@@ -1,0 +1,1 @@
+"""The core: everything Rahnuma knows, with no knowledge of Telegram, SQLite or the terminal."""

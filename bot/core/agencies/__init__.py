@@ -1,0 +1,1 @@
+"""The licensed overseas-employment-promoter list: records, import and matching."""

@@ -1,0 +1,1 @@
+"""Topic content in three languages: loading, checking and answering questions."""

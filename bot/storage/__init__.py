@@ -1,0 +1,1 @@
+"""SQLite storage (aiosqlite, WAL) for dialogue state, tickets, the outbox and reports."""
