@@ -33,6 +33,12 @@ lint: $(VENV)/.installed-test
 content-check: $(VENV)/.installed
 	$(PY) -m bot content check
 
+# Re-extract UI strings into content/locale/messages.pot and merge them into every .po catalog.
+catalogs: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k say -k button --no-location --sort-output \
+		--project Rahnuma --copyright-holder "Rahnuma contributors" -o content/locale/messages.pot bot
+	$(VENV)/bin/pybabel update -i content/locale/messages.pot -d content/locale -D messages --no-wrap
+
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/run_all.py
 

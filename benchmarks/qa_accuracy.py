@@ -1,0 +1,172 @@
+"""Question-answering accuracy on the labelled set in benchmarks/qa_eval/*.tsv.
+
+Usage: .venv/bin/python benchmarks/qa_accuracy.py [--content DIR] [--no-write] [--show-misses]
+Writes the "Accuracy" section of benchmarks/results/qa.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.core.content.answering import Answerer  # noqa: E402
+from bot.core.content.loader import load_content  # noqa: E402
+from bot.core.content.topics import ContentTree  # noqa: E402
+from bot.core.language import detect_language  # noqa: E402
+
+EVAL_DIR = Path(__file__).resolve().parent / "qa_eval"
+RESULTS = Path(__file__).resolve().parent / "results" / "qa.md"
+VARIETIES = ("en", "ur", "sd", "roman", "offtopic")
+LABELS = {"en": "English", "ur": "Urdu script", "sd": "Sindhi script", "roman": "Roman Urdu",
+          "offtopic": "off-topic"}
+GOALS = {"overall": 0.90, "per_variety": 0.85, "language": 0.97, "offtopic": 0.85}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One labelled question."""
+
+    variety: str
+    question: str
+    topic: str | None
+    lang: str
+
+
+@dataclass
+class Report:
+    """Counts per variety, and the misses."""
+
+    n: dict[str, int] = field(default_factory=dict)
+    topic_ok: dict[str, int] = field(default_factory=dict)
+    lang_ok: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def rate(self, counts: dict[str, int], varieties: tuple[str, ...]) -> float:
+        n = sum(self.n.get(v, 0) for v in varieties)
+        return sum(counts.get(v, 0) for v in varieties) / n if n else 0.0
+
+    @property
+    def overall(self) -> float:
+        """Right topic (or null for off-topic) over every question."""
+        return self.rate(self.topic_ok, VARIETIES)
+
+    def variety(self, v: str) -> float:
+        return self.rate(self.topic_ok, (v,))
+
+    @property
+    def language(self) -> float:
+        return self.rate(self.lang_ok, VARIETIES)
+
+
+def load_items(eval_dir: Path = EVAL_DIR) -> list[Item]:
+    """Read every `<variety>.tsv`: topic<TAB>lang<TAB>question ('-' topic = none)."""
+    items = []
+    for variety in VARIETIES:
+        for line in (eval_dir / f"{variety}.tsv").read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            topic, lang, question = line.split("\t", 2)
+            items.append(Item(variety, question, None if topic == "-" else topic, lang))
+    return items
+
+
+def evaluate(tree: ContentTree, items: list[Item]) -> Report:
+    """Ask every question; count right topics and right languages."""
+    answerer = Answerer(tree)
+    report = Report()
+    for item in items:
+        ans = answerer.ask(item.question)
+        det = detect_language(item.question)
+        report.n[item.variety] = report.n.get(item.variety, 0) + 1
+        if ans.topic_id == item.topic:
+            report.topic_ok[item.variety] = report.topic_ok.get(item.variety, 0) + 1
+        else:
+            report.misses.append(f"[{item.variety}] {item.question!r}: expected {item.topic}, "
+                                 f"got {ans.topic_id} ({ans.score:.2f}; "
+                                 f"{', '.join(f'{t} {s:.2f}' for t, s in ans.candidates)})")
+        if det.lang == item.lang:
+            report.lang_ok[item.variety] = report.lang_ok.get(item.variety, 0) + 1
+        else:
+            report.misses.append(f"[{item.variety}] language of {item.question!r}: expected "
+                                 f"{item.lang}, got {det.lang}")
+    return report
+
+
+def _mark(value: float, goal: float) -> str:
+    return "✅" if value >= goal else "❌"
+
+
+def render(report: Report, content: Path, tree: ContentTree) -> str:
+    """The Markdown section for results/qa.md."""
+    topics = {lang: len(by_id) for lang, by_id in tree.topics.items()}
+    rows = [
+        ("Right topic, overall", report.overall, GOALS["overall"], sum(report.n.values())),
+        *[(f"Right topic, {LABELS[v]}", report.variety(v), GOALS["per_variety"], report.n[v])
+          for v in ("en", "ur", "sd", "roman")],
+        ("Language detected right", report.language, GOALS["language"],
+         sum(report.n.values())),
+        ("Off-topic questions get no topic", report.variety("offtopic"), GOALS["offtopic"],
+         report.n["offtopic"]),
+    ]
+    lines = [
+        f"Measured {date.today().isoformat()} on {platform.python_implementation()} "
+        f"{platform.python_version()}, content `{content}` (topics per language: "
+        + ", ".join(f"{k} {v}" for k, v in topics.items()) + ").",
+        "",
+        "| Measure | Result | Goal | Questions |",
+        "|---|---|---|---|",
+        *[f"| {name} | {value:.1%} {_mark(value, goal)} | ≥ {goal:.0%} | {n} |"
+          for name, value, goal, n in rows],
+        "",
+        "Misses:" if report.misses else "No misses.",
+        "",
+        *[f"- {m}" for m in report.misses],
+    ]
+    return "\n".join(lines)
+
+
+def write_section(name: str, body: str, path: Path = RESULTS) -> None:
+    """Replace (or add) the `## name` section of results/qa.md."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = path.read_text(encoding="utf-8") if path.exists() else (
+        "# Question answering: measured results\n\nWritten by benchmarks/qa_accuracy.py and "
+        "benchmarks/qa_speed.py; do not edit by hand.\n")
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    block = f"{start}\n## {name}\n\n{body.rstrip()}\n{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--content", default=str(ROOT / "content"))
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args(argv)
+    content = Path(args.content)
+    tree, problems = load_content(content)
+    if tree is None:
+        print("content has errors; run `python -m bot content check`", file=sys.stderr)
+        return 1
+    report = evaluate(tree, load_items())
+    text = render(report, content.relative_to(ROOT) if content.is_relative_to(ROOT)
+                  else content, tree)
+    print(text if args.show_misses else text.split("\nMisses:")[0])
+    if not args.no_write:
+        write_section("Accuracy", text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

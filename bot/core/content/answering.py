@@ -1,0 +1,245 @@
+"""Match a question to the topic that answers it, in any of the bot's languages and scripts.
+
+Method (measured in benchmarks/results/qa.md): every example question, keyword list and title
+of every topic in every language is one small document. Text is normalised (Urdu and Sindhi
+letter variants folded together; Roman-Urdu spellings folded: aa/a, ee/i, oo/u, ph/f, q/k,
+w/v, doubled letters), function words are dropped, and each word gives a word feature plus
+character 3-grams (so typos and spelling variants still overlap). Features are TF-IDF weighted;
+a topic's score is the best cosine similarity of the question with one of its documents.
+Topic ids are shared across languages, so a Roman-Urdu or Sindhi question finds the topic
+through that language's examples and is answered in the language it was written in.
+Below THRESHOLD the answer is "no topic" (off-topic questions).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from bot.core.content.topics import ContentTree, Topic
+from bot.core.language import (
+    EN_WORDS,
+    RU_WORDS,
+    SINDHI_WORDS,
+    URDU_WORDS,
+    Detection,
+    detect_language,
+)
+from bot.core.text import clean, match_form
+
+THRESHOLD = 0.30
+MAX_QUESTION_CHARS = 1000  # longer text is not a question: no topic, no matching work
+_WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
+
+# Sindhi letters folded onto their Urdu neighbours (after text.fold_arabic), for matching only.
+_SD_UR_FOLD = str.maketrans({
+    "ٽ": "ٹ", "ٺ": "ٹ", "ڊ": "ڈ", "ڍ": "ڈ", "ڙ": "ڑ", "ڻ": "ن", "ں": "ن", "ٿ": "ت", "ڀ": "ب",
+    "ٻ": "ب", "ڄ": "ج", "ڃ": "ج", "ڳ": "گ", "ڱ": "گ", "ڇ": "چ", "ڌ": "د", "ڏ": "د", "ڦ": "پ",
+    "ے": "ی", "ۓ": "ی", "ء": "", "ۄ": "و", "ٖ": "", "ٗ": "",
+})
+_TOKEN = re.compile(r"[^\W_]+")
+_ROMAN_RULES = [
+    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: paisay/paisa, zaroori/zarori
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"q"), "k"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"y"), "i"),
+    (re.compile(r"ee|ei|ai|ay|ey"), "e"),
+    (re.compile(r"ie$|ia$"), "i"),
+    (re.compile(r"oo|ou"), "u"),
+    (re.compile(r"aa"), "a"),
+    (re.compile(r"(?<=[aeiou])h$"), ""),  # final h after a vowel: kah/ka, yeh/ye
+]
+
+# Words that carry no topic (from every language), kept out of the index and the question.
+_CONTENT_WORDS = {"paise", "pese", "paisay", "paisa", "wapas", "galat", "zaroori", "zaruri",
+                  "zaroorat", "pay", "paid", "help", "find", "pata", "sahi"}
+STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | {"ka", "ki", "ke", "ko", "se", "par", "pe",
+              "ho", "na", "to", "me", "main", "do", "the", "kr", "k", "ya", "or", "u",
+              "plz", "pls", "please", "sir", "madam", "bro", "bhai", "jee", "g",
+              # greetings and thanks carry no topic
+              "hi", "hello", "hey", "salam", "salaam", "assalam", "assalamu", "alaikum",
+              "alaykum", "walaikum", "aoa", "good", "morning", "evening", "night", "thanks",
+              "thank", "thankyou", "shukriya", "shukria", "ok", "okay", "acha", "achha"}) - _CONTENT_WORDS
+
+
+def fold_roman(word: str) -> str:
+    """One spelling for the many ways a Roman-Urdu word is typed (also applied to English)."""
+    w = word
+    for pattern, repl in _ROMAN_RULES:
+        w = pattern.sub(repl, w)
+    return w or word
+
+
+def _fold_script(text: str) -> str:
+    return match_form(text).translate(_SD_UR_FOLD)
+
+
+_STOP_FOLDED = frozenset({fold_roman(w) for w in STOP_WORDS if w.isascii()}
+                         | {_fold_script(w) for w in (URDU_WORDS | SINDHI_WORDS)})
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised content words of `text` (function words dropped, digits dropped)."""
+    out = []
+    for tok in _TOKEN.findall(_fold_script(text)):
+        if tok.isdigit():
+            continue
+        if tok.isascii():
+            if tok in STOP_WORDS:
+                continue
+            tok = fold_roman(tok)
+        if tok in _STOP_FOLDED or len(tok) < 2:
+            continue
+        out.append(tok)
+    return out
+
+
+def features(text: str) -> Counter[str]:
+    """Word features and character 3-grams (word-bounded) of the content words."""
+    feats: Counter[str] = Counter()
+    for tok in tokens(text):
+        feats["w:" + tok] += 1
+        padded = f"#{tok}#"
+        for i in range(len(padded) - 2):
+            feats[padded[i:i + 3]] += 1
+    return feats
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of a question: the matched topic (or None) in the answer language."""
+
+    query: str
+    lang: str
+    topic: Topic | None
+    score: float
+    detection: Detection | None = None
+    candidates: tuple[tuple[str, float], ...] = field(default=())  # best topic ids first
+
+    @property
+    def topic_id(self) -> str | None:
+        return self.topic.id if self.topic else None
+
+    def to_json(self) -> dict:
+        """Exactly the CONTRACTS.md `ask` object."""
+        return {"query": self.query, "lang": self.lang, "topic": self.topic_id,
+                "score": round(self.score, 4),
+                "answer": self.topic.answer if self.topic else None}
+
+    def render_plain(self) -> str:
+        """Plain text for the command line."""
+        from bot.core.i18n import translator
+
+        tr = translator(self.lang)
+        if self.topic is None:
+            return tr.gettext("Sorry, I have no answer to that. Choose a topic from the menu "
+                              "(/help), or contact the helpline (/helpline).")
+        text = f"{self.topic.title}\n\n{self.topic.answer}"
+        if self.topic.more:
+            more = tr.gettext("More")
+            text += f"\n\n— {more} —\n{self.topic.more}"
+        return text
+
+
+class Answerer:
+    """Answers questions from a ContentTree. Build once per tree; `ask` is thread-safe."""
+
+    def __init__(self, tree: ContentTree, *, threshold: float = THRESHOLD):
+        self.tree = tree
+        self.threshold = threshold
+        self._doc_topic: list[str] = []
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._idf: dict[str, float] = {}
+        self._build()
+
+    def _documents(self) -> list[tuple[str, str]]:
+        docs: list[tuple[str, str]] = []
+        for by_id in self.tree.topics.values():
+            for tid, topic in by_id.items():
+                docs.extend((tid, q) for q in topic.questions)
+                docs.append((tid, topic.title))
+                if topic.keywords:  # one document, so one shared word is not a whole match
+                    docs.append((tid, " ".join(topic.keywords)))
+        return docs
+
+    def _build(self) -> None:
+        vectors: list[tuple[str, Counter[str]]] = []
+        for tid, text in self._documents():
+            feats = features(text)
+            if feats:
+                vectors.append((tid, feats))
+        df: Counter[str] = Counter()
+        for _, feats in vectors:
+            df.update(feats.keys())
+        n = len(vectors) or 1
+        self._idf = {f: math.log((1 + n) / (1 + c)) + 1.0 for f, c in df.items()}
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, (tid, feats) in enumerate(vectors):
+            weights = {f: self._weight(f, c) for f, c in feats.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for f, w in weights.items():
+                postings[f].append((i, w / norm))
+            self._doc_topic.append(tid)
+        self._postings = dict(postings)
+
+    def _weight(self, feat: str, count: int) -> float:
+        w = (1.0 + math.log(count)) * self._idf.get(feat, 0.0)
+        return w * _WORD_WEIGHT if feat.startswith("w:") else w
+
+    def scores(self, text: str) -> list[tuple[str, float]]:
+        """(topic id, score 0..1) best first, for every topic that shares a feature."""
+        feats = features(text)
+        weights = {f: self._weight(f, c) for f, c in feats.items() if f in self._idf}
+        if not weights:
+            return []
+        # Unknown features still count in the question's length: off-topic words lower the score.
+        unknown = sum(((1.0 + math.log(c)) * (_WORD_WEIGHT if f.startswith("w:") else 1.0)
+                       * (math.log(len(self._doc_topic) + 1) + 1.0)) ** 2
+                      for f, c in feats.items() if f not in self._idf)
+        qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
+        acc: dict[int, float] = defaultdict(float)
+        postings = self._postings
+        for f, w in weights.items():
+            for doc, dw in postings[f]:
+                acc[doc] += w * dw
+        best: dict[str, float] = {}
+        doc_topic = self._doc_topic
+        for doc, s in acc.items():
+            tid = doc_topic[doc]
+            if s > best.get(tid, 0.0):
+                best[tid] = s
+        return sorted(((t, min(1.0, s / qnorm)) for t, s in best.items()),
+                      key=lambda ts: -ts[1])
+
+    def ask(self, text: str, lang: str | None = None) -> Answer:
+        """Answer `text`. `lang` is the user's saved language, used when detection is unclear.
+
+        The reported and answer language is the message's language when it is clear,
+        else `lang`, else the best guess.
+        """
+        query = text if isinstance(text, str) else ""
+        cleaned = clean(query, max_len=MAX_QUESTION_CHARS + 1)
+        detection = detect_language(cleaned[:MAX_QUESTION_CHARS])
+        out_lang = detection.lang
+        if lang and not detection.confident:
+            out_lang = lang
+        if len(cleaned) > MAX_QUESTION_CHARS:
+            return Answer(query, out_lang, None, 0.0, detection)
+        ranked = self.scores(cleaned)
+        if not ranked or ranked[0][1] < self.threshold:
+            score = ranked[0][1] if ranked else 0.0
+            return Answer(query, out_lang, None, score, detection, tuple(ranked[:3]))
+        tid, score = ranked[0]
+        return Answer(query, out_lang, self._topic_in(tid, out_lang), score, detection,
+                      tuple(ranked[:3]))
+
+    def _topic_in(self, tid: str, lang: str) -> Topic | None:
+        """The topic in `lang`, else in English, else in any language."""
+        for candidate in (lang, "en", *self.tree.topics):
+            topic = self.tree.topic(candidate, tid)
+            if topic is not None:
+                return topic
+        return None

@@ -1,0 +1,306 @@
+"""The conversation router: every event from a person (or from staff) becomes replies.
+
+It knows nothing of Telegram or SQLite: the caller passes a :class:`Conversation` (one unit
+of work) and delivers the :class:`Result`'s messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.core.agencies.matcher import find_identifier
+
+from bot.core.dialogue import helpline, report, safety
+from bot.core.dialogue.messages import Button, Incoming, Result, StaffReply
+from bot.core.dialogue.ports import Conversation, UserRecord
+from bot.core.dialogue.turn import LANG_NAMES, Turn
+from bot.core.knowledge import Knowledge
+from bot.core.language import detect_language
+from bot.core.markup import escape, markdown_to_html
+from bot.core.text import clean
+from bot.core.verdict_text import render_check
+
+LANGS = ("en", "ur", "sd")
+MAX_TEXT = 4096
+MEDIA_NAMES = {"sticker", "voice", "photo", "video", "video_note", "audio", "document",
+               "location", "contact", "poll", "animation", "dice", "venue"}
+
+
+def choose_language(user: UserRecord, text: str | None, language_code: str | None) -> str:
+    """The language the message is written in when clear, else the saved one."""
+    if text:
+        detection = detect_language(text)
+        if detection.confident and detection.lang in LANGS:
+            return detection.lang
+    if user.lang in LANGS:
+        return user.lang  # type: ignore[return-value]
+    code = (language_code or "").split("-")[0].lower()
+    return code if code in LANGS else "ur"
+
+
+class Dialogue:
+    def __init__(self, knowledge: Callable[[], Knowledge], staff_chat_id: int | None) -> None:
+        self._knowledge = knowledge
+        self.staff_chat_id = staff_chat_id
+
+    async def handle(self, conv: Conversation, event: Incoming) -> Result:
+        user = await conv.load_user(event.user_id, event.chat_id)
+        text = clean(event.text or "", max_len=MAX_TEXT) if event.text else ""
+        lang_source = text if not event.command else clean(event.args or "")
+        lang = choose_language(user, lang_source, event.language_code)
+        if user.lang is None:
+            user.lang = lang
+        turn = Turn(self._knowledge(), conv, user, lang, self.staff_chat_id)
+        deleted = False
+        if event.button is not None:
+            deleted = await self._button(turn, event.button)
+        elif event.command is not None:
+            deleted = await self._command(turn, event)
+        elif event.media is not None:
+            await self._media(turn, event, text)
+        else:
+            await self._text(turn, event, text)
+        if not deleted:
+            await conv.save_user(turn.user)
+        return turn.result
+
+    async def handle_staff(self, conv: Conversation, event: StaffReply) -> Result:
+        """A reply in the staff chat. Not part of a ticket: staff are told so."""
+        ticket = await conv.ticket_for_staff_message(event.chat_id, event.reply_to_message_id)
+        if ticket is None:
+            result = Result()
+            if self.staff_chat_id is not None:
+                from bot.core.dialogue.messages import Outgoing
+
+                result.add(Outgoing(self.staff_chat_id, escape(
+                    "That message is not part of a ticket. Reply to a relayed message to answer.")))
+            return result
+        user = await conv.load_user(ticket.user_id, ticket.chat_id)
+        turn = Turn(self._knowledge(), conv, user, ticket.lang, self.staff_chat_id)
+        await helpline.staff_reply(turn, ticket, event)
+        await conv.save_user(turn.user)
+        return turn.result
+
+    # --- commands ----------------------------------------------------------------------
+
+    async def _command(self, turn: Turn, event: Incoming) -> bool:
+        command, args = event.command, clean(event.args or "", max_len=MAX_TEXT)
+        if command == "start":
+            self._start(turn)
+        elif command == "help":
+            self._help(turn)
+        elif command == "language":
+            self._language_menu(turn)
+        elif command == "check":
+            if args:
+                await self._check(turn, args)
+            else:
+                turn.user.state = {"mode": "check"}
+                turn.say("Send me the agency's name, licence number (like 1234/LHR) or phone number.")
+        elif command == "helpline":
+            await helpline.start(turn)
+        elif command == "report":
+            report.start(turn)
+        elif command == "safety":
+            safety.start(turn)
+        elif command == "privacy":
+            self._privacy(turn)
+        elif command == "delete_my_data":
+            turn.say("This deletes everything Rahnuma stores about you: language, reports and helpline "
+                     "chats. It cannot be undone. Delete now?",
+                     ((turn.button("🗑 Yes, delete my data", "del:yes"),),
+                      (turn.button("✖ No, keep it", "del:no"),)))
+        elif command == "cancel":
+            await self._cancel(turn)
+        else:
+            turn.say("I don't know that command.")
+            self._help(turn)
+        return False
+
+    def _start(self, turn: Turn) -> None:
+        if turn.user.is_new:
+            turn.reply("السلام علیکم · Welcome · ڀلي ڪري آيا\n\n"
+                       + escape(turn._("Please choose your language:")), self._language_buttons())
+            return
+        turn.user.state = {}
+        turn.say("Rahnuma helps you go abroad for work safely: check a recruiter's licence, learn the "
+                 "legal steps, and reach the helpline. What would you like to do?",
+                 turn.menu_keyboard())
+
+    def _help(self, turn: Turn) -> None:
+        turn.say("You can write a question in Urdu, Sindhi or English, or send a licence number "
+                 "(like 1234/LHR) or phone number to check a recruiter.\n\n"
+                 "/check – check a recruiter\n/helpline – talk to the helpline\n"
+                 "/report – report a recruiter\n/language – change language\n"
+                 "/privacy – what we store\n/delete_my_data – delete your data\n"
+                 "/cancel – stop what you are doing", turn.menu_keyboard())
+
+    def _language_buttons(self) -> tuple[tuple[Button, ...], ...]:
+        return tuple((Button(name, f"lang:{code}"),) for code, name in LANG_NAMES.items())
+
+    def _language_menu(self, turn: Turn) -> None:
+        turn.reply(escape(turn._("Please choose your language:")), self._language_buttons())
+
+    def _privacy(self, turn: Turn) -> None:
+        turn.reply(turn.topic_html("privacy") or escape(turn._("Privacy information is not available.")),
+                   turn.back_to_menu())
+
+    async def _cancel(self, turn: Turn) -> None:
+        mode = turn.user.state.get("mode")
+        if mode == "helpline":
+            ticket = await turn.conv.open_ticket_of(turn.user.user_id)
+            if ticket is not None:
+                await helpline.close(turn, ticket.id, by_user=True)
+                return
+        turn.user.state = {}
+        turn.say("Stopped. What would you like to do?", turn.menu_keyboard())
+
+    # --- buttons -----------------------------------------------------------------------
+
+    async def _button(self, turn: Turn, data: str) -> bool:
+        kind, _, rest = data.partition(":")
+        if kind == "lang" and rest in LANGS:
+            turn.user.lang = turn.lang = rest
+            turn.user.state = {}
+            turn.say("Language set.")
+            self._start_menu(turn)
+        elif kind == "menu":
+            await self._menu(turn, rest)
+        elif kind == "topic" and turn.knowledge.content.topic(turn.lang, rest):
+            self._topic(turn, rest)
+        elif kind == "more" and turn.knowledge.content.topic(turn.lang, rest):
+            self._more(turn, rest)
+        elif kind == "sc" and rest.count(":") == 1:
+            safety.answer(turn, *rest.split(":"))
+        elif kind == "tk" and rest in ("share", "woman", "end"):
+            await helpline.button(turn, rest)
+        elif kind == "rp" and rest.startswith("skip:"):
+            await report.receive(turn, None, skip_step=rest.removeprefix("skip:"))
+        elif kind == "del" and rest in ("yes", "no"):
+            return await self._delete(turn, confirmed=rest == "yes")
+        else:
+            turn.result.toast = turn._("That button is no longer active.")
+            turn.say("That button is old. Here is the menu:", turn.menu_keyboard())
+        return False
+
+    def _start_menu(self, turn: Turn) -> None:
+        turn.user.is_new = False
+        self._start(turn)
+
+    async def _menu(self, turn: Turn, item: str) -> None:
+        if item == "check":
+            turn.user.state = {"mode": "check"}
+            turn.say("Send me the agency's name, licence number (like 1234/LHR) or phone number.")
+        elif item == "ask":
+            turn.user.state = {}
+            turn.say("Write your question in your own words, in Urdu, Sindhi or English.")
+        elif item == "safety":
+            safety.start(turn)
+        elif item == "helpline":
+            await helpline.start(turn)
+        elif item == "report":
+            report.start(turn)
+        elif item == "language":
+            self._language_menu(turn)
+        else:
+            turn.user.state = {}
+            self._start_menu(turn)
+
+    async def _delete(self, turn: Turn, *, confirmed: bool) -> bool:
+        if not confirmed:
+            turn.say("Nothing was deleted.", turn.back_to_menu())
+            return False
+        tickets = await turn.conv.delete_user_data(turn.user.user_id)
+        for ticket_id in tickets:
+            turn.to_staff(f"🗑 #{ticket_id}: the person deleted their data. This ticket is gone; "
+                          "replies to it will not be delivered.")
+        turn.say("Your data has been deleted. If you write again, we start fresh.")
+        return True
+
+    # --- text and media ----------------------------------------------------------------
+
+    async def _media(self, turn: Turn, event: Incoming, caption: str) -> None:
+        if await helpline.relay(turn, event):
+            return
+        turn.say("I can only read text messages. Please write your question, or send a licence "
+                 "number. To send photos or voice notes to a person, use /helpline.",
+                 turn.menu_keyboard())
+
+    async def _text(self, turn: Turn, event: Incoming, text: str) -> None:
+        if not text:
+            turn.say("Your message was empty. Write a question, or choose from the menu.",
+                     turn.menu_keyboard())
+            return
+        if await helpline.relay(turn, event):
+            return
+        mode = turn.user.state.get("mode")
+        if mode == "report":
+            await report.receive(turn, text)
+            return
+        if turn.knowledge.urgent.found_in(text):
+            await turn.conv.count("urgent", turn.lang)
+            turn.say("⚠️ It sounds like you may be in danger. You are not alone: please contact the "
+                     "helpline now.")
+            await helpline.start(turn, urgent=True)
+            return
+        if mode == "check" or find_identifier(text):
+            turn.user.state = {}
+            await self._check(turn, text)
+            return
+        await self._ask(turn, text)
+
+    async def _check(self, turn: Turn, text: str) -> None:
+        result = turn.knowledge.matcher.check(text)
+        await turn.conv.count("verdict", result.verdict)
+        await turn.conv.count("lang", turn.lang)
+        await turn.conv.add_activity(turn.user.user_id, "check", f"{text[:60]} → {result.verdict}")
+        buttons: list[tuple[Button, ...]] = []
+        if result.verdict not in ("licensed",):
+            buttons.append((turn.button("📝 Report a recruiter", "menu:report"),))
+            buttons.append((turn.button("☎️ Talk to the helpline", "menu:helpline"),))
+        buttons.append((turn.button("🔎 Check another", "menu:check"),
+                        turn.button("☰ Menu", "menu:main")))
+        turn.reply(render_check(result, turn.lang), tuple(buttons))
+
+    async def _ask(self, turn: Turn, text: str) -> None:
+        answer = turn.knowledge.answerer.ask(text, lang=turn.lang)
+        await turn.conv.count("lang", turn.lang)
+        if answer.topic is None:
+            if len(text) <= 120:
+                check = turn.knowledge.matcher.check(text)
+                if check.verdict != "not_found" and check.reason in ("name", "shared_name", "near_miss"):
+                    await self._check(turn, text)
+                    return
+            await turn.conv.count("topic", "(none)")
+            turn.say("Sorry, I don't have an answer to that. Choose a topic from the menu, or talk to "
+                     "the helpline.", turn.menu_keyboard())
+            return
+        topic_id = answer.topic.id
+        await turn.conv.count("topic", topic_id)
+        await turn.conv.add_activity(turn.user.user_id, "question", topic_id)
+        self._topic(turn, topic_id)
+
+    def _topic(self, turn: Turn, topic_id: str) -> None:
+        topic = turn.knowledge.content.topic(turn.lang, topic_id)
+        if topic is None:
+            return
+        buttons: list[tuple[Button, ...]] = []
+        if topic.more.strip():
+            buttons.append((turn.button("📖 More", f"more:{topic_id}"),))
+        for related in topic.related[:3]:
+            other = turn.knowledge.content.topic(turn.lang, related)
+            if other is not None:
+                buttons.append((Button("➡️ " + other.title, f"topic:{related}"),))
+        buttons.append((turn.button("☰ Menu", "menu:main"),))
+        turn.reply(turn.topic_html(topic_id) or "", tuple(buttons))
+
+    def _more(self, turn: Turn, topic_id: str) -> None:
+        topic = turn.knowledge.content.topic(turn.lang, topic_id)
+        if topic is None:
+            return
+        sources = [f"• {escape(s.title or s.url or '')}"
+                   + (f" ({escape(str(s.checked))})" if s.checked else "") for s in topic.sources]
+        text = f"<b>{escape(topic.title)}</b>\n\n{markdown_to_html(topic.more)}"
+        if sources:
+            text += f"\n\n<b>{escape(turn._('Sources'))}</b>\n" + "\n".join(sources)
+        turn.reply(text, turn.back_to_menu())

@@ -1,0 +1,116 @@
+"""Escalation to a human: tickets relayed both ways between the person and the staff chat."""
+
+from __future__ import annotations
+
+import time
+
+from bot.core.dialogue.messages import Incoming, Outgoing, StaffReply
+from bot.core.dialogue.ports import Ticket
+from bot.core.dialogue.turn import LANG_NAMES, Turn
+from bot.core.markup import escape
+
+CLOSE_COMMANDS = ("/close",)
+
+
+def show_numbers(turn: Turn) -> None:
+    turn.reply(turn.topic_html("helpline") or escape(turn._("Helpline numbers are not available.")))
+
+
+async def start(turn: Turn, *, urgent: bool = False) -> None:
+    """Numbers first; then, when a staff chat is configured, a ticket."""
+    show_numbers(turn)
+    if turn.staff_chat_id is None:
+        turn.say("A chat with helpline staff is not available here. Please call the numbers above.",
+                 turn.back_to_menu())
+        return
+    await open_ticket(turn, urgent=urgent)
+
+
+async def open_ticket(turn: Turn, *, urgent: bool = False) -> None:
+    ticket = await turn.conv.open_ticket_of(turn.user.user_id)
+    if ticket is None:
+        ticket = await turn.conv.open_ticket(turn.user, turn.lang, urgent=urgent)
+        await turn.conv.count("tickets", "opened")
+        header = [f"🆘 <b>{Ticket} #{ticket.id}</b> · {LANG_NAMES[turn.lang]}"]
+        if urgent:
+            header[0] += " · ⚠️ URGENT"
+        header.append(escape("Reply to any message of this ticket to answer; reply /close to close it."))
+        turn.to_staff("\n".join(header), ticket_id=ticket.id)
+    elif urgent and not ticket.urgent:
+        await turn.conv.update_ticket(ticket.id, urgent=1)
+        turn.to_staff(f"⚠️ <b>#{ticket.id}</b> URGENT", ticket_id=ticket.id)
+    turn.user.state = {"mode": "helpline", "ticket": ticket.id}
+    b = turn.button
+    turn.say("You are connected to the helpline team (ticket #{n}). Write your message here; staff "
+             "will answer in this chat. Voice notes and photos are fine too.",
+             ((b("📋 Share my recent checks with staff", "tk:share"),),
+              (b("👩 I would like a woman staff member", "tk:woman"),),
+              (b("✖ End the chat", "tk:end"),)), n=ticket.id)
+
+
+async def relay(turn: Turn, event: Incoming) -> bool:
+    """Relay a message to staff when the person is in a helpline chat. False if not."""
+    if turn.user.state.get("mode") != "helpline":
+        return False
+    ticket = await turn.conv.open_ticket_of(turn.user.user_id)
+    if ticket is None:
+        turn.user.state = {}
+        return False
+    prefix = f"<b>#{ticket.id}</b>"
+    if event.media and event.message_id is not None:
+        caption = f"{prefix} {escape(event.text or '')}".strip()
+        turn.to_staff(caption, ticket_id=ticket.id, copy_of=(event.chat_id, event.message_id))
+    else:
+        turn.to_staff(f"{prefix}\n{escape(event.text or '')}", ticket_id=ticket.id)
+    await turn.conv.count("relay", "to_staff")
+    return True
+
+
+async def button(turn: Turn, action: str) -> None:
+    ticket = await turn.conv.open_ticket_of(turn.user.user_id)
+    if ticket is None:
+        turn.result.toast = turn._("This helpline chat has ended.")
+        return
+    if action == "share":
+        turn.user.share_recent = True
+        recent = await turn.conv.recent_activity(turn.user.user_id)
+        lines = [f"📋 <b>#{ticket.id}</b> recent activity (shared by the person):"]
+        lines += [f"• {escape(kind)}: {escape(summary)}" for kind, summary in recent] or ["• (none)"]
+        turn.to_staff("\n".join(lines), ticket_id=ticket.id)
+        turn.result.toast = turn._("Shared with the helpline staff.")
+    elif action == "woman":
+        await turn.conv.update_ticket(ticket.id, wants_woman=1)
+        turn.to_staff(f"👩 <b>#{ticket.id}</b> asks for a woman staff member.", ticket_id=ticket.id)
+        turn.say("We have asked for a woman staff member to answer you.")
+    elif action == "end":
+        await close(turn, ticket.id, by_user=True)
+
+
+async def close(turn: Turn, ticket_id: int, *, by_user: bool) -> None:
+    await turn.conv.update_ticket(ticket_id, status="closed", closed_at=time.time())
+    await turn.conv.count("tickets", "closed")
+    if turn.user.state.get("mode") == "helpline":
+        turn.user.state = {}
+    turn.to_staff(f"✅ <b>#{ticket_id}</b> closed" + (" by the person." if by_user else "."))
+    turn.say("This helpline chat is closed. You can start a new one at any time with /helpline.",
+             turn.back_to_menu())
+
+
+async def staff_reply(turn: Turn, ticket: Ticket, event: StaffReply) -> None:
+    """Deliver a staff reply to the person of `ticket` (the turn's user); /close closes it."""
+    text = (event.text or "").strip()
+    if ticket.status != "open":
+        turn.to_staff(f"#{ticket.id} is closed; the person can open a new chat with /helpline.")
+        return
+    first_word = text.split(maxsplit=1)[0].split("@")[0].lower() if text else ""
+    if first_word in CLOSE_COMMANDS:
+        await close(turn, ticket.id, by_user=False)
+        return
+    label = escape(turn._("Helpline"))
+    if event.media:
+        caption = f"💬 <b>{label}</b> {escape(text)}".strip()
+        turn.result.add(Outgoing(chat_id=turn.user.chat_id, text=caption,
+                                 copy_of=(event.chat_id, event.message_id)))
+    else:
+        turn.reply(f"💬 <b>{label}:</b>\n{escape(text)}")
+    await turn.conv.count("relay", "to_user")

@@ -1,0 +1,64 @@
+"""One turn of the conversation: who, in which language, with what, and the replies so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.core.dialogue.messages import Button, Keyboard, Outgoing, Result
+from bot.core.dialogue.ports import Conversation, UserRecord
+from bot.core.i18n import translator
+from bot.core.knowledge import Knowledge
+from bot.core.markup import escape, markdown_to_html
+
+LANG_NAMES = {"en": "English", "ur": "اردو", "sd": "سنڌي"}
+
+
+@dataclass
+class Turn:
+    knowledge: Knowledge
+    conv: Conversation
+    user: UserRecord
+    lang: str
+    staff_chat_id: int | None
+    result: Result = field(default_factory=Result)
+
+    def _(self, msgid: str, **values: object) -> str:
+        text = translator(self.lang).gettext(msgid)
+        return text.format(**values) if values else text
+
+    def reply(self, text: str, buttons: Keyboard = ()) -> None:
+        self.result.add(Outgoing(chat_id=self.user.chat_id, text=text, buttons=buttons))
+
+    def say(self, msgid: str, buttons: Keyboard = (), **values: object) -> None:
+        """Reply with a translated UI string (escaped)."""
+        self.reply(escape(self._(msgid, **values)), buttons)
+
+    def to_staff(self, text: str, *, ticket_id: int | None = None,
+                 copy_of: tuple[int, int] | None = None) -> None:
+        if self.staff_chat_id is not None:
+            self.result.add(Outgoing(chat_id=self.staff_chat_id, text=text, ticket_id=ticket_id,
+                                     copy_of=copy_of))
+
+    def button(self, msgid: str, data: str) -> Button:
+        return Button(self._(msgid), data)
+
+    def menu_keyboard(self) -> Keyboard:
+        b = self.button
+        return (
+            (b("🔎 Check a recruiter", "menu:check"),),
+            (b("❓ Ask a question", "menu:ask"),),
+            (b("🛡 Is this job offer safe?", "menu:safety"),),
+            (b("☎️ Talk to the helpline", "menu:helpline"),),
+            (b("📝 Report a recruiter", "menu:report"),),
+            (Button("🌐 " + " / ".join(LANG_NAMES.values()), "menu:language"),),
+        )
+
+    def back_to_menu(self) -> Keyboard:
+        return ((self.button("☰ Menu", "menu:main"),),)
+
+    def topic_html(self, topic_id: str) -> str | None:
+        topic = self.knowledge.content.topic(self.lang, topic_id) or self.knowledge.content.topic(
+            "en", topic_id)
+        if topic is None:
+            return None
+        return f"<b>{escape(topic.title)}</b>\n\n{markdown_to_html(topic.answer)}"

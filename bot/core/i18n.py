@@ -1,0 +1,141 @@
+"""UI strings through gettext catalogs (content/locale/<lang>/LC_MESSAGES/messages.po).
+
+The .po files are read with Babel and compiled in memory, so no .mo file is committed and an
+edited catalog takes effect on /reload. A missing or empty translation falls back to the
+English msgid. Text direction, numbers and dates come from Babel's locale data.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from datetime import date, datetime
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as _babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+DOMAIN = "messages"
+_lock = threading.Lock()
+_cache: dict[tuple[Path, str], NullTranslations] = {}
+_default_root: Path | None = None
+
+
+def _content_root(root: Path | str | None) -> Path:
+    if root is not None:
+        return Path(root)
+    if _default_root is not None:
+        return _default_root
+    return Path(os.environ.get("CONTENT_DIR") or "content")
+
+
+def catalog_path(lang: str, root: Path | str | None = None) -> Path:
+    """content/locale/<lang>/LC_MESSAGES/messages.po"""
+    return _content_root(root) / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _compile(po_path: Path, lang: str) -> NullTranslations:
+    """Read a .po file and compile it in memory; NullTranslations when it is missing/broken."""
+    try:
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    except (OSError, ValueError, UnknownLocaleError):
+        return NullTranslations()
+    buf = io.BytesIO()
+    # use_fuzzy=False: a translation Poedit marks "needs work" is not shown to users.
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)
+
+
+def translator(lang: str, root: Path | str | None = None) -> NullTranslations:
+    """The catalog for `lang`: `.gettext(msgid)`, `.ngettext(singular, plural, n)`.
+
+    Untranslated strings come back as the English msgid.
+    """
+    base = _content_root(root).resolve()
+    key = (base, lang)
+    with _lock:
+        tr = _cache.get(key)
+        if tr is None:
+            tr = _compile(catalog_path(lang, base), lang)
+            _cache[key] = tr
+        return tr
+
+
+def gettext(msgid: str, lang: str, root: Path | str | None = None) -> str:
+    """Shortcut: translator(lang).gettext(msgid)."""
+    return translator(lang, root).gettext(msgid)
+
+
+def clear_cache(root: Path | str | None = None) -> None:
+    """Forget compiled catalogs (for `root`, or all) so the next call re-reads the .po files."""
+    with _lock:
+        if root is None:
+            _cache.clear()
+            return
+        base = Path(root).resolve()
+        for key in [k for k in _cache if k[0] == base]:
+            del _cache[key]
+
+
+def reload_catalogs(root: Path | str) -> None:
+    """Use the catalogs under `root`/locale from now on and re-read them (for /reload)."""
+    global _default_root
+    _default_root = Path(root)
+    clear_cache()
+
+
+def _locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def text_direction(lang: str) -> str:
+    """'rtl' for ur and sd, 'ltr' for en (from Babel's character_order)."""
+    return "rtl" if _locale(lang).character_order == "right-to-left" else "ltr"
+
+
+def format_date(d: date | datetime, lang: str, fmt: str = "long") -> str:
+    """A date the way `lang` writes it, e.g. '29 نومبر، 2026' in ur."""
+    return _babel_format_date(d, format=fmt, locale=_locale(lang))
+
+
+def format_number(n: float, lang: str) -> str:
+    """A number with the grouping of `lang` (Babel locale data)."""
+    return format_decimal(n, locale=_locale(lang))
+
+
+def missing_translations(lang: str, root: Path | str | None = None) -> list[str]:
+    """msgids of messages.pot without a (non-fuzzy, non-empty) translation in `lang`."""
+    base = _content_root(root)
+    pot = base / "locale" / f"{DOMAIN}.pot"
+    with pot.open("rb") as fh:
+        template = read_po(fh)
+    try:
+        with catalog_path(lang, base).open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+    except OSError:
+        return [str(m.id) for m in template if m.id]
+    missing = []
+    for msg in template:
+        if not msg.id:
+            continue
+        tr = catalog.get(msg.id, msg.context)
+        strings = tr.string if tr is not None else None
+        values = strings if isinstance(strings, (list, tuple)) else [strings]
+        if tr is None or tr.fuzzy or not all(values):
+            missing.append(msg.id if isinstance(msg.id, str) else msg.id[0])
+    return missing
+
+
+def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention)
+    """Mark a string for extraction into messages.pot without translating it yet."""
+    return msgid

@@ -1,0 +1,30 @@
+"""Urgent words (passport taken, locked in, beaten …) that bring up the helpline at once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from bot.core.text import match_form
+
+
+def _form(text: str) -> str:
+    return " " + re.sub(r"[^\w]+", " ", match_form(text)).strip() + " "
+
+
+class UrgentWords:
+    def __init__(self, phrases: dict[str, list[str]]) -> None:
+        self._phrases = sorted({_form(p) for items in phrases.values() for p in items if p.strip()})
+
+    @classmethod
+    def load(cls, path: Path) -> UrgentWords:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected one list of phrases per language (en:, ur:, sd:)")
+        return cls({str(k): [str(p) for p in v or []] for k, v in data.items()})
+
+    def found_in(self, text: str) -> bool:
+        form = _form(text)
+        return any(phrase in form for phrase in self._phrases)

@@ -1,0 +1,109 @@
+"""The words a person reads for an agency check, in their language.
+
+Every verdict shows the licence details it rests on and the list's date, and says so when
+the list is demonstration data. "Not found" means "could not confirm", never an accusation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.agencies.matcher import CheckResult
+from bot.core.agencies.records import Agency
+from bot.core.i18n import format_date, translator
+from bot.core.markup import escape, html_to_plain
+
+_STATUS_VERDICTS = {"suspended", "cancelled", "expired", "surrendered", "blacklisted"}
+
+
+def _status_word(status: str, _: object) -> str:
+    gettext = _.gettext  # type: ignore[attr-defined]
+    return {
+        "valid": gettext("valid"), "suspended": gettext("suspended"),
+        "cancelled": gettext("cancelled"), "expired": gettext("expired"),
+        "surrendered": gettext("surrendered"), "blacklisted": gettext("blacklisted"),
+    }.get(status, status)
+
+
+def _headline(result: CheckResult, t: object) -> str:
+    _ = t.gettext  # type: ignore[attr-defined]
+    verdict, reason = result.verdict, result.reason
+    if verdict == "licensed":
+        return "✅ " + _("Licensed: this agency is on the list with a valid licence.")
+    if verdict in _STATUS_VERDICTS:
+        return "⛔ " + _("This licence is NOT valid now. Status: {status}.").format(
+            status=_status_word(verdict, t).upper())
+    if verdict == "similar" and reason == "shared_name":
+        return "⚠️ " + _("Several licensed agencies have this name. I cannot tell which one you mean.")
+    if verdict == "similar":
+        return "⚠️ " + _("Not confirmed: this name is similar to a licensed agency, but not the same.")
+    if reason == "generic_only":
+        return "❔ " + _("That name is too general to check: many agencies use these words.")
+    if reason == "empty":
+        return "❔ " + _("Send me the agency's name, licence number (like 1234/LHR) or phone number.")
+    return "❔ " + _("Could not confirm: I did not find this in the list of licensed agencies.")
+
+
+def _advice(result: CheckResult, t: object) -> list[str]:
+    _ = t.gettext  # type: ignore[attr-defined]
+    verdict, reason = result.verdict, result.reason
+    if verdict == "licensed":
+        return [_("Compare these details with what the recruiter gave you: name, licence number, "
+                  "address and phone must all match. Someone can use a real agency's name."),
+                _("Before you pay or travel, confirm the job at the Protector of Emigrants office.")]
+    if verdict in _STATUS_VERDICTS:
+        return [_("Do not pay this agency and do not give it your passport."),
+                _("If you have already paid, report it: /report or /helpline.")]
+    if verdict == "similar" and reason == "shared_name":
+        return [_("Ask the recruiter for the licence number and check it here. Then compare the "
+                  "city, address and phone.")]
+    if verdict == "similar":
+        return [_("Fraudsters often use names that look like licensed agencies. Ask for the licence "
+                  "number and check that every detail matches exactly."),
+                _("Do not pay until the licence number is confirmed.")]
+    if reason in ("generic_only", "empty"):
+        return [_("Ask the recruiter for their licence number and send it to me.")]
+    return [_("This does not prove the agent is a fraud, but do not pay until you can confirm the "
+              "licence. Ask for the licence number and send it to me."),
+            _("If someone is recruiting without a licence, you can report it: /report")]
+
+
+def _details(agency: Agency, status: str, t: object, lang: str) -> list[str]:
+    _ = t.gettext  # type: ignore[attr-defined]
+    rows = [
+        (_("Licence"), agency.license_no),
+        (_("Name"), agency.name),
+        (_("Proprietor"), agency.proprietor),
+        (_("City"), agency.city),
+        (_("Address"), agency.address),
+        (_("Phone"), agency.phone),
+        (_("Status"), _status_word(status, t)),
+        (_("Valid until"), format_date(agency.valid_until, lang) if agency.valid_until else ""),
+    ]
+    return [f"<b>{escape(label)}:</b> {escape(value)}" for label, value in rows if value]
+
+
+def render_check(result: CheckResult, lang: str, *, html: bool = True) -> str:
+    """The full chat reply for an agency check, as Telegram HTML (or plain text)."""
+    t = translator(lang)
+    _ = t.gettext
+    lines = [f"<b>{escape(_headline(result, t))}</b>"]
+    if result.match is not None:
+        lines += ["", *_details(result.match, result.verdict if result.verdict != "licensed"
+                                else "valid", t, lang)]
+    if result.verdict == "similar" and result.candidates:
+        label = (_("Agencies with this name:") if result.reason == "shared_name"
+                 else _("It resembles:"))
+        lines += ["", f"<b>{escape(label)}</b>"]
+        for c in result.candidates:
+            a = c.agency
+            status = _status_word(a.effective_status(date.today()).value, t)
+            lines.append(f"• {escape(a.name)} — {escape(a.city)}, {escape(a.license_no)} ({escape(status)})")
+    lines += ["", *(escape(a) for a in _advice(result, t))]
+    if result.list_date:
+        lines += ["", escape(_("List date: {date}").format(date=format_date(result.list_date, lang)))]
+    if result.demo:
+        lines += ["", "⚠️ <b>" + escape(_("DEMONSTRATION DATA: this is not the official BE&OE list. "
+                                          "Do not rely on this answer; check the BE&OE website.")) + "</b>"]
+    text = "\n".join(lines)
+    return text if html else html_to_plain(text)

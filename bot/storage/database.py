@@ -1,0 +1,160 @@
+"""The SQLite database: one aiosqlite connection in WAL mode, versioned migrations.
+
+All access goes through :class:`Database`. A single asyncio lock serialises transactions,
+so a unit of work (one update: state, tickets, outbox) commits or rolls back as a whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+
+# Each entry upgrades the schema by one version. Never edit a shipped entry: append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema
+    """
+    CREATE TABLE users (
+        user_id     INTEGER PRIMARY KEY,
+        chat_id     INTEGER NOT NULL,
+        lang        TEXT,
+        state       TEXT NOT NULL DEFAULT '{}',
+        share_recent INTEGER NOT NULL DEFAULT 0,
+        updated_at  REAL NOT NULL
+    );
+    CREATE TABLE recent_activity (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id  INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        summary  TEXT NOT NULL,
+        at       REAL NOT NULL
+    );
+    CREATE INDEX recent_activity_user ON recent_activity(user_id, id);
+    CREATE TABLE tickets (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id     INTEGER NOT NULL,
+        chat_id     INTEGER NOT NULL,
+        lang        TEXT NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'open',
+        wants_woman INTEGER NOT NULL DEFAULT 0,
+        urgent      INTEGER NOT NULL DEFAULT 0,
+        opened_at   REAL NOT NULL,
+        closed_at   REAL
+    );
+    CREATE INDEX tickets_user ON tickets(user_id, status);
+    CREATE TABLE relay_map (
+        staff_chat_id    INTEGER NOT NULL,
+        staff_message_id INTEGER NOT NULL,
+        ticket_id        INTEGER NOT NULL,
+        PRIMARY KEY (staff_chat_id, staff_message_id)
+    );
+    CREATE INDEX relay_map_ticket ON relay_map(ticket_id);
+    CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id         INTEGER NOT NULL,
+        kind            TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        ticket_id       INTEGER,
+        user_id         INTEGER,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL DEFAULT 0,
+        created_at      REAL NOT NULL,
+        delivered_at    REAL,
+        failed          INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT
+    );
+    CREATE INDEX outbox_pending ON outbox(chat_id, id) WHERE delivered_at IS NULL AND failed = 0;
+    CREATE TABLE processed_updates (
+        update_id INTEGER PRIMARY KEY,
+        at        REAL NOT NULL
+    );
+    CREATE TABLE reports (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id     INTEGER NOT NULL,
+        lang        TEXT NOT NULL,
+        agent_name  TEXT NOT NULL DEFAULT '',
+        agent_phone TEXT NOT NULL DEFAULT '',
+        story       TEXT NOT NULL DEFAULT '',
+        created_at  REAL NOT NULL
+    );
+    CREATE TABLE stats (
+        day   TEXT NOT NULL,
+        kind  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, kind, key)
+    );
+    """,
+)
+
+
+class Database:
+    """One connection, WAL, foreign-key-free simple schema, serialised transactions."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        return self._conn
+
+    async def open(self) -> Database:
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        self._conn.row_factory = aiosqlite.Row
+        await self._conn.execute("PRAGMA journal_mode=WAL")
+        await self._conn.execute("PRAGMA synchronous=NORMAL")
+        await self._conn.execute("PRAGMA busy_timeout=5000")
+        await self._migrate()
+        return self
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def schema_version(self) -> int:
+        async with self.conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def _migrate(self) -> None:
+        version = await self.schema_version()
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in filter(str.strip, script.split(";")):
+                    await self.conn.execute(statement)
+                await self.conn.execute(f"PRAGMA user_version = {int(number)}")
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A serialised write transaction: commits on success, rolls back on any error."""
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
+        async with self._lock, self.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
+        async with self._lock, self.conn.execute(sql, params) as cur:
+            return await cur.fetchone()

@@ -1,0 +1,165 @@
+"""The store: units of work for incoming updates, the outbox queue, stats, exports, purging."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.storage.conversation import SqlConversation
+from bot.storage.database import Database
+
+PROCESSED_UPDATES_KEPT_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class PendingMessage:
+    id: int
+    chat_id: int
+    kind: str
+    payload: dict
+    ticket_id: int | None
+    attempts: int
+    next_attempt_at: float
+
+
+class AlreadyProcessed(Exception):
+    """The update was handled before (Telegram delivered it again after a crash)."""
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Neutralise formula injection: a cell starting with = + - @ (or tab/CR) is quoted."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        return cls(await Database(path).open())
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    @contextlib.asynccontextmanager
+    async def unit_of_work(self, update_id: int | None = None) -> AsyncIterator[SqlConversation]:
+        """A transaction for one update; raises AlreadyProcessed for a repeated update_id.
+
+        Marking the update processed commits together with everything it caused, so a crash
+        either loses the whole update (Telegram sends it again) or none of it.
+        """
+        async with self.db.transaction() as conn:
+            if update_id is not None:
+                async with conn.execute(
+                    "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
+                ) as cur:
+                    if await cur.fetchone():
+                        raise AlreadyProcessed(update_id)
+                await conn.execute(
+                    "INSERT INTO processed_updates (update_id, at) VALUES (?, ?)",
+                    (update_id, time.time()))
+            yield SqlConversation(conn)
+
+    # --- the outbox -------------------------------------------------------------------
+
+    async def chats_with_due_messages(self, now: float | None = None) -> list[int]:
+        """Chats whose oldest undelivered message is due for a (re)try, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT o.chat_id FROM outbox o JOIN (SELECT MIN(id) AS head FROM outbox"
+            " WHERE delivered_at IS NULL AND failed = 0 GROUP BY chat_id) h ON o.id = h.head"
+            " WHERE o.next_attempt_at <= ? ORDER BY o.id",
+            (time.time() if now is None else now,))
+        return [row["chat_id"] for row in rows]
+
+    async def next_pending(self, chat_id: int) -> PendingMessage | None:
+        """The oldest undelivered message for a chat: delivery is strictly in order."""
+        row = await self.db.fetchone(
+            "SELECT id, chat_id, kind, payload, ticket_id, attempts, next_attempt_at FROM outbox"
+            " WHERE chat_id = ? AND delivered_at IS NULL AND failed = 0 ORDER BY id LIMIT 1",
+            (chat_id,))
+        if row is None:
+            return None
+        return PendingMessage(row["id"], row["chat_id"], row["kind"], json.loads(row["payload"]),
+                              row["ticket_id"], row["attempts"], row["next_attempt_at"])
+
+    async def pending_count(self) -> int:
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND failed = 0")
+        return int(row[0]) if row else 0
+
+    async def mark_delivered(self, message: PendingMessage, sent_message_ids: list[int]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1,"
+                               " payload = '{}' WHERE id = ?", (time.time(), message.id))
+            if message.ticket_id is not None:
+                for sent_id in sent_message_ids:
+                    await conn.execute(
+                        "INSERT OR IGNORE INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
+                        " VALUES (?, ?, ?)", (message.chat_id, sent_id, message.ticket_id))
+
+    async def mark_retry(self, message: PendingMessage, delay: float, error: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                " WHERE id = ?", (time.time() + delay, error[:200], message.id))
+
+    async def mark_failed(self, message: PendingMessage, error: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET failed = 1, attempts = attempts + 1, last_error = ?,"
+                " payload = '{}' WHERE id = ?", (error[:200], message.id))
+
+    # --- staff tools -------------------------------------------------------------------
+
+    async def stats(self, days: int = 30) -> dict[str, dict[str, int]]:
+        """Aggregate counts by kind (topic, lang, verdict …); no personal data."""
+        rows = await self.db.fetchall(
+            "SELECT kind, key, SUM(count) AS n FROM stats WHERE day >= date('now', ?)"
+            " GROUP BY kind, key ORDER BY kind, n DESC", (f"-{int(days)} days",))
+        result: dict[str, dict[str, int]] = {}
+        for row in rows:
+            result.setdefault(row["kind"], {})[row["key"]] = int(row["n"])
+        tickets = await self.db.fetchall("SELECT status, COUNT(*) AS n FROM tickets GROUP BY status")
+        result["tickets"] = {row["status"]: int(row["n"]) for row in tickets}
+        return result
+
+    async def export_reports_csv(self) -> bytes:
+        rows = await self.db.fetchall(
+            "SELECT id, datetime(created_at, 'unixepoch') AS created, lang, agent_name,"
+            " agent_phone, story FROM reports ORDER BY id")
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["report", "created_utc", "lang", "agent_name", "agent_phone", "what_happened"])
+        for row in rows:
+            writer.writerow([spreadsheet_safe(str(v)) for v in tuple(row)])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+    async def purge(self, retention_days: int, now: float | None = None) -> int:
+        """Delete closed tickets, reports and bookkeeping older than the retention period."""
+        now = time.time() if now is None else now
+        cutoff = now - retention_days * 86400
+        async with self.db.transaction() as conn:
+            removed = 0
+            cur = await conn.execute(
+                "DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets"
+                " WHERE status = 'closed' AND closed_at < ?)", (cutoff,))
+            cur = await conn.execute(
+                "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", (cutoff,))
+            removed += cur.rowcount
+            cur = await conn.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,))
+            removed += cur.rowcount
+            await conn.execute("DELETE FROM recent_activity WHERE at < ?", (cutoff,))
+            await conn.execute("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?",
+                               (now - 86400,))
+            await conn.execute("DELETE FROM processed_updates WHERE at < ?",
+                               (now - PROCESSED_UPDATES_KEPT_SECONDS,))
+        return removed

@@ -1,0 +1,162 @@
+"""python-telegram-bot handlers: updates become dialogue events; replies go to the outbox.
+
+Each update is handled in one database transaction that also records its ``update_id``,
+so an update Telegram sends again after a crash takes effect exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict, deque
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot.core.dialogue.engine import MEDIA_NAMES, Dialogue
+from bot.core.dialogue.messages import Incoming, Outgoing, StaffReply
+from bot.core.i18n import translator
+from bot.core.markup import escape, split_message, visible_length
+from bot.storage.store import AlreadyProcessed, Store
+from bot.telegram_app.outbox import Outbox
+
+log = logging.getLogger(__name__)
+CAPTION_LIMIT = 1024
+
+
+def media_kind(message: Message) -> str | None:
+    for name in MEDIA_NAMES:
+        if getattr(message, name, None):
+            return name
+    return None
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """('check', 'Al Falah') for '/check@RahnumaBot Al Falah'."""
+    if not text.startswith("/"):
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return (name, args.strip()) if name.replace("_", "").isalnum() else None
+
+
+def telegram_sized(messages: list[Outgoing]) -> list[Outgoing]:
+    """Split long texts (buttons stay on the last part); long captions become a text after."""
+    result: list[Outgoing] = []
+    for m in messages:
+        if m.copy_of is not None:
+            if visible_length(m.text) > CAPTION_LIMIT:
+                result.append(Outgoing(m.chat_id, f"#{m.ticket_id}" if m.ticket_id else "",
+                                       copy_of=m.copy_of, ticket_id=m.ticket_id))
+                result += telegram_sized([Outgoing(m.chat_id, m.text, m.buttons, ticket_id=m.ticket_id)])
+            else:
+                result.append(m)
+            continue
+        parts = split_message(m.text)
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            result.append(Outgoing(m.chat_id, part, m.buttons if last else (), ticket_id=m.ticket_id))
+    return result
+
+
+class FloodGuard:
+    """A per-user limit on messages per minute, kept in memory."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: defaultdict[int, deque[float]] = defaultdict(deque)
+        self._warned: dict[int, float] = {}
+
+    def allow(self, user_id: int, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        window = self._seen[user_id]
+        while window and window[0] < now - 60:
+            window.popleft()
+        window.append(now)
+        return self.per_minute <= 0 or len(window) <= self.per_minute
+
+    def should_warn(self, user_id: int, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        if now - self._warned.get(user_id, -1e9) > 60:
+            self._warned[user_id] = now
+            return True
+        return False
+
+
+class Handlers:
+    def __init__(self, dialogue: Dialogue, store: Store, outbox: Outbox, *,
+                 staff_chat_id: int | None, flood: FloodGuard) -> None:
+        self.dialogue = dialogue
+        self.store = store
+        self.outbox = outbox
+        self.staff_chat_id = staff_chat_id
+        self.flood = flood
+
+    async def _process(self, update: Update, event: Incoming | StaffReply, *,
+                       user_id: int | None) -> str | None:
+        """Run the dialogue in one transaction, queue its messages, then deliver. Returns a toast."""
+        try:
+            async with self.store.unit_of_work(update.update_id) as uow:
+                if isinstance(event, StaffReply):
+                    result = await self.dialogue.handle_staff(uow, event)
+                else:
+                    result = await self.dialogue.handle(uow, event)
+                for message in telegram_sized(result.messages):
+                    owner = user_id if user_id is not None or message.chat_id == self.staff_chat_id else (
+                        message.chat_id)  # a staff reply belongs to the person it goes to
+                    await uow.enqueue(message, user_id=owner)
+        except AlreadyProcessed:
+            log.info("update %s already handled; skipped", update.update_id)
+            return None
+        self.outbox.kick({m.chat_id for m in result.messages})
+        return result.toast
+
+    async def private_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None:
+            return
+        if not self.flood.allow(user.id) and not await self._has_open_ticket(user.id):
+            if self.flood.should_warn(user.id):
+                lang = user.language_code if user.language_code in ("ur", "sd") else "en"
+                await message.reply_text(escape(translator(lang).gettext(
+                    "You are sending messages very fast. Please wait a minute and try again.")))
+            return
+        text = message.text or message.caption
+        media = media_kind(message) if message.text is None else None
+        command = command_of(message.text) if message.text else None
+        event = Incoming(
+            user_id=user.id, chat_id=message.chat_id, text=text,
+            command=command[0] if command else None, args=command[1] if command else "",
+            media=media, message_id=message.message_id, language_code=user.language_code)
+        await self._process(update, event, user_id=user.id)
+
+    async def _has_open_ticket(self, user_id: int) -> bool:
+        row = await self.store.db.fetchone(
+            "SELECT 1 FROM tickets WHERE user_id = ? AND status = 'open'", (user_id,))
+        return row is not None
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        event = Incoming(user_id=query.from_user.id, chat_id=query.message.chat.id,
+                         button=(query.data or "")[:64], language_code=query.from_user.language_code)
+        toast = await self._process(update, event, user_id=query.from_user.id)
+        try:
+            await query.answer(text=toast[:190] if toast else None)
+        except Exception as exc:  # an old query cannot be answered; nothing is lost
+            log.info("answerCallbackQuery failed: %s", type(exc).__name__)
+
+    async def staff_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message in the staff chat: only replies to relayed messages matter."""
+        message = update.effective_message
+        if message is None or message.reply_to_message is None:
+            return
+        if message.reply_to_message.from_user and not message.reply_to_message.from_user.is_bot:
+            return  # staff talking among themselves
+        event = StaffReply(chat_id=message.chat_id, message_id=message.message_id,
+                           reply_to_message_id=message.reply_to_message.message_id,
+                           text=message.text or message.caption,
+                           media=media_kind(message) if message.text is None else None)
+        await self._process(update, event, user_id=None)

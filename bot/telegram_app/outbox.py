@@ -1,0 +1,122 @@
+"""Durable delivery: messages wait in the database until Telegram has accepted them.
+
+Per chat, messages go strictly in order: a failed message holds back the ones after it and
+is retried with back-off (or after Telegram's ``retry_after``) until it succeeds. A person
+who blocked the bot (Forbidden) or a message Telegram rejects as invalid is given up on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
+
+from bot.storage.store import PendingMessage, Store
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 60.0
+POLL_SECONDS = 0.5
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def keyboard(buttons: list) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in buttons])
+
+
+class Outbox:
+    def __init__(self, bot: Bot, store: Store) -> None:
+        self.bot = bot
+        self.store = store
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._tasks: set[asyncio.Task] = set()
+        self._runner: asyncio.Task | None = None
+        self.delivered = 0
+
+    def kick(self, chat_ids: set[int] | list[int]) -> None:
+        """Deliver what is waiting for these chats now, in the background."""
+        for chat_id in chat_ids:
+            if self._locks[chat_id].locked():
+                continue  # a flush is running and will pick the new message up
+            task = asyncio.create_task(self.flush(chat_id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def flush(self, chat_id: int) -> None:
+        async with self._locks[chat_id]:
+            while True:
+                message = await self.store.next_pending(chat_id)
+                if message is None or message.next_attempt_at > time.time():
+                    return
+                if not await self._deliver(message):
+                    return
+
+    async def _deliver(self, message: PendingMessage) -> bool:
+        """Send one message; record the outcome. True when the next one may go."""
+        try:
+            sent_ids = await self._send(message)
+        except RetryAfter as exc:
+            delay = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else float(
+                exc.retry_after)
+            await self.store.mark_retry(message, delay, "RetryAfter")
+            return False
+        except Forbidden as exc:
+            log.info("outbox %s: recipient unreachable (%s); giving up", message.id, type(exc).__name__)
+            await self.store.mark_failed(message, "Forbidden")
+            return True
+        except BadRequest as exc:
+            log.warning("outbox %s: rejected by Telegram: %s", message.id, exc.message[:80])
+            await self.store.mark_failed(message, f"BadRequest: {exc.message[:150]}")
+            return True
+        except InvalidToken:
+            raise
+        except (TelegramError, OSError) as exc:
+            delay = min(MAX_BACKOFF, 0.5 * 2 ** min(message.attempts, 7))
+            await self.store.mark_retry(message, delay, type(exc).__name__)
+            return False
+        await self.store.mark_delivered(message, sent_ids)
+        self.delivered += 1
+        return True
+
+    async def _send(self, message: PendingMessage) -> list[int]:
+        payload = message.payload
+        markup = keyboard(payload.get("buttons") or [])
+        if payload.get("copy_of"):
+            from_chat, message_id = payload["copy_of"]
+            sent = await self.bot.copy_message(
+                chat_id=message.chat_id, from_chat_id=from_chat, message_id=message_id,
+                caption=payload.get("text") or None, parse_mode=ParseMode.HTML, reply_markup=markup)
+            return [sent.message_id]
+        sent = await self.bot.send_message(
+            chat_id=message.chat_id, text=payload["text"], parse_mode=ParseMode.HTML,
+            reply_markup=markup, link_preview_options=NO_PREVIEW)
+        return [sent.message_id]
+
+    async def run(self) -> None:
+        """Background loop: retry whatever is due (also after a restart)."""
+        while True:
+            try:
+                self.kick(await self.store.chats_with_due_messages())
+            except Exception:  # keep the loop alive whatever happens
+                log.exception("outbox loop")
+            await asyncio.sleep(POLL_SECONDS)
+
+    def start(self) -> None:
+        self._runner = asyncio.create_task(self.run())
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)

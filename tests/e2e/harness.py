@@ -1,0 +1,155 @@
+"""The harness that runs the real Rahnuma Application against the Bot API stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from standin import BotApiStandin
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.telegram_app.app import build_application
+
+REPO = Path(__file__).resolve().parents[2]
+STAFF_CHAT = -1001234567890
+ADMIN_ID = 900
+STAFF_MEMBER = 901  # in the staff group, but not an admin
+
+
+class RunningBot:
+    """The real Application, polling the stand-in, in this process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.app: Application | None = None
+
+    async def start(self) -> RunningBot:
+        app = build_application(self.settings)
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.start()
+        self.app = app
+        return self
+
+    async def stop(self) -> None:
+        app, self.app = self.app, None
+        if app is None:
+            return
+        if app.updater and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+        await app.shutdown()
+
+
+class BotProcess:
+    """`python -m bot` in a child process, for kill -9 tests."""
+
+    def __init__(self, settings_env: dict[str, str], log_path: Path) -> None:
+        self.env = settings_env
+        self.log_path = log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=REPO, env=self.env,
+                                     stdout=log, stderr=subprocess.STDOUT)
+
+    def kill9(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+
+def bot_settings(standin: BotApiStandin, data_dir: Path, **overrides: object) -> Settings:
+    settings = Settings(
+        token=standin.token, api_base_url=standin.base_url, helpline_chat_id=STAFF_CHAT,
+        admin_ids=frozenset({ADMIN_ID}), data_dir=data_dir, content_dir=REPO / "content",
+        agencies_file=REPO / "content" / "agencies.csv", max_rate=0,
+    )
+    return replace(settings, **overrides)  # type: ignore[arg-type]
+
+
+def bot_env(standin: BotApiStandin, data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "HELPLINE_"))}
+    env.update(TELEGRAM_BOT_TOKEN=standin.token or "", TELEGRAM_API_BASE_URL=standin.base_url,
+               HELPLINE_CHAT_ID=str(STAFF_CHAT), ADMIN_IDS=str(ADMIN_ID), DATA_DIR=str(data_dir),
+               CONTENT_DIR=str(REPO / "content"), AGENCIES_FILE=str(REPO / "content" / "agencies.csv"),
+               TELEGRAM_MAX_RATE="0")
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+async def staffed_standin(standin: BotApiStandin) -> BotApiStandin:
+    standin.create_group("Helpline staff", members=[ADMIN_ID, STAFF_MEMBER], chat_id=STAFF_CHAT)
+    return standin
+
+
+@pytest.fixture
+async def rahnuma(staffed_standin: BotApiStandin, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(bot_settings(staffed_standin, tmp_path / "data"))
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture
+def bot_process(staffed_standin: BotApiStandin, tmp_path: Path):
+    processes: list[BotProcess] = []
+
+    def make(**extra: str) -> BotProcess:
+        process = BotProcess(bot_env(staffed_standin, tmp_path / "data", **extra), tmp_path / "bot.log")
+        processes.append(process)
+        return process
+
+    yield make
+    for process in processes:
+        process.stop()
+
+
+async def settle(seconds: float = 0.2) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def replies(standin: BotApiStandin, chat_id: int, *, quiet: float = 0.4,
+                  timeout: float = 10.0) -> list[dict]:  # noqa: ASYNC109
+    """Every bot message to `chat_id` until the chat has been quiet for `quiet` seconds."""
+    got = await standin.wait_for(chat_id, timeout=timeout)
+    while True:
+        try:
+            got += await standin.wait_for(chat_id, timeout=quiet)
+        except TimeoutError:
+            return got
+
+
+def buttons_of(message: dict) -> list[tuple[str, str]]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+
+def text_of(messages: list[dict]) -> str:
+    return "\n".join(m.get("text") or m.get("caption") or "" for m in messages)

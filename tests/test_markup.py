@@ -1,0 +1,45 @@
+"""Telegram HTML rendering and message splitting."""
+
+from __future__ import annotations
+
+from bot.core.markup import (
+    TELEGRAM_LIMIT,
+    escape,
+    html_to_plain,
+    markdown_to_html,
+    split_message,
+    visible_length,
+)
+
+
+def test_markdown_subset_becomes_telegram_html() -> None:
+    html = markdown_to_html("**Do not pay cash**\n- get a <receipt> & keep it\n[BE&OE](https://beoe.gov.pk)")
+    assert "<b>Do not pay cash</b>" in html
+    assert "• get a &lt;receipt&gt; &amp; keep it" in html
+    assert '<a href="https://beoe.gov.pk">BE&amp;OE</a>' in html
+
+
+def test_user_text_cannot_inject_tags() -> None:
+    assert escape("<b>x</b> & <a href='y'>") == "&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href='y'&gt;"
+
+
+def test_short_messages_are_not_split() -> None:
+    assert split_message("<b>hi</b>\nthere") == ["<b>hi</b>\nthere"]
+
+
+def test_long_messages_split_at_lines_under_the_limit() -> None:
+    lines = [f"<b>{i}</b> " + "ا" * 300 for i in range(40)]
+    parts = split_message("\n".join(lines))
+    assert len(parts) > 1
+    assert all(visible_length(p) <= TELEGRAM_LIMIT for p in parts)
+    assert "".join(html_to_plain(p).replace("\n", "") for p in parts) == "".join(
+        html_to_plain(line) for line in lines)
+
+
+def test_one_huge_escaped_line_is_cut_without_breaking_entities() -> None:
+    text = "<b>#12</b>\n" + escape("&<>" * 3000)
+    parts = split_message(text)
+    assert all(visible_length(p) <= TELEGRAM_LIMIT for p in parts)
+    assert "".join(html_to_plain(p) for p in parts).replace("\n", "").endswith("&<>" * 10)
+    for p in parts:  # every entity is whole
+        assert "&am\n" not in p and not p.rstrip().endswith(("&", "&a", "&am", "&l", "&g"))

@@ -1,0 +1,131 @@
+"""The SQLite store: migrations, exactly-once updates, the outbox, deletion, retention."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.core.dialogue.messages import Button, Outgoing
+from bot.core.dialogue.ports import Report
+from bot.storage.database import MIGRATIONS, Database
+from bot.storage.store import AlreadyProcessed, Store, spreadsheet_safe
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    s = await Store.open(tmp_path / "db.sqlite3")
+    yield s
+    await s.close()
+
+
+async def test_migrations_are_versioned_and_idempotent(tmp_path: Path) -> None:
+    db = await Database(tmp_path / "x.sqlite3").open()
+    assert await db.schema_version() == len(MIGRATIONS)
+    row = await db.fetchone("PRAGMA journal_mode")
+    assert row[0] == "wal"
+    await db.close()
+    again = await Database(tmp_path / "x.sqlite3").open()  # reopening migrates nothing
+    assert await again.schema_version() == len(MIGRATIONS)
+    await again.close()
+
+
+async def test_an_update_takes_effect_once(store: Store) -> None:
+    async with store.unit_of_work(41) as uow:
+        user = await uow.load_user(7, 7)
+        user.lang = "sd"
+        await uow.save_user(user)
+        await uow.enqueue(Outgoing(7, "hello"), user_id=7)
+    with pytest.raises(AlreadyProcessed):
+        async with store.unit_of_work(41) as uow:
+            await uow.enqueue(Outgoing(7, "hello again"), user_id=7)
+    assert await store.pending_count() == 1
+
+
+async def test_a_failed_update_leaves_nothing_behind(store: Store) -> None:
+    with pytest.raises(RuntimeError):
+        async with store.unit_of_work(42) as uow:
+            await uow.enqueue(Outgoing(7, "half done"), user_id=7)
+            raise RuntimeError("crash in the middle")
+    assert await store.pending_count() == 0
+    async with store.unit_of_work(42):  # Telegram sends it again: handled this time
+        pass
+
+
+async def test_outbox_delivers_in_order_and_holds_back_after_a_failure(store: Store) -> None:
+    async with store.unit_of_work(1) as uow:
+        for n in range(3):
+            await uow.enqueue(Outgoing(5, f"m{n}", ((Button("a", "b"),),)), user_id=5)
+    first = await store.next_pending(5)
+    assert first is not None and first.payload["text"] == "m0"
+    assert first.payload["buttons"] == [[["a", "b"]]]
+    await store.mark_retry(first, 60, "NetworkError")
+    assert await store.chats_with_due_messages() == []  # the head waits, so the chat waits
+    again = await store.next_pending(5)
+    assert again is not None and again.id == first.id and again.attempts == 1
+    await store.mark_delivered(again, [100])
+    nxt = await store.next_pending(5)
+    assert nxt is not None and nxt.payload["text"] == "m1"
+
+
+async def test_relay_map_is_recorded_on_delivery(store: Store) -> None:
+    async with store.unit_of_work(1) as uow:
+        user = await uow.load_user(9, 9)
+        ticket = await uow.open_ticket(user, "ur", urgent=False)
+        await uow.enqueue(Outgoing(-100, "#1 hi", ticket_id=ticket.id), user_id=9)
+    pending = await store.next_pending(-100)
+    assert pending is not None
+    await store.mark_delivered(pending, [555])
+    async with store.unit_of_work(2) as uow:
+        found = await uow.ticket_for_staff_message(-100, 555)
+    assert found is not None and found.id == ticket.id and found.user_id == 9
+
+
+async def test_delete_user_data_removes_every_row(store: Store) -> None:
+    async with store.unit_of_work(1) as uow:
+        user = await uow.load_user(11, 11)
+        await uow.save_user(user)
+        ticket = await uow.open_ticket(user, "en", urgent=True)
+        await uow.add_report(11, "en", Report("Agent X", "0300", "took money"))
+        await uow.add_activity(11, "check", "x")
+        await uow.enqueue(Outgoing(-100, "secret words", ticket_id=ticket.id), user_id=11)
+    async with store.unit_of_work(2) as uow:
+        removed = await uow.delete_user_data(11)
+    assert removed == [ticket.id]
+    for table in ("users", "tickets", "reports", "recent_activity"):
+        row = await store.db.fetchone(f"SELECT COUNT(*) FROM {table} WHERE user_id = 11")
+        assert row[0] == 0, table
+    assert await store.pending_count() == 0
+    rows = await store.db.fetchall("SELECT payload FROM outbox")
+    assert all("secret" not in r["payload"] for r in rows)
+
+
+async def test_retention_purges_old_closed_tickets_and_reports(store: Store) -> None:
+    async with store.unit_of_work(1) as uow:
+        user = await uow.load_user(12, 12)
+        old = await uow.open_ticket(user, "en", urgent=False)
+        await uow.update_ticket(old.id, status="closed", closed_at=time.time() - 100 * 86400)
+        fresh = await uow.open_ticket(user, "en", urgent=False)
+        await uow.add_report(12, "en", Report("a", "", ""))
+    await store.db.conn.execute("UPDATE reports SET created_at = ?", (time.time() - 91 * 86400,))
+    assert await store.purge(90) == 2
+    rows = await store.db.fetchall("SELECT id FROM tickets")
+    assert [r["id"] for r in rows] == [fresh.id]
+
+
+async def test_report_export_is_safe_against_formula_injection(store: Store) -> None:
+    async with store.unit_of_work(1) as uow:
+        await uow.add_report(1, "ur", Report("=HYPERLINK(\"http://x\")", "+923001234567", "@SUM(A1)"))
+    data = (await store.export_reports_csv()).decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(data)))[1]
+    assert row[3].startswith("'=") and row[4].startswith("'+") and row[5].startswith("'@")
+    assert spreadsheet_safe("normal") == "normal"
+
+
+async def test_update_ticket_rejects_unknown_fields(store: Store) -> None:
+    async with store.unit_of_work(1) as uow:
+        with pytest.raises(ValueError, match="unknown ticket fields"):
+            await uow.update_ticket(1, **{"status = 'x'; DROP TABLE tickets; --": 1})
