@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args(argv)
     content = Path(args.content)
-    tree, problems = load_content(content)
+    tree, _problems = load_content(content)
     if tree is None:
         print("content has errors; run `python -m bot content check`", file=sys.stderr)
         return 1

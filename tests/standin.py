@@ -29,6 +29,7 @@ import copy
 import hashlib
 import itertools
 import json
+import logging
 import math
 import mimetypes
 import random
@@ -51,6 +52,7 @@ __all__ = [
 ]
 
 JSONDict = dict[str, Any]
+_log = logging.getLogger(__name__)
 MessagePredicate = Callable[[JSONDict], bool]
 
 FAULT_KINDS = frozenset({"500", "429", "drop", "slow", "drop_after"})
@@ -738,6 +740,11 @@ class BotApiStandin:
             if exc.code == 429:
                 self.too_many_requests += 1
             return web.json_response(exc.to_json(), status=exc.code)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # Malformed parameters: Telegram answers 400; the traceback shows stand-in bugs.
+            _log.exception("standin: %s failed on %r", name, params)
+            error = _bad(f"{type(exc).__name__}: {exc}")
+            return web.json_response(error.to_json(), status=400)
         if fault == "drop_after":
             return self._drop(request)
         return web.json_response({"ok": True, "result": result})

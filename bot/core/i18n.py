@@ -136,6 +136,6 @@ def missing_translations(lang: str, root: Path | str | None = None) -> list[str]
     return missing
 
 
-def N_(msgid: str) -> str:  # noqa: N802 (the gettext convention)
+def N_(msgid: str) -> str:
     """Mark a string for extraction into messages.pot without translating it yet."""
     return msgid

@@ -9,6 +9,7 @@ import yaml
 
 ANSWERS = ("yes", "no", "unsure")
 LANGS = ("en", "ur", "sd")
+_ANSWER_KEYS: dict[object, str] = {True: "yes", False: "no"}
 
 
 class QuestionnaireError(ValueError):
@@ -73,7 +74,8 @@ def load_questionnaire(path: Path) -> Questionnaire:
             if missing:
                 raise QuestionnaireError(
                     f"{where}: question '{item['id']}': '{field}' is missing for {', '.join(missing)}")
-        points = item.get("points") or {}
+        # YAML 1.1 reads a bare yes/no key as true/false: accept both spellings.
+        points = {_ANSWER_KEYS.get(k, k): v for k, v in (item.get("points") or {}).items()}
         if set(points) != set(ANSWERS) or not all(isinstance(v, int) for v in points.values()):
             raise QuestionnaireError(
                 f"{where}: question '{item['id']}': 'points' needs whole numbers for yes, no and unsure")

@@ -19,7 +19,7 @@ _LETTERS: dict[str, str] = {
     # Sindhi
     "ٽ": "t", "ٿ": "th", "ٺ": "th", "ڊ": "d", "ڏ": "d", "ڌ": "dh", "ڍ": "dh", "ڙ": "r",
     "ڻ": "n", "ڄ": "j", "ڃ": "n", "ڇ": "ch", "ٻ": "b", "ڀ": "bh", "ڳ": "g", "ڱ": "ng",
-    "ڦ": "ph", "ڪ": "k", "ڳ": "g",
+    "ڦ": "ph", "ڪ": "k",
 }
 _VOWEL_LETTERS = frozenset("اویہ")
 
@@ -33,10 +33,6 @@ _SINDHI_TO_URDU = str.maketrans({
 def urdu_letters(text: str) -> str:
     """Sindhi letters mapped to their Urdu look-alikes, then letter variants folded."""
     return fold_arabic(text.translate(_SINDHI_TO_URDU))
-
-
-def _alef(i: int) -> str:
-    return "a"
 
 
 def _waw(word: str, i: int) -> str:
@@ -69,7 +65,7 @@ def transliterate_word(word: str) -> str:
     out: list[str] = []
     for i, ch in enumerate(word):
         if ch == "ا":
-            out.append(_alef(i))
+            out.append("a")
         elif ch == "و":
             out.append(_waw(word, i))
         elif ch == "ی":

@@ -74,8 +74,10 @@ def build_application(settings: Settings, *, knowledge: KnowledgeHolder | None =
         base = settings.api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(base.rsplit("/bot", 1)[0] + "/file/bot")
     if settings.max_rate > 0:
-        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.max_rate,
-                                                      overall_time_period=1, max_retries=3))
+        # One message every 1/R seconds, without bursts: a burst of R on top of R per second
+        # is what makes Telegram answer 429.
+        builder = builder.rate_limiter(AIORateLimiter(
+            overall_max_rate=1, overall_time_period=1 / settings.max_rate, max_retries=3))
     builder = builder.connection_pool_size(64).pool_timeout(30).get_updates_read_timeout(40)
     state: dict[str, object] = {}
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
 
 from bot.core.content.topics import ContentTree, Topic
 from bot.core.language import (
@@ -32,6 +35,8 @@ from bot.core.text import clean, match_form
 THRESHOLD = 0.30
 MAX_QUESTION_CHARS = 1000  # longer text is not a question: no topic, no matching work
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
+TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a known one
+MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
 
 # Sindhi letters folded onto their Urdu neighbours (after text.fold_arabic), for matching only.
 _SD_UR_FOLD = str.maketrans({
@@ -41,16 +46,19 @@ _SD_UR_FOLD = str.maketrans({
 })
 _TOKEN = re.compile(r"[^\W_]+")
 _ROMAN_RULES = [
-    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: paisay/paisa, zaroori/zarori
     (re.compile(r"ph"), "f"),
     (re.compile(r"q"), "k"),
     (re.compile(r"w"), "v"),
+    (re.compile(r"ee"), "i"),  # theek/thik, zaroori/zaruri
+    (re.compile(r"oo"), "u"),
+    (re.compile(r"aa"), "a"),  # kahaan/kahan
     (re.compile(r"y"), "i"),
-    (re.compile(r"ee|ei|ai|ay|ey"), "e"),
-    (re.compile(r"ie$|ia$"), "i"),
-    (re.compile(r"oo|ou"), "u"),
-    (re.compile(r"aa"), "a"),
+    (re.compile(r"ai|ei|ey"), "e"),  # hai/hay/he, paisay/paise, kaise/kese
+    (re.compile(r"ie$|ia$"), "i"),  # chahie/chahiye
+    (re.compile(r"ou"), "u"),
     (re.compile(r"(?<=[aeiou])h$"), ""),  # final h after a vowel: kah/ka, yeh/ye
+    (re.compile(r"hin$"), "hi"),  # nahin/nahi
+    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: zarurri/zaruri, fees/fes
 ]
 
 # Words that carry no topic (from every language), kept out of the index and the question.
@@ -65,12 +73,15 @@ STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | {"ka", "ki", "ke", "ko", "se", "pa
               "thank", "thankyou", "shukriya", "shukria", "ok", "okay", "acha", "achha"}) - _CONTENT_WORDS
 
 
+_DOUBLES = _ROMAN_RULES[-1][0]
+
+
 def fold_roman(word: str) -> str:
     """One spelling for the many ways a Roman-Urdu word is typed (also applied to English)."""
     w = word
     for pattern, repl in _ROMAN_RULES:
         w = pattern.sub(repl, w)
-    return w or word
+    return _DOUBLES.sub(r"\1", w) or word
 
 
 def _fold_script(text: str) -> str:
@@ -97,11 +108,15 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def features(text: str) -> Counter[str]:
-    """Word features and character 3-grams (word-bounded) of the content words."""
+def features(text: str, correct: Callable[[str], str | None] | None = None) -> Counter[str]:
+    """Word features and character 3-grams (word-bounded) of the content words.
+
+    `correct` maps a word the index does not know to a known word (typo tolerance).
+    """
     feats: Counter[str] = Counter()
     for tok in tokens(text):
-        feats["w:" + tok] += 1
+        word = correct(tok) if correct is not None else tok
+        feats["w:" + (word or tok)] += 1
         padded = f"#{tok}#"
         for i in range(len(padded) - 2):
             feats[padded[i:i + 3]] += 1
@@ -135,8 +150,8 @@ class Answer:
 
         tr = translator(self.lang)
         if self.topic is None:
-            return tr.gettext("Sorry, I have no answer to that. Choose a topic from the menu "
-                              "(/help), or contact the helpline (/helpline).")
+            return tr.gettext("Sorry, I don't have an answer to that. Choose a topic from "
+                              "the menu, or talk to the helpline.")
         text = f"{self.topic.title}\n\n{self.topic.answer}"
         if self.topic.more:
             more = tr.gettext("More")
@@ -184,14 +199,30 @@ class Answerer:
                 postings[f].append((i, w / norm))
             self._doc_topic.append(tid)
         self._postings = dict(postings)
+        self._vocab = sorted(f[2:] for f in self._postings if f.startswith("w:"))
 
     def _weight(self, feat: str, count: int) -> float:
         w = (1.0 + math.log(count)) * self._idf.get(feat, 0.0)
         return w * _WORD_WEIGHT if feat.startswith("w:") else w
 
+    def _corrector(self) -> Callable[[str], str | None]:
+        """A per-question typo corrector: unknown word -> closest known word (or None)."""
+        budget = [MAX_TYPO_LOOKUPS]
+        postings = self._postings
+
+        def correct(tok: str) -> str | None:
+            if "w:" + tok in postings or len(tok) < 4 or budget[0] <= 0:
+                return None
+            budget[0] -= 1
+            hit = process.extractOne(tok, self._vocab, scorer=fuzz.ratio,
+                                     score_cutoff=TYPO_CUTOFF)
+            return hit[0] if hit else None
+
+        return correct
+
     def scores(self, text: str) -> list[tuple[str, float]]:
         """(topic id, score 0..1) best first, for every topic that shares a feature."""
-        feats = features(text)
+        feats = features(text, self._corrector())
         weights = {f: self._weight(f, c) for f, c in feats.items() if f in self._idf}
         if not weights:
             return []

@@ -23,7 +23,7 @@ from bot.core.content.topics import (
     Source,
     Topic,
 )
-from bot.core.i18n import clear_cache, translator
+from bot.core.i18n import translator
 
 MORE_MARKER = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FACT_REF = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
@@ -402,7 +402,6 @@ def scan_content(root: Path) -> Scan:
         scan.problems.append(Problem(root, None, "the content directory does not exist",
                                      "pass --content DIR or set CONTENT_DIR"))
         return scan
-    clear_cache(root)
     scan.facts_path = root / "facts.yaml"
     facts, scan.fact_lines, fp = load_facts(scan.facts_path)
     scan.problems += fp
@@ -425,10 +424,15 @@ def scan_content(root: Path) -> Scan:
             if topic is None:
                 continue
             if topic.id in by_id:
-                first = by_id[topic.id].path
+                kept, dup = by_id[topic.id], topic
+                if kept.path is not None and kept.path.stem != kept.id and path.stem == topic.id:
+                    kept, dup = dup, kept  # report the file whose name is not its id
+                by_id[topic.id] = kept
+                assert dup.path is not None and kept.path is not None
+                dup_raw = next((f for f in scan.files if f.path == dup.path), None)
                 scan.problems.append(Problem(
-                    path, raw.key_lines.get("id") if raw else None,
-                    f"duplicated id '{topic.id}' (also in {first.name if first else '?'})",
+                    dup.path, dup_raw.key_lines.get("id") if dup_raw else None,
+                    f"duplicated id '{topic.id}' (also in {kept.path.name})",
                     "give each topic its own id; delete or rename one of the two files"))
                 continue
             by_id[topic.id] = topic

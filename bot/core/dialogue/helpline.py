@@ -31,7 +31,7 @@ async def open_ticket(turn: Turn, *, urgent: bool = False) -> None:
     if ticket is None:
         ticket = await turn.conv.open_ticket(turn.user, turn.lang, urgent=urgent)
         await turn.conv.count("tickets", "opened")
-        header = [f"🆘 <b>{Ticket} #{ticket.id}</b> · {LANG_NAMES[turn.lang]}"]
+        header = [f"🆘 <b>Ticket #{ticket.id}</b> · {LANG_NAMES[turn.lang]}"]
         if urgent:
             header[0] += " · ⚠️ URGENT"
         header.append(escape("Reply to any message of this ticket to answer; reply /close to close it."))

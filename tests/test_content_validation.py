@@ -1,0 +1,151 @@
+"""`content check`: coverage, typed-out facts, sources and dates, and the command itself."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main as cli_main
+from bot.core.content.topics import LANGUAGES, REQUIRED_TOPICS, Problem
+from bot.core.content.validation import check_content, format_problems
+
+MINI = Path(__file__).parent / "data" / "content_fixtures" / "mini"
+TODAY = date(2026, 11, 29)
+
+STUB = """---
+id: {tid}
+title: {tid} ({lang})
+questions:
+  - question about {tid}
+sources:
+  - title: A document
+    checked: 2026-11-01
+---
+Answer about {tid}.
+"""
+
+
+@pytest.fixture
+def full(tmp_path: Path) -> Path:
+    """The mini fixture plus stubs for every other required topic: a tree with no errors."""
+    root = tmp_path / "content"
+    shutil.copytree(MINI, root)
+    for lang in LANGUAGES:
+        for tid in REQUIRED_TOPICS:
+            path = root / lang / f"{tid}.md"
+            if not path.exists():
+                path.write_text(STUB.format(tid=tid, lang=lang), encoding="utf-8")
+    return root
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_full_tree_is_clean(full: Path) -> None:
+    problems = check_content(full, today=TODAY)
+    assert problems == [], format_problems(problems)
+
+
+def test_missing_required_topic(full: Path) -> None:
+    (full / "sd" / "medical-tests.md").unlink()
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1
+    assert "medical-tests" in errs[0].message and "sd" in errs[0].message
+    assert str(errs[0].path).endswith("sd/medical-tests.md")
+
+
+def test_missing_translation_of_extra_topic(full: Path) -> None:
+    (full / "en" / "privacy.md").write_text(STUB.format(tid="privacy", lang="en"), "utf-8")
+    errs = errors(check_content(full, today=TODAY))
+    assert {Path(p.path).parent.name for p in errs} == {"ur", "sd"}
+    assert all("no ur translation" in p.message or "no sd translation" in p.message
+               for p in errs)
+
+
+@pytest.mark.parametrize("typed", ["111-247-786", "111 247 786", "۱۱۱۲۴۷۷۸۶", "١١١-٢٤٧-٧٨٦",
+                                   "111247786"])
+def test_fact_typed_out_by_hand(full: Path, typed: str) -> None:
+    path = full / "ur" / "helpline.md"
+    edit(path, "{{fia_tip_hotline}}", typed)
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1, format_problems(errs)
+    assert Path(errs[0].path) == path and errs[0].line == 12
+    assert "fia_tip_hotline" in errs[0].message and "{{fia_tip_hotline}}" in errs[0].hint
+
+
+def test_amount_typed_out_and_near_miss_phone(full: Path) -> None:
+    edit(full / "sd" / "fees-and-receipts.md", "{{oep_service_charge_cap}}", "15,000 رپيا")
+    edit(full / "en" / "helpline.md", "{{fia_tip_hotline}}", "111-247-787")
+    errs = errors(check_content(full, today=TODAY))
+    messages = sorted(p.message for p in errs)
+    assert len(errs) == 2, format_problems(errs)
+    assert any("oep_service_charge_cap" in m and "typed out" in m for m in messages)
+    assert any("differs by one digit" in m for m in messages)
+
+
+def test_other_numbers_are_not_flagged(full: Path) -> None:
+    path = full / "en" / "licensed-recruiters.md"
+    edit(path, "Check the licence.", "Check the licence, e.g. 1234/LHR, within 5 days, 2,577 "
+         "licences. {{fia_tip_hotline}}")
+    assert errors(check_content(full, today=TODAY)) == []
+
+
+def test_missing_sources_and_dates(full: Path) -> None:
+    path = full / "en" / "licensed-recruiters.md"
+    edit(path, "sources:\n  - url: https://beoe.gov.pk/\n    checked: 2026-11-01\n", "")
+    path2 = full / "ur" / "licensed-recruiters.md"
+    edit(path2, "    checked: 2026-11-01\n", "")
+    path3 = full / "sd" / "licensed-recruiters.md"
+    edit(path3, "  - url: https://beoe.gov.pk/\n", "  - checked: 2026-11-01\n    note: x\n")
+    errs = errors(check_content(full, today=TODAY))
+    by_path = {Path(p.path): p for p in errs}
+    assert "no sources" in by_path[path].message
+    assert "no checked: date" in by_path[path2].message and by_path[path2].line == 8
+    assert "neither a url" in by_path[path3].message
+
+
+def test_stale_checked_date_is_a_warning(full: Path) -> None:
+    problems = check_content(full, today=date(2027, 11, 15))
+    assert problems and not errors(problems)
+    assert all("more than 12 months ago" in p.message for p in problems)
+    assert len(check_content(full, today=date(2027, 10, 1))) == 0
+
+
+def test_fact_source_checked(full: Path) -> None:
+    edit(full / "facts.yaml", "  source: {title: OPN, url: https://en.opn.com.pk/, "
+         "checked: 2026-11-01}\n", "")
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1 and "oep_service_charge_cap" in errs[0].message
+    assert errs[0].line == 7
+
+
+def test_loader_errors_are_included(full: Path) -> None:
+    (full / "en" / "helpline.md").write_text("---\nid: helpline\ntitle: [x\n---\nbody\n",
+                                             encoding="utf-8")
+    errs = errors(check_content(full, today=TODAY))
+    assert any(str(p.path).endswith("en/helpline.md") and p.line == 3 for p in errs)
+
+
+def test_unknown_language_folder_warning(full: Path) -> None:
+    (full / "pashto").mkdir()
+    problems = check_content(full, today=TODAY)
+    assert [p.severity for p in problems] == ["warning"]
+
+
+def test_cli_content_check(full: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["content", "check", "--content", str(full)]) == 0
+    assert "content OK" in capsys.readouterr().out
+    (full / "en" / "helpline.md").write_bytes(b"---\nid: helpline\n\xff\xfe\n---\n")
+    assert cli_main(["content", "check", "--content", str(full)]) == 1
+    out = capsys.readouterr().out
+    assert "en/helpline.md:3: error: the file is not UTF-8 text — fix:" in out
