@@ -138,8 +138,8 @@ class Handlers:
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        if query is None or query.message is None:
-            return
+        if query is None or query.message is None or query.message.chat.type != "private":
+            return  # buttons only exist in private chats; anything else is ignored
         event = Incoming(user_id=query.from_user.id, chat_id=query.message.chat.id,
                          button=(query.data or "")[:64], language_code=query.from_user.language_code)
         toast = await self._process(update, event, user_id=query.from_user.id)

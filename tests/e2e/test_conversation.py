@@ -138,7 +138,7 @@ async def test_admin_commands_refused_to_non_admins(rahnuma, staffed_standin: Bo
     await s.wait_for_call("sendPhoto")
 
 
-async def test_console_chat_runs_the_same_dialogue(tmp_path: Path) -> None:
+def test_console_chat_runs_the_same_dialogue(tmp_path: Path) -> None:
     import os
     import subprocess
     import sys

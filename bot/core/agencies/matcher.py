@@ -627,6 +627,9 @@ class AgencyMatcher:
             scored = [(s, i) for s, k in keys for i in self._by_key[k]]
             return self._similar(query, scored, "near_miss")
         group = self._by_key[best_key]
+        if self._too_thin(reading, best_key):
+            scored = [(best_score * 0.9, i) for i in group] + self._near(reading.positions)
+            return self._similar(query, scored, "near_miss")
         if reading.city:
             in_city = [i for i in group if self._entries[i].city == reading.city]
             if not in_city:
@@ -638,6 +641,11 @@ class AgencyMatcher:
         if len(group) == 1:
             return self._identified(query, group[0], best_score, "name")
         return self._similar(query, [(best_score, i) for i in group], "shared_name")
+
+    def _too_thin(self, reading: _Reading, key: tuple[int, ...]) -> bool:
+        """One common word and no business word ("Qatar mein job") is not a name."""
+        return (len(key) == 1 and not reading.has_generic
+                and len(self._words[key[0]].postings) > 1)
 
     def _exact_keys(self, positions: list[_Pos]) -> list[tuple[float, tuple[int, ...]]]:
         """List keys whose distinctive words agree one for one, in order, with the reading."""

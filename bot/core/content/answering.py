@@ -32,10 +32,12 @@ from bot.core.language import (
 )
 from bot.core.text import clean, match_form
 
-THRESHOLD = 0.30
+THRESHOLD = 0.27
 MAX_QUESTION_CHARS = 1000  # longer text is not a question: no topic, no matching work
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
 TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a known one
+_TYPO_WEIGHT = 0.5
+SUPPORT = 0.15  # weight of a topic's second-best document in its score
 MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
 
 # Sindhi letters folded onto their Urdu neighbours (after text.fold_arabic), for matching only.
@@ -115,8 +117,11 @@ def features(text: str, correct: Callable[[str], str | None] | None = None) -> C
     """
     feats: Counter[str] = Counter()
     for tok in tokens(text):
-        word = correct(tok) if correct is not None else tok
-        feats["w:" + (word or tok)] += 1
+        word = correct(tok) if correct is not None else None
+        if word:
+            feats["t:" + word] += 1  # a typo's correction: counts less than the word itself
+        else:
+            feats["w:" + tok] += 1
         padded = f"#{tok}#"
         for i in range(len(padded) - 2):
             feats[padded[i:i + 3]] += 1
@@ -202,6 +207,8 @@ class Answerer:
         self._vocab = sorted(f[2:] for f in self._postings if f.startswith("w:"))
 
     def _weight(self, feat: str, count: int) -> float:
+        if feat.startswith("t:"):
+            return _TYPO_WEIGHT * self._weight("w:" + feat[2:], count)
         w = (1.0 + math.log(count)) * self._idf.get(feat, 0.0)
         return w * _WORD_WEIGHT if feat.startswith("w:") else w
 
@@ -223,27 +230,36 @@ class Answerer:
     def scores(self, text: str) -> list[tuple[str, float]]:
         """(topic id, score 0..1) best first, for every topic that shares a feature."""
         feats = features(text, self._corrector())
-        weights = {f: self._weight(f, c) for f, c in feats.items() if f in self._idf}
+        weights: dict[str, float] = {}
+        for f, c in feats.items():
+            if f.startswith("t:"):
+                weights["w:" + f[2:]] = weights.get("w:" + f[2:], 0.0) + self._weight(f, c)
+            elif f in self._idf:
+                weights[f] = weights.get(f, 0.0) + self._weight(f, c)
         if not weights:
             return []
         # Unknown features still count in the question's length: off-topic words lower the score.
         unknown = sum(((1.0 + math.log(c)) * (_WORD_WEIGHT if f.startswith("w:") else 1.0)
                        * (math.log(len(self._doc_topic) + 1) + 1.0)) ** 2
-                      for f, c in feats.items() if f not in self._idf)
+                      for f, c in feats.items() if f not in self._idf and f[:2] != "t:")
         qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
         acc: dict[int, float] = defaultdict(float)
         postings = self._postings
         for f, w in weights.items():
             for doc, dw in postings[f]:
                 acc[doc] += w * dw
-        best: dict[str, float] = {}
+        best: dict[str, list[float]] = {}  # topic -> [best, second best] document score
         doc_topic = self._doc_topic
         for doc, s in acc.items():
-            tid = doc_topic[doc]
-            if s > best.get(tid, 0.0):
-                best[tid] = s
-        return sorted(((t, min(1.0, s / qnorm)) for t, s in best.items()),
-                      key=lambda ts: -ts[1])
+            top = best.setdefault(doc_topic[doc], [0.0, 0.0])
+            if s > top[0]:
+                top[1] = top[0]
+                top[0] = s
+            elif s > top[1]:
+                top[1] = s
+        # Mostly the best-matching document; a second one that also matches adds support.
+        return sorted(((t, min(1.0, ((1 - SUPPORT) * a + SUPPORT * b) / qnorm))
+                       for t, (a, b) in best.items()), key=lambda ts: -ts[1])
 
     def ask(self, text: str, lang: str | None = None) -> Answer:
         """Answer `text`. `lang` is the user's saved language, used when detection is unclear.

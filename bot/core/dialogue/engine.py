@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core.agencies.matcher import find_identifier
-
 from bot.core.dialogue import helpline, report, safety
 from bot.core.dialogue.messages import Button, Incoming, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, UserRecord
@@ -166,9 +165,9 @@ class Dialogue:
             self._start_menu(turn)
         elif kind == "menu":
             await self._menu(turn, rest)
-        elif kind == "topic" and turn.knowledge.content.topic(turn.lang, rest):
+        elif kind == "topic" and turn.topic(rest):
             self._topic(turn, rest)
-        elif kind == "more" and turn.knowledge.content.topic(turn.lang, rest):
+        elif kind == "more" and turn.topic(rest):
             self._more(turn, rest)
         elif kind == "sc" and rest.count(":") == 1:
             safety.answer(turn, *rest.split(":"))
@@ -281,21 +280,21 @@ class Dialogue:
         self._topic(turn, topic_id)
 
     def _topic(self, turn: Turn, topic_id: str) -> None:
-        topic = turn.knowledge.content.topic(turn.lang, topic_id)
+        topic = turn.topic(topic_id)
         if topic is None:
             return
         buttons: list[tuple[Button, ...]] = []
         if topic.more.strip():
             buttons.append((turn.button("📖 More", f"more:{topic_id}"),))
         for related in topic.related[:3]:
-            other = turn.knowledge.content.topic(turn.lang, related)
+            other = turn.topic(related)
             if other is not None:
                 buttons.append((Button("➡️ " + other.title, f"topic:{related}"),))
         buttons.append((turn.button("☰ Menu", "menu:main"),))
         turn.reply(turn.topic_html(topic_id) or "", tuple(buttons))
 
     def _more(self, turn: Turn, topic_id: str) -> None:
-        topic = turn.knowledge.content.topic(turn.lang, topic_id)
+        topic = turn.topic(topic_id)
         if topic is None:
             return
         sources = [f"• {escape(s.title or s.url or '')}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.dialogue.messages import Button, Keyboard, Outgoing, Result
+from bot.core.content.topics import Topic
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
@@ -56,9 +57,13 @@ class Turn:
     def back_to_menu(self) -> Keyboard:
         return ((self.button("☰ Menu", "menu:main"),),)
 
+    def topic(self, topic_id: str) -> Topic | None:
+        """The topic in the turn's language, else in English (a translation may be missing)."""
+        content = self.knowledge.content
+        return content.topic(self.lang, topic_id) or content.topic("en", topic_id)
+
     def topic_html(self, topic_id: str) -> str | None:
-        topic = self.knowledge.content.topic(self.lang, topic_id) or self.knowledge.content.topic(
-            "en", topic_id)
+        topic = self.topic(topic_id)
         if topic is None:
             return None
         return f"<b>{escape(topic.title)}</b>\n\n{markdown_to_html(topic.answer)}"

@@ -1,0 +1,122 @@
+"""The dialogue core without Telegram: real content, real agency list, a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.dialogue.engine import Dialogue, choose_language
+from bot.core.dialogue.messages import Incoming, Result
+from bot.core.dialogue.ports import UserRecord
+from bot.core.knowledge_holder import KnowledgeHolder
+from bot.core.markup import html_to_plain
+from bot.core.safety_check import load_questionnaire
+from bot.core.urgency import UrgentWords
+from bot.storage.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+STAFF = -100
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeHolder:
+    return KnowledgeHolder(REPO / "content", REPO / "content" / "agencies.csv")
+
+
+@pytest.fixture
+async def talk(knowledge: KnowledgeHolder, tmp_path: Path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    dialogue = Dialogue(knowledge, STAFF)
+    counter = iter(range(1, 10_000))
+
+    async def send(user: int = 1, **event: object) -> Result:
+        async with store.unit_of_work(next(counter)) as uow:
+            return await dialogue.handle(uow, Incoming(user, user, **event))  # type: ignore[arg-type]
+
+    send.store = store  # type: ignore[attr-defined]
+    yield send
+    await store.close()
+
+
+def plain(result: Result, chat: int | None = None) -> str:
+    return "\n".join(html_to_plain(m.text) for m in result.messages if chat is None or m.chat_id == chat)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("how can I check my agent", "en"),
+    ("ایجنٹ کا لائسنس کیسے چیک کروں؟", "ur"),
+    ("ايجنٽ جو لائسنس ڪيئن چيڪ ڪريان؟", "sd"),
+    ("agent ka license kaise check karun", "ur"),
+])
+def test_reply_language_follows_the_message(text: str, lang: str) -> None:
+    assert choose_language(UserRecord(1, 1, lang="en" if lang != "en" else "sd"), text, None) == lang
+
+
+def test_unclear_messages_use_the_saved_language() -> None:
+    assert choose_language(UserRecord(1, 1, lang="sd"), "0300-1234567", "en") == "sd"
+    assert choose_language(UserRecord(1, 1), "۱۲۳۴", "sd") == "sd"  # Telegram's language, if known
+
+
+async def test_state_survives_a_new_dialogue_object(talk, knowledge) -> None:
+    await talk(command="safety")
+    first = await talk(button="sc:licensed:no")
+    assert "2/8" in plain(first)
+    # A second process (new Dialogue, same database) continues the same questionnaire.
+    other = Dialogue(knowledge, STAFF)
+    async with talk.store.unit_of_work(999) as uow:
+        result = await other.handle(uow, Incoming(1, 1, button="sc:money:yes"))
+    assert "3/8" in plain(result)
+
+
+async def test_old_safety_button_is_answered_not_applied(talk) -> None:
+    await talk(command="safety")
+    await talk(button="sc:licensed:yes")
+    stale = await talk(button="sc:licensed:no")  # pressed again on the old message
+    assert stale.toast
+    assert "2/8" in plain(stale)
+
+
+async def test_urgent_words_bring_the_helpline_at_once(talk) -> None:
+    for user, text in [(1, "agent took my passport"), (2, "ایجنٹ نے پاسپورٹ رکھ لیا ہے"),
+                       (3, "mujhe yahan band kar diya hai"), (4, "ايجنٽ منهنجو پاسپورٽ رکي ڇڏيو")]:
+        result = await talk(user, text=text)
+        assert "111-247-786" in plain(result, user), text
+        assert any("URGENT" in m.text for m in result.messages if m.chat_id == STAFF), text
+
+
+async def test_unknown_button_and_command_get_clear_answers(talk) -> None:
+    result = await talk(button="zz:never-issued")
+    assert result.toast and result.messages
+    result = await talk(command="frobnicate")
+    assert "/check" in plain(result)
+
+
+async def test_report_is_stored_and_sent_to_staff_with_text_escaped(talk) -> None:
+    await talk(command="report")
+    await talk(text="<b>Fake</b> Agency")
+    await talk(button="rp:skip:phone")
+    done = await talk(text="took 3 lakh & my passport")
+    staff = [m.text for m in done.messages if m.chat_id == STAFF]
+    assert staff and "&lt;b&gt;Fake&lt;/b&gt; Agency" in staff[0] and "&amp; my passport" in staff[0]
+    rows = await talk.store.db.fetchall("SELECT agent_name, agent_phone, story FROM reports")
+    assert [tuple(r) for r in rows] == [("<b>Fake</b> Agency", "", "took 3 lakh & my passport")]
+
+
+async def test_media_outside_a_helpline_chat_gets_a_clear_reply(talk) -> None:
+    result = await talk(media="voice", message_id=5)
+    assert "/helpline" in plain(result)
+
+
+def test_questionnaire_scoring() -> None:
+    q = load_questionnaire(REPO / "content" / "safety_check.yaml")
+    assert q.score({}).level == "low"
+    assert q.score({"route": "yes"}).level == "high"  # critical on its own
+    assert q.score({"contract": "no"}).level == "medium"
+    assert q.score({"licensed": "no", "money": "yes"}).reasons == ("licensed", "money")
+
+
+def test_urgent_words_match_whole_phrases_only() -> None:
+    words = UrgentWords({"en": ["beaten"], "ur": ["qaid"]})
+    assert words.found_in("I was BEATEN yesterday")
+    assert not words.found_in("qaida book")
