@@ -10,6 +10,7 @@ from bot.core.dialogue.turn import LANG_NAMES, Turn
 from bot.core.markup import escape
 
 CLOSE_COMMANDS = ("/close",)
+CAPTIONED_MEDIA = frozenset({"photo", "video", "document", "audio", "voice", "animation"})
 
 
 def show_numbers(turn: Turn) -> None:
@@ -58,8 +59,13 @@ async def relay(turn: Turn, event: Incoming) -> bool:
         return False
     prefix = f"<b>#{ticket.id}</b>"
     if event.media and event.message_id is not None:
-        caption = f"{prefix} {escape(event.text or '')}".strip()
-        turn.to_staff(caption, ticket_id=ticket.id, copy_of=(event.chat_id, event.message_id))
+        source = (event.chat_id, event.message_id)
+        if event.media in CAPTIONED_MEDIA:
+            caption = f"{prefix} {escape(event.text or '')}".strip()
+            turn.to_staff(caption, ticket_id=ticket.id, copy_of=source)
+        else:  # stickers, locations, contacts, polls … cannot carry a caption
+            turn.to_staff(f"{prefix} [{escape(event.media)}]", ticket_id=ticket.id)
+            turn.to_staff("", ticket_id=ticket.id, copy_of=source)
     else:
         turn.to_staff(f"{prefix}\n{escape(event.text or '')}", ticket_id=ticket.id)
     await turn.conv.count("relay", "to_staff")
@@ -108,7 +114,7 @@ async def staff_reply(turn: Turn, ticket: Ticket, event: StaffReply) -> None:
         return
     label = escape(turn._("Helpline"))
     if event.media:
-        caption = f"💬 <b>{label}</b> {escape(text)}".strip()
+        caption = f"💬 <b>{label}</b> {escape(text)}".strip() if event.media in CAPTIONED_MEDIA else ""
         turn.result.add(Outgoing(chat_id=turn.user.chat_id, text=caption,
                                  copy_of=(event.chat_id, event.message_id)))
     else:

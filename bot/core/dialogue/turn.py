@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.dialogue.messages import Button, Keyboard, Outgoing, Result
 from bot.core.content.topics import Topic
+from bot.core.dialogue.messages import Button, Keyboard, Outgoing, Result
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
