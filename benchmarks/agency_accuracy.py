@@ -137,13 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agencies", type=Path, default=AGENCIES)
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--eval", type=Path, default=EVAL, help="another labelled set")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "benchmarks" / "agency_eval"))
     from generate import TODAY  # the date the labels were computed for
 
     agency_list = load_agency_list(args.agencies)
     matcher = AgencyMatcher(agency_list, today=TODAY)
-    items = load_eval()
+    items = load_eval(args.eval)
     t0 = time.perf_counter()
     rows = evaluate(matcher, items, show_misses=args.show_misses)
     elapsed = time.perf_counter() - t0

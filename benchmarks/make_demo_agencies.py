@@ -235,11 +235,13 @@ class _Builder:
     def landline(self, area: str) -> str:
         rng = self.rng
         digits = 8 if len(area) == 3 and area in {"042", "021", "051"} else 7
-        while True:
+        for _ in range(20):
             sub = "3000" + "".join(str(rng.randrange(10)) for _ in range(digits - 4))
             if (area, sub) not in self.phones:
                 self.phones.add((area, sub))
                 break
+        else:  # this city's invented landline range is used up (very large lists)
+            return self.mobile()
         if rng.random() < 0.5:
             return f"{area}-{sub}"
         return f"({area}) {sub[:4]}-{sub[4:]}"

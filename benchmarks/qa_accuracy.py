@@ -77,6 +77,28 @@ def load_items(eval_dir: Path = EVAL_DIR) -> list[Item]:
     return items
 
 
+def copied_examples(tree: ContentTree, items: list[Item], cutoff: float = 90.0
+                    ) -> list[tuple[Item, str]]:
+    """Labelled questions (almost) identical to a topic file's example question.
+
+    The set must stay independent of the examples, or it measures memory: reword these.
+    """
+    from rapidfuzz import fuzz
+
+    from bot.core.content.answering import tokens
+
+    examples = {" ".join(tokens(q)): q for by_id in tree.topics.values()
+                for topic in by_id.values() for q in topic.questions}
+    out = []
+    for item in items:
+        key = " ".join(tokens(item.question))
+        for ex_key, ex in examples.items():
+            if key and fuzz.token_sort_ratio(key, ex_key) >= cutoff:
+                out.append((item, ex))
+                break
+    return out
+
+
 def evaluate(tree: ContentTree, items: list[Item]) -> Report:
     """Ask every question; count right topics and right languages."""
     answerer = Answerer(tree)

@@ -105,7 +105,8 @@ def test_normalize_license_no(text: str, expected: str | None) -> None:
     ("Valid Upto", "valid_until"), ("valid_until", "valid_until"),
     ("Contact", "phone"), ("Cell", "phone"), ("Phone No", "phone"), ("Mobile", "phone"),
     ("Address", "address"), ("City", "city"), ("Station", "city"),
-    ("Sr. No.", None), ("Email", None), ("Remarks", None),
+    ("Sr. No.", None), ("Email", None), ("Remarks", None), ("Contact Person", None),
+    ("Date of Expiry", "valid_until"), ("City/Station", "city"), ("Proprietor Name", "proprietor"),
 ])
 def test_header_synonyms(header: str, column: str | None) -> None:
     assert map_header(header) == column
@@ -245,6 +246,13 @@ def test_ten_thousand_character_cell(tmp_path: Path) -> None:
     assert "10,000 characters" in problem.message
     assert len(str(problem)) < 300
     assert [a.license_no for a in agencies] == ["0002/LHR"]
+
+
+def test_name_without_letters(tmp_path: Path) -> None:
+    path = write(tmp_path / "e.csv", f"{HEADER}\n0001/LHR,😀😀,,,,,valid,\n0002/LHR,12345,,,,,valid,\n")
+    problems = problems_of(path)
+    assert [(p.row, p.column) for p in problems] == [(2, "name"), (3, "name")]
+    assert "no letters" in problems[0].message
 
 
 def test_control_characters(tmp_path: Path) -> None:
@@ -497,6 +505,15 @@ def test_load_raises_with_every_problem(tmp_path: Path) -> None:
     assert len(info.value.problems) == 2
     assert info.value.report().count("\n") == 1
     assert info.value.report(limit=1).endswith("and 1 more problem(s)")
+
+
+def test_unreadable_provenance_is_not_official(tmp_path: Path) -> None:
+    path = good_csv(tmp_path, "agencies.csv")
+    prov = tmp_path / "agencies.provenance.json"
+    prov.write_text("{not json")
+    assert load_agency_list(path).provenance.demo is True
+    prov.write_text(json.dumps({"source": "x", "retrieved": "2026-11-01", "demo": "no"}))
+    assert load_agency_list(path).provenance.demo is True
 
 
 def test_load_missing_file(tmp_path: Path) -> None:

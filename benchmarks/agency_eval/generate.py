@@ -26,9 +26,10 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+from vocabulary import ROMAN, SINDHI_OVERRIDES, URDU, URDU_SUFFIX, sindhi  # noqa: E402
+
 from bot.core.agencies.listfile import load_agency_list  # noqa: E402
 from bot.core.agencies.records import Agency, Status  # noqa: E402
-from vocabulary import ROMAN, SINDHI_OVERRIDES, URDU, URDU_SUFFIX, sindhi  # noqa: E402
 
 TODAY = date(2026, 11, 1)   # the evaluation's "today" (the demo list's retrieval date)
 SEED = 7
@@ -95,6 +96,11 @@ def split_name(name: str) -> tuple[str, str]:
 
 def norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def one_word(core: str) -> bool:
+    """A one-word core ("Barkat") is only a name with a business word next to it."""
+    return len(core_words(core, URDU) or core.split(" ")) == 1
 
 
 def core_words(core: str, vocab: dict) -> list[str] | None:
@@ -219,6 +225,8 @@ class Builder:
                 q = core + " " + re.sub(r"\s*(\(SMC-Pvt\)|\(Pvt\)|Pvt|Ltd|& Co)", "", suffix)
             else:
                 q = core + self.rng.choice(["", " OEP", " Pvt Ltd"])
+            if one_word(core) and q.strip() == core:
+                q = core + " OEP"
             self.add(q.strip(), "suffix", self.verdict(a), [a])
             made += 1
 
@@ -232,7 +240,10 @@ class Builder:
             if not words or not any(w in ROMAN for w in words):
                 continue
             out = [self.rng.choice(ROMAN[w]) if w in ROMAN else w for w in words]
-            q = " ".join(out) + self.rng.choice(["", " " + suffix, " overseas", " OEP"])
+            tail = self.rng.choice(["", " " + suffix, " overseas", " OEP"])
+            if one_word(core) and not tail.strip():
+                tail = " overseas"
+            q = " ".join(out) + tail
             self.add(q.strip(), "roman_urdu", self.verdict(a), [a])
             made += 1
 
@@ -248,7 +259,7 @@ class Builder:
         else:
             parts = [URDU[w] for w in words]
             suf = URDU_SUFFIX.get(suffix, "")
-        if suffix and self.rng.random() < 0.3:
+        if suffix and self.rng.random() < 0.3 and len(words) > 1:
             suf = ""
         return " ".join([*parts, suf]).strip()
 
@@ -315,6 +326,8 @@ class Builder:
             roll = self.rng.random()
             core, suffix = split_name(a.name)
             name = self.rng.choice([a.name, core + (" overseas" if suffix else ""), core])
+            if one_word(core) and name == core:
+                name = a.name
             if roll < 0.4:
                 q = self.rng.choice(SENTENCES_EN).format(name)
             elif roll < 0.65:
@@ -342,6 +355,8 @@ class Builder:
             core, suffix = split_name(a.name)
             q = self.rng.choice([a.name, a.name.lower(), core + " " + suffix.split(" ")[0],
                                  f"is {a.name} licensed?"])
+            if one_word(core) and not suffix:
+                q = a.name
             self.add(q.strip(), "status", self.verdict(a), [a])
 
     def impostor(self, n: int) -> None:
@@ -419,8 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agencies", type=Path, default=ROOT / "content" / "agencies.csv")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--seed", type=int, default=SEED, help="another seed: a held-out set")
     args = parser.parse_args(argv)
-    rows = build(list(load_agency_list(args.agencies).agencies))
+    rows = build(list(load_agency_list(args.agencies).agencies), args.seed)
     with args.out.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -15,7 +15,13 @@ import unicodedata
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), repl)
     for pattern, repl in (
-        (r"tion", "shan"),
+        (r"^uni", "yuni"),                # United, Unique: یونائیٹڈ
+        (r"tion|ssion", "shan"),
+        (r"sion", "zhan"),
+        (r"ture", "chur"),
+        (r"tune", "chun"),
+        (r"gh(?=t)", ""),
+        (r"(?<=[aeiou])s(?=ia$)", "sh"),     # Asia, Malaysia: ایشیا
         (r"ph", "f"),
         (r"ck", "k"),
         (r"qu(?=[ie])", "k"),
@@ -31,7 +37,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ee|ea|ie", "i"),
         (r"oo|ou|au|aw(?=[^aeiou]|$)", "u"),
         (r"o", "u"),
-        (r"ai|ay|ei|ey", "e"),
+        (r"ai|ei|ay(?![aeiou])|ey(?![aeiou])", "e"),
         (r"e", "a"),
         (r"y$", "i"),
         (r"(?<=[^aeiou])y(?=[^aeiou])", "i"),
@@ -40,8 +46,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 # Digraphs that are one sound; kept as one symbol in a skeleton.
-_DIGRAPHS = (("sh", "S"), ("kh", "X"), ("gh", "G"), ("ch", "C"), ("th", "T"), ("bh", "B"),
-             ("jh", "J"), ("rh", "R"), ("ng", "N"))
+# (th, bh, dh … are two letters in Urdu script too: ت+ھ, so they stay two symbols.)
+_DIGRAPHS = (("sh", "S"), ("kh", "X"), ("gh", "G"), ("ch", "C"))
 _NOT_SKELETON = re.compile(r"[aeiouwy]")
 _NON_ASCII_LETTER = re.compile(r"[^a-z0-9]")
 

@@ -22,16 +22,23 @@ _LETTERS: dict[str, str] = {
     "ڦ": "ph", "ڪ": "k",
 }
 _VOWEL_LETTERS = frozenset("اویہ")
+ASPIRATE = "\ue000"   # stands for do-chashmi heh (ھ) where it must not fold into ہ
 
 # Sindhi letters -> the Urdu letter that looks and sounds alike (for word-list look-ups).
 _SINDHI_TO_URDU = str.maketrans({
-    "ٽ": "ٹ", "ٿ": "ت", "ٺ": "ٹ", "ڊ": "ڈ", "ڏ": "د", "ڌ": "د", "ڍ": "ڈ", "ڙ": "ڑ", "ڻ": "ن",
-    "ڄ": "ج", "ڃ": "ن", "ڇ": "چ", "ٻ": "ب", "ڀ": "ب", "ڳ": "گ", "ڱ": "ن", "ڦ": "پ", "ڪ": "ک",
+    "ٽ": "ٹ", "ٿ": "ت\ue000", "ٺ": "ٹ\ue000", "ڊ": "ڈ", "ڏ": "د", "ڌ": "د\ue000",
+    "ڍ": "ڈ\ue000", "ڙ": "ڑ", "ڻ": "ن", "ڄ": "ج", "ڃ": "ن", "ڇ": "چ", "ٻ": "ب",
+    "ڀ": "ب\ue000", "ڳ": "گ", "ڱ": "نگ", "ڦ": "پ\ue000", "ڪ": "ک",
 })
 
 
-def urdu_letters(text: str) -> str:
-    """Sindhi letters mapped to their Urdu look-alikes, then letter variants folded."""
+def urdu_letters(text: str, *, keep_aspirate: bool = False) -> str:
+    """Sindhi letters mapped to their Urdu look-alikes, then letter variants folded.
+
+    With `keep_aspirate`, ھ (aspiration: تھ بھ) becomes `ASPIRATE` instead of ہ.
+    """
+    if keep_aspirate:
+        text = text.replace("ھ", ASPIRATE)
     return fold_arabic(text.translate(_SINDHI_TO_URDU))
 
 
@@ -64,6 +71,8 @@ def transliterate_word(word: str) -> str:
     """One Arabic-script word (already folded) -> lower-case Latin letters."""
     out: list[str] = []
     for i, ch in enumerate(word):
+        if ch in "حہ" and out and out[-1] and out[-1][-1] in "skgc":
+            out.append("a")   # صحارا is sa-hara, not sha-ra
         if ch == "ا":
             out.append("a")
         elif ch == "و":
@@ -72,6 +81,8 @@ def transliterate_word(word: str) -> str:
             out.append(_yeh(word, i))
         elif ch == "ہ":
             out.append(_heh(word, i))
+        elif ch == ASPIRATE:
+            out.append("h")
         elif ch in _LETTERS:
             out.append(_LETTERS[ch])
         elif ch.isascii() and ch.isalnum():

@@ -209,7 +209,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 _SYNONYM_INDEX = {key: col for col, keys in _SYNONYMS.items() for key in keys}
 _IGNORED_HEADERS = {"s no", "sr no", "sno", "sr", "serial", "serial no", "no", "sl no", "id",
-                    "email", "e mail", "email address", "website", "fax"}
+                    "email", "e mail", "email address", "website", "fax", "contact person",
+                    "focal person", "remarks", "remark"}
 
 
 def map_header(text: object) -> str | None:
@@ -450,9 +451,7 @@ def _sniff_kind(path: Path, data: bytes) -> str:
 
 
 def _looks_like_html(text: str) -> bool:
-    head = text[:4096].lstrip().lower()
-    return head.startswith(("<!doctype", "<html", "<table", "<?xml", "<meta", "<head", "<body")) \
-        or "<table" in text[:200_000].lower()
+    return text[:4096].lstrip().startswith("<") and "<table" in text.lower()
 
 
 def _load_tables(path: Path) -> list[_Table]:
@@ -774,6 +773,9 @@ def _validate(table: _Table, header_index: int) -> tuple[list[Agency], list[RowP
 
         if "name" not in failed and not values["name"]:
             bad("name", "the agency name is missing", "Fill in the name as the licence gives it")
+        elif "name" not in failed and not any(ch.isalpha() for ch in values["name"]):
+            bad("name", f"'{values['name']}' has no letters, so it cannot be an agency name",
+                "Fill in the name as the licence gives it")
 
         status = None
         st_text = values["status"]

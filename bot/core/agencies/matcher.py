@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
 from bot.core.romanize import fold_word, skeleton
 from bot.core.text import ascii_digits, clean, match_form
-from bot.core.transliterate import transliterate_word, urdu_letters
+from bot.core.transliterate import ASPIRATE, transliterate_word, urdu_letters
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,9 @@ MAX_QUERY_CHARS = 10_000   # longer queries are refused (reason "too_long")
 MAX_TOKENS = 60            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
-SIMILAR_MIN = 30.0         # weighted-overlap score (0-100) below which nothing is "similar"
+STRONG = 85.0             # every word of a name must agree at least this well to identify
+WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
+SIMILAR_MIN = 25.0         # weighted-overlap score (0-100) below which nothing is "similar"
 MAX_SCORED = 20_000        # agencies scored for near misses, at most
 
 # Words that say what kind of business it is, not which one. Never enough to identify an agency.
@@ -47,8 +49,8 @@ overseas oversea oversease oversease employment employments employement promoter
 promotors promotor oep oeps manpower services service servises international intl inter
 internationals human resource resources hr consultants consultant consultancy consultancies
 consultents recruiting recruitment recruiters recruiter recruit agency agencies agancy enterprises
-enterprise enterprizes trade traders links corporation corp travel travels tours tour pvt private
-privat ltd limited co company companies smc and the of op llc inc
+enterprise enterprizes associates trade traders links corporation corp travel travels tours tour pvt private
+privat ltd limited smcpvt pvtltd co company companies smc and the of op llc inc
 """.split())
 
 # Latin phrases whose words are generic only together.
@@ -60,6 +62,7 @@ GENERIC_ARABIC = frozenset("""
 سروسس سروسیز سرویسز انٹرنیشنل انٹرنیشنیل انٹرنیشنال ہیومن ہیومین ریسورس ریسورسز ریسورسیز کنسلٹنٹس
 کنسلٹنٹ کنسلٹینٹس کنسلٹنسی ریکروٹنگ ریکروٹمنٹ ریکروٹنگ ایجنسی ایجنسیز انٹرپرائزز انٹرپرائز
 انٹرپرائسز انٹرپرائیزز ٹریڈ لنکس کارپوریشن کارپوریشن ٹریول ٹریولز ٹریولس ٹریولنگ اینڈ ٹورز ٹورس
+ایسوسی ایٹس ایسوسیایٹس
 ٹور پرائیویٹ پرائیوٹ پراءیویٹ پرائیوٹ لمیٹڈ لمیٹیڈ لیمیٹڈ لمٹیڈ کمپنی کو اور پی وی ٹی ایل ایس
 ایم سی او ای پرائيويٽ
 اوورسيز ايمپلائمينٽ پروموٽرز انٽرنيشنل سروسز ڪنسلٽنٽس پرائيويٽ لميٽڊ ٽريول ٽورز ايجنسي ڪمپني
@@ -94,7 +97,7 @@ FILLER_ARABIC = frozenset("""
 نام والی والا والے منظور منظورشدہ شدہ ہو وہ براہ کرم برائے مہربانی مجھے میرا میری ایجنٹ سرکاری
 درست صحیح ٹھیک نہیں یا کون کیسی کیسا بھی پتا پتہ ہوں چاہیے جانا باہر نمبر تصدیق ہوئی ہوا اس
 اسکا اسکی ان آپ سلام السلام علیکم جی ہاں حکومت کی
-ڇا آهي آھي هي ھي رجسٽرڊ لائسنس ڪمپني ايجنسي جو جي کي سان ۾ ٻڌايو ٻڌايو اصلي جعلي نقلي چيڪ
+کس کون کونسی ڇا آهي آھي هي ھي رجسٽرڊ لائسنس ڪمپني ايجنسي جو جي کي سان ۾ ٻڌايو ٻڌايو اصلي جعلي نقلي چيڪ
 ڪريو نالو آهن ڪيو ته به مون منهنجو منهنجي توهان ٿيل سرڪاري صحيح ٺيڪ نه يا ڪير ڪهڙي ڪهڙو پتو
 آهيان هئي هو ۽ اهو اها هيءَ ڏسو ڏسي يافته منظور شده ڪرائي ٿي ٿو ڪري سگهو
 """.split())
@@ -147,7 +150,7 @@ faithful trust able smart best first sons group pak saudi sitara sahara silver s
 frontier kashmir taj rehmat barkat ittehad asia oman qatar kuwait bahrain emirates arabian
 dubai makkah mecca madina medina khyber punjab sindh indus ravi chenab swat hazara mehran
 shaheen falah karam syed khair ameen raheem zamzam hijaz mustafa haramain khidmat buraq aqsa
-shifa hamra mumtaz qasim jannat fajr muslim barakah hilal huda saudia sadiq fatah maroof
+shifa hamra mumtaz qasim jannat fajr muslim barakah hilal huda sadiq fatah maroof
 murtaza manzoor aziz yousuf ghani wahab qadir khaleej nasr safa marwa taif qaswa burhan
 ghausia faizan qadria chishtia naqshbandia sabri ansar muhajir tayyaba islam haq zia bab bait
 jamia ummah ehsan maal aman amaan salam dar ibn hashim ahl
@@ -162,6 +165,9 @@ best top one two three seven eight nine ten seven eleven hundred zero
 # Connectors inside Arabic-derived names (Nur-ul-Huda, Faizan-e-Madina, Dar-us-Salam).
 _CONNECTORS = frozenset({"ul", "us", "ud", "un", "ur", "e", "i", "ut", "ush", "uz"})
 _ARTICLES = frozenset({"al", "el"})
+# Arabic words written joined to a following connector: Darul, Baitul, Noorul, Ziaul, Abdul …
+_STEMS = frozenset("""dar bait bab noor nur anwar zia abd fazl fazal zain siraj shams najm saif
+habib ruh ain nasr fakhr izz ahl ibn inam ikram ahsan shafi rafi qamar badr bahr""".split())
 # Generic words that only make a name "legal"; ignored when telling same-named agencies apart.
 _LEGAL = frozenset({"pvt", "private", "privat", "ltd", "limited", "co", "smc", "and", "the", "of",
                     "llc", "inc", "company"})
@@ -170,7 +176,7 @@ _STATUS_VERDICT = {
     Status.EXPIRED: "expired", Status.SURRENDERED: "surrendered",
     Status.BLACKLISTED: "blacklisted",
 }
-_ARABIC_RUN = "\u0600-\u06ff\u0750-\u077f"
+_ARABIC_RUN = "\u0600-\u06ff\u0750-\u077f\ue000"
 _TOKEN = re.compile(rf"[a-z0-9]+|[{_ARABIC_RUN}]+")
 _ARABIC = re.compile(rf"[{_ARABIC_RUN}]")
 _LICENSE = re.compile(
@@ -250,12 +256,30 @@ def _strip_marks(text: str) -> str:
 
 
 def raw_tokens(text: str) -> list[str]:
-    """Lower-case Latin words and folded Arabic-script words, in order."""
-    form = _strip_marks(match_form(text)).replace("&", " and ").replace("'", "")
-    out = []
+    """Lower-case Latin words and folded Arabic-script words (ھ kept as `ASPIRATE`), in order.
+
+    Runs of single Latin letters are joined: "O.E.P" -> "oep", "p v t" -> "pvt".
+    """
+    form = _strip_marks(match_form(text.replace("ھ", ASPIRATE)))
+    form = form.replace("&", " and ").replace("'", "")
+    out: list[str] = []
+    run: list[str] = []
     for tok in _TOKEN.findall(form):
+        if len(tok) == 1 and tok.isalpha() and tok.isascii():
+            run.append(tok)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
         out.append(urdu_letters(tok) if _ARABIC.match(tok) else tok)
+    if run:
+        out.append("".join(run))
     return out
+
+
+def _lex(tok: str) -> str:
+    """The form used for word-list look-ups (ھ and ہ alike)."""
+    return tok.replace(ASPIRATE, "ہ")
 
 
 def is_arabic(token: str) -> bool:
@@ -276,15 +300,15 @@ def canonical_words(tokens: Sequence[str]) -> list[str]:
             out.append(tok + nxt)
             i += 2
             continue
-        if tok in _ARTICLES and nxt is not None and not is_arabic(nxt) and nxt.isalpha():
+        if (tok in _ARTICLES and nxt is not None and not is_arabic(nxt) and nxt.isalpha()
+                and not _latin_generic(nxt)):
             out.append(tok + nxt)
             i += 2
             continue
         if tok in _CONNECTORS and out:
             i += 1
             continue
-        if (nxt is not None and len(tok) >= 5 and tok[-2:] in ("ul", "us") and tok.isalpha()
-                and not is_arabic(tok)):
+        if nxt is not None and tok[-2:] in ("ul", "us", "ud", "ur") and tok[:-2] in _STEMS:
             tok = tok[:-2]
         out.append(tok)
         i += 1
@@ -300,10 +324,13 @@ def _latin_generic(word: str) -> bool:
 
 _GENERIC_FOLDS = frozenset(fold_word(w) for w in GENERIC_LATIN | {a + b for a, b in GENERIC_PHRASES})
 _GENERIC_SKELETONS = frozenset(s for s in (skeleton(k) for k in _GENERIC_FOLDS) if len(s) >= 3)
-_GENERIC_ARABIC = frozenset(urdu_letters(_strip_marks(match_form(w))) for w in GENERIC_ARABIC)
-_FILLER_ARABIC = frozenset(urdu_letters(_strip_marks(match_form(w))) for w in FILLER_ARABIC)
+_GENERIC_ARABIC = frozenset(_lex(t) for w in GENERIC_ARABIC for t in raw_tokens(w))
+_FILLER_ARABIC = frozenset(_lex(t) for w in FILLER_ARABIC for t in raw_tokens(w))
+_GENERIC_RAW = sorted(GENERIC_LATIN)
 _KNOWN_FOLDS = frozenset(fold_word(w) for w in KNOWN_WORDS)
 _LEGAL_FOLDS = frozenset(fold_word(w) for w in _LEGAL)
+# Business words that are also used as a name's own word; must not be added by the query.
+_MARKED = frozenset({fold_word("associates")})
 
 
 def _city_phrases() -> dict[tuple[str, ...], str]:
@@ -372,9 +399,10 @@ def _find_phones(text: str) -> list[tuple[str, tuple[int, int]]]:
     found: list[tuple[str, tuple[int, int]]] = []
     try:
         for m in phonenumbers.PhoneNumberMatcher(digits_text, "PK",
-                                                 leniency=phonenumbers.Leniency.POSSIBLE):
+                                                 leniency=phonenumbers.Leniency.VALID):
             e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-            found.append((e164, (m.start, m.end)))
+            if len(e164) >= 12:   # +92 and at least 9 national digits
+                found.append((e164, (m.start, m.end)))
     except Exception:
         log.debug("phonenumbers failed on %r", digits_text[:80])
     if not found:
@@ -438,6 +466,7 @@ class _Reading:
     generic: frozenset[str]
     has_generic: bool
     city: str | None
+    script: bool = False   # read from Urdu/Sindhi script (vowels only rank, never decide)
 
 
 class AgencyMatcher:
@@ -478,7 +507,9 @@ class AgencyMatcher:
         self._raw_keys = list(self._raw)
         self._raw_ids = [self._raw[k] for k in self._raw_keys]
         vocab = set(self._keys) | set(self._raw)
-        self._fillers = frozenset(f for f in FILLER_LATIN if f not in vocab and _fold(f) not in vocab)
+        self._fillers = frozenset(
+            f for f in FILLER_LATIN
+            if f not in vocab and _fold(f) not in vocab and _fold("al" + f) not in vocab)
 
     # -- index --------------------------------------------------------------------------------
     def _word(self, key: str, raw: str) -> int:
@@ -600,7 +631,8 @@ class AgencyMatcher:
             return self._similar(query, [(90.0, i) for i in hits], "shared_name")
         idx = hits[0]
         holder = set(self._entries[idx].words)
-        if any(not (set(p.options) & holder) for p in reading.positions):
+        if any(_best(p.options) >= 90.0 and not (set(p.options) & holder)
+               for p in reading.positions):
             # A name that is not the holder's, next to a real number: a possible impostor.
             near = self._near(reading.positions)
             return self._similar(query, [(80.0, idx), *near], "near_miss")
@@ -620,12 +652,14 @@ class AgencyMatcher:
         return self._similar(query, [c for c in near if c[0] >= SIMILAR_MIN], "near_miss")
 
     def _decide(self, query: str, reading: _Reading,
-                keys: list[tuple[float, tuple[int, ...]]]) -> CheckResult:
+                keys: list[tuple[float, float, tuple[int, ...]]]) -> CheckResult:
         """Keys of the list that the reading agrees with, best first -> a verdict."""
-        best_score, best_key = keys[0]
-        if len(keys) > 1 and not (best_score >= 98.0 > keys[1][0]):
-            scored = [(s, i) for s, k in keys for i in self._by_key[k]]
-            return self._similar(query, scored, "near_miss")
+        best_score, weakest, best_key = keys[0]
+        clear = (len(keys) == 1 or best_score >= 98.0 > keys[1][0]
+                 or (reading.script and best_score - keys[1][0] >= 3.0))
+        if not clear or weakest < STRONG:
+            scored = [(s, i) for s, _, k in keys for i in self._by_key[k]]
+            return self._similar(query, scored + self._near(reading.positions), "near_miss")
         group = self._by_key[best_key]
         if self._too_thin(reading, best_key):
             scored = [(best_score * 0.9, i) for i in group] + self._near(reading.positions)
@@ -635,6 +669,11 @@ class AgencyMatcher:
             if not in_city:
                 return self._similar(query, [(best_score * 0.8, i) for i in group], "near_miss")
             group = in_city
+        if _MARKED & reading.generic:   # "Chenab Associates" is not "Chenab Overseas"
+            group = [i for i in group if _MARKED & reading.generic <= self._entries[i].generic]
+            if not group:
+                scored = [(best_score * 0.8, i) for i in self._by_key[best_key]]
+                return self._similar(query, scored, "near_miss")
         if len(group) > 1 and reading.generic:
             same = [i for i in group if self._entries[i].generic == reading.generic]
             group = same if len(same) == 1 else group
@@ -647,18 +686,19 @@ class AgencyMatcher:
         return (len(key) == 1 and not reading.has_generic
                 and len(self._words[key[0]].postings) > 1)
 
-    def _exact_keys(self, positions: list[_Pos]) -> list[tuple[float, tuple[int, ...]]]:
-        """List keys whose distinctive words agree one for one, in order, with the reading."""
+    def _exact_keys(self, positions: list[_Pos]) -> list[tuple[float, float, tuple[int, ...]]]:
+        """List keys whose words agree one for one, in order: (mean score, weakest, key)."""
         if any(not p.options for p in positions):
             return []
         choices = [sorted(p.options.items(), key=lambda kv: -kv[1])[:4] for p in positions]
-        found: dict[tuple[int, ...], float] = {}
+        found: dict[tuple[int, ...], tuple[float, float]] = {}
         for combo in itertools.islice(itertools.product(*choices), MAX_COMBOS):
             key = tuple(w for w, _ in combo)
             if key in self._by_key:
-                score = sum(s for _, s in combo) / len(combo)
-                found[key] = max(score, found.get(key, 0.0))
-        return sorted(((s, k) for k, s in found.items()), key=lambda sk: -sk[0])
+                scores = [sc for _, sc in combo]
+                found[key] = max((sum(scores) / len(scores), min(scores)),
+                                 found.get(key, (0.0, 0.0)))
+        return sorted(((m, w, k) for k, (m, w) in found.items()), key=lambda t: -t[0])
 
     def _near(self, positions: list[_Pos]) -> list[tuple[float, int]]:
         """Agencies sharing rare words with the reading, by IDF-weighted overlap (0-100)."""
@@ -681,7 +721,7 @@ class AgencyMatcher:
         scored = []
         for idx, m in matched.items():
             denom = qweight + self._entries[idx].weight - m
-            scored.append((100.0 * m / denom if denom > 0 else 0.0, idx))
+            scored.append((min(100.0, 100.0 * m / denom) if denom > 0 else 0.0, idx))
         scored.sort(key=lambda si: -si[0])
         return scored[: MAX_CANDIDATES * 4]
 
@@ -708,7 +748,8 @@ class AgencyMatcher:
                 if seg_generic:
                     generic |= seg_generic
                 has_generic = has_generic or seg_generic is not None
-        return _Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city)
+        return _Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
+                        any(is_arabic(p.text) for p in positions))
 
     def _mark(self, toks: list[str]) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
@@ -723,7 +764,7 @@ class AgencyMatcher:
                     break
             else:
                 tok = toks[i]
-                if (tok in _FILLER_ARABIC) if is_arabic(tok) else (tok in self._fillers):
+                if (_lex(tok) in _FILLER_ARABIC) if is_arabic(tok) else (tok in self._fillers):
                     kinds[i] = "filler"
                 i += 1
         return kinds
@@ -740,7 +781,7 @@ class AgencyMatcher:
         generic: set[str] | None = None
         words: list[str] = []
         for tok in canonical_words(seg):
-            if self._is_generic(tok):
+            if self._is_generic(tok) or (generic is not None and self._garbled_suffix(tok)):
                 generic = generic or set()
                 if not is_arabic(tok) and _fold(tok) not in _LEGAL_FOLDS:
                     generic.add(_fold(tok))
@@ -748,36 +789,45 @@ class AgencyMatcher:
                 words.append(tok)
         return self._positions(words), generic, city
 
+    def _garbled_suffix(self, tok: str) -> bool:
+        """A short unknown bit after the business words: "(SMC-Pt Ltd", "Pv", "Co."."""
+        return (not is_arabic(tok) and len(tok) <= 3 and not tok.isdigit()
+                and not self._options(tok))
+
     def _is_generic(self, tok: str) -> bool:
+        """A business word (exact, or a slip of one that is no list word)."""
         if is_arabic(tok):
-            if tok in _GENERIC_ARABIC:
+            if _lex(tok) in _GENERIC_ARABIC:
                 return True
             sk = _arabic_key(tok)[2]
             return sk in _GENERIC_SKELETONS and sk not in self._skel
         if _latin_generic(tok):
             return True
         key = _fold(tok)
-        if len(key) < 6 or key in self._word_id or key in _KNOWN_FOLDS:
+        if len(tok) < 4 or key in self._word_id or key in _KNOWN_FOLDS or tok in _KNOWN_FOLDS:
             return False
-        cutoff = 1 if len(key) < 9 else 2
-        return process.extractOne(key, _GENERIC_LIST, scorer=OSA.distance,
-                                  score_cutoff=cutoff) is not None
+        cutoff = 1 if len(tok) < 7 else 2
+        hit = process.extractOne(tok, _GENERIC_RAW, scorer=OSA.distance, score_cutoff=cutoff)
+        if hit is None:
+            return False
+        typo = self._typo_options(tok, key)
+        return not typo or max(typo.values()) <= 100.0 - 10.0 * hit[1]
 
     def _positions(self, words: list[str]) -> list[_Pos]:
         """Distinctive words -> positions, joining "Zam Zam" and splitting "Zamzam" as the list has it."""
-        opts = [self._options(w) for w in words]
+        opts = [self._options(w, inner=i > 0) for i, w in enumerate(words)]
         merged: list[tuple[str, dict[int, float]]] = []
         i = 0
         while i < len(words):
             if i + 1 < len(words) and _weak(opts[i]) and _weak(opts[i + 1]):
                 joined = self._options(words[i] + words[i + 1], typos=False)
-                if joined and not (opts[i] and opts[i + 1]):
+                if joined and max(joined.values()) > min(_best(opts[i]), _best(opts[i + 1])):
                     merged.append((words[i] + words[i + 1], joined))
                     i += 2
                     continue
-            if not opts[i]:
+            if _weak(opts[i]):
                 split = self._split(words[i])
-                if split:
+                if split and min(_best(o) for _, o in split) > _best(opts[i]):
                     merged.extend(split)
                     i += 1
                     continue
@@ -805,10 +855,10 @@ class AgencyMatcher:
                     return [(left, lo), (r, ro)]
         return None
 
-    def _options(self, word: str, *, typos: bool = True) -> dict[int, float]:
+    def _options(self, word: str, *, typos: bool = True, inner: bool = False) -> dict[int, float]:
         """List words this typed word may be, with agreement scores (100 = same folded key)."""
         if is_arabic(word):
-            return self._arabic_options(word, typos=typos)
+            return self._arabic_options(word, typos=typos, inner=inner)
         if word.isdigit():
             wid = self._word_id.get(word.lstrip("0") or "0", self._word_id.get(word))
             return {wid: 100.0} if wid is not None else {}
@@ -816,54 +866,87 @@ class AgencyMatcher:
         wid = self._word_id.get(key)
         if wid is not None:
             return {wid: 100.0}
+        out: dict[int, float] = {}
         for variant in ((key[2:] if key.startswith("al") and len(key) > 4 else None),
                         "al" + key):
             if variant and variant in self._word_id:
-                return {self._word_id[variant]: 92.0}
-        if not typos or key in _KNOWN_FOLDS or word in _KNOWN_FOLDS or len(key) < 4:
-            return {}
-        return self._typo_options(word, key)
+                out[self._word_id[variant]] = 92.0
+        if (not typos or key in _KNOWN_FOLDS or word in _KNOWN_FOLDS
+                or max(len(word), len(key)) < 4):
+            return out
+        for wid, score in self._typo_options(word, key).items():
+            out[wid] = max(out.get(wid, 0.0), score)
+        return out
 
     def _typo_options(self, word: str, key: str) -> dict[int, float]:
         """Keyboard slips: OSA distance 1 (2 for words of 7+ letters) on the vocabulary only."""
         out: dict[int, float] = {}
         for probe, choices, ids in ((key, self._keys, None),
                                     (word, self._raw_keys, self._raw_ids)):
-            limit = 1 if len(probe) < 7 else 2
-            for _, dist, ref in process.extract(probe, choices, scorer=OSA.distance,
-                                                score_cutoff=limit, limit=8):
-                wid = ref if ids is None else ids[ref]
+            limit = 0 if len(probe) < 4 else 1 if len(probe) < 7 else 2
+            if not limit:
+                continue
+            for ref, dist, at in process.extract(probe, choices, scorer=OSA.distance,
+                                                 score_cutoff=limit, limit=8):
+                if probe.startswith(ref) and len(probe) - len(ref) >= 2:
+                    continue   # "Royalty" is another word, not a slip of "Royal"
+                wid = at if ids is None else ids[at]
                 out[wid] = max(out.get(wid, 0.0), 100.0 - 10.0 * dist)
         return out
 
-    def _arabic_options(self, word: str, *, typos: bool = True) -> dict[int, float]:
-        forms = [(word, 0.0)]
-        if word.startswith("ال") and len(word) > 3:
-            forms.append((word[2:], 4.0))
-        else:
-            forms.append(("ال" + word, 6.0))
-        out: dict[int, float] = {}
-        for form, penalty in forms:
-            tr, key, sk = _arabic_key(form)
-            for wid in self._skel.get(sk, ()):
-                w = self._words[wid]
-                ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key))
-                out[wid] = max(out.get(wid, 0.0), 70.0 + 0.3 * ratio - penalty)
+    def _arabic_options(self, word: str, *, typos: bool = True,
+                        inner: bool = False) -> dict[int, float]:
+        """Urdu/Sindhi-script word -> list words with the same consonant skeleton."""
+        out = self._skeleton_hits(word, 0.0)
+        if inner and word.startswith("ال") and len(word) > 3:   # بیت الامان: a connector
+            for wid, sc in self._skeleton_hits(word[2:], 2.0).items():
+                out[wid] = max(sc, out.get(wid, 0.0))
+        if not out:   # الفلاح typed where the list has Falah, or نور where it has Al-Noor
+            alt = word[2:] if word.startswith("ال") and len(word) > 3 else "ال" + word
+            out = self._skeleton_hits(alt, 5.0)
         if not out and typos:
             sk = _arabic_key(word)[2]
-            if len(sk) >= 3:
-                for _, _, ref in process.extract(sk, self._skel_keys, scorer=Levenshtein.distance,
-                                                 score_cutoff=1, limit=5):
-                    for wid in self._skel[self._skel_keys[ref]]:
-                        out[wid] = max(out.get(wid, 0.0), 70.0)
+            if len(sk) >= 4:
+                for _, _, at in process.extract(sk, self._skel_keys, scorer=Levenshtein.distance,
+                                                score_cutoff=1, limit=3):
+                    for wid in self._skel[self._skel_keys[at]]:
+                        out[wid] = WEAK
         if out:
             top = max(out.values())
-            out = {w: s for w, s in out.items() if s >= top - 6.0}
+            out = {w: sc for w, sc in out.items() if sc >= top - 10.0}
         return out
+
+    def _skeleton_hits(self, word: str, penalty: float) -> dict[int, float]:
+        """List words with this word's consonant skeleton; the vowels only rank them."""
+        tr, key, sk = _arabic_key(word)
+        ends_vowel = _lex(word)[-1] in "اویےہ" and not tr.endswith("h")
+        out: dict[int, float] = {}
+        for wid in self._skel.get(sk, ()):
+            w = self._words[wid]
+            ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key))
+            score = 88.0 + 0.1 * ratio - penalty
+            if ends_vowel != (w.key[-1] in "aeiou"):
+                score -= 4.0
+            if _vowel_onset(word) != (w.key[0] in "aeiou"):
+                score -= 4.0
+            out[wid] = min(score, 97.0)
+        return out
+
+
+def _vowel_onset(word: str) -> bool:
+    """Starts with a vowel (ا/ع …), not counting the ا written before st/sk (اسٹار = Star)."""
+    w = _lex(word)
+    if w[:1] not in ("ا", "ع"):
+        return False
+    return not (len(w) > 2 and w[1] == "س" and w[2] in "ٹتکپ")
 
 
 def _weak(options: dict[int, float]) -> bool:
     return not options or max(options.values()) < 98.0
+
+
+def _best(options: dict[int, float]) -> float:
+    return max(options.values(), default=0.0)
 
 
 _GENERIC_LIST = sorted(_GENERIC_FOLDS)

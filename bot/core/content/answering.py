@@ -32,12 +32,17 @@ from bot.core.language import (
 )
 from bot.core.text import clean, match_form
 
-THRESHOLD = 0.27
+THRESHOLD = 0.20
 MAX_QUESTION_CHARS = 1000  # longer text is not a question: no topic, no matching work
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
 TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a known one
 _TYPO_WEIGHT = 0.5
+CENTROID = 0.2  # weight of the topic centroid in a topic's score
+_UNKNOWN_WEIGHT = 1.0  # how much words the index does not know lower the score
+
 SUPPORT = 0.15  # weight of a topic's second-best document in its score
+
+_IDF_FLOOR = 1.0  # idf = log((1 + topics) / (1 + topics with the feature)) + floor
 MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
 
 # Sindhi letters folded onto their Urdu neighbours (after text.fold_arabic), for matching only.
@@ -64,9 +69,25 @@ _ROMAN_RULES = [
 ]
 
 # Words that carry no topic (from every language), kept out of the index and the question.
-_CONTENT_WORDS = {"paise", "pese", "paisay", "paisa", "wapas", "galat", "zaroori", "zaruri",
-                  "zaroorat", "pay", "paid", "help", "find", "pata", "sahi"}
-STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | {"ka", "ki", "ke", "ko", "se", "par", "pe",
+_CONTENT_WORDS = {"paise", "pese", "paisay", "paisa", "wapas", "galat", "pay", "paid", "help",
+                  "find"}
+# Common English words that say nothing about the topic (a usual stop-word list, shortened).
+_EN_STOP = set("""
+able about above after again against all almost along already also although always among
+another anyone anything anyway around ask asked asking away back became because become before
+being below besides between both came come comes coming could day days dear did done dont
+during each either else even ever every everyone everything few first gave give given gives
+giving go goes going gone got gotten however id ill instead itself ive just keep kind know
+known last later least less let like made make makes making may maybe might mine more most
+much must myself never new next nobody none nothing now often ok okay once one only other
+others otherwise ought ourselves over own perhaps put quite rather really right said same say
+says see seem seems seen several shall since so someone something sometimes soon still such
+sure take taken tell tells thank thanks thing things think though thus together told too
+took toward try trying two under understand unless until upon us use used using usually
+very via way ways well went whatever whether while whole whose within without word words yet
+yourself
+""".split())
+STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | _EN_STOP | {"ka", "ki", "ke", "ko", "se", "par", "pe",
               "ho", "na", "to", "me", "main", "do", "the", "kr", "k", "ya", "or", "u",
               "plz", "pls", "please", "sir", "madam", "bro", "bhai", "jee", "g",
               # greetings and thanks carry no topic
@@ -128,6 +149,8 @@ def features(text: str, correct: Callable[[str], str | None] | None = None) -> C
     return feats
 
 
+
+
 @dataclass(frozen=True)
 class Answer:
     """The result of a question: the matched topic (or None) in the answer language."""
@@ -176,6 +199,7 @@ class Answerer:
         self._build()
 
     def _documents(self) -> list[tuple[str, str]]:
+        """(topic id, text): every example question, title and keyword list, all languages."""
         docs: list[tuple[str, str]] = []
         for by_id in self.tree.topics.values():
             for tid, topic in by_id.items():
@@ -191,19 +215,36 @@ class Answerer:
             feats = features(text)
             if feats:
                 vectors.append((tid, feats))
+        # Document frequency counted over topics, not documents: a word in every example of
+        # one topic is what identifies that topic, so it must not be weighted down.
+        by_topic: dict[str, set[str]] = defaultdict(set)
+        for tid, feats in vectors:
+            by_topic[tid].update(feats.keys())
         df: Counter[str] = Counter()
-        for _, feats in vectors:
-            df.update(feats.keys())
-        n = len(vectors) or 1
-        self._idf = {f: math.log((1 + n) / (1 + c)) + 1.0 for f, c in df.items()}
+        for feats_of_topic in by_topic.values():
+            df.update(feats_of_topic)
+        n = len(by_topic) or 1
+        self._idf = {f: math.log((1 + n) / (1 + c)) + _IDF_FLOOR for f, c in df.items()}
+        self._max_idf = math.log(1 + n) + _IDF_FLOOR
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        centroids: dict[str, dict[str, float]] = {}
         for i, (tid, feats) in enumerate(vectors):
             weights = {f: self._weight(f, c) for f, c in feats.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for f, w in weights.items():
                 postings[f].append((i, w / norm))
             self._doc_topic.append(tid)
+            centroid = centroids.setdefault(tid, defaultdict(float))
+            for f, w in weights.items():
+                centroid[f] += w / norm
         self._postings = dict(postings)
+        # Each topic's centroid: the words of all its examples together (words of a question
+        # may be spread over several examples of the right topic).
+        self._centroid: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for tid, vec in centroids.items():
+            norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+            for f, w in vec.items():
+                self._centroid[f].append((tid, w / norm))
         self._vocab = sorted(f[2:] for f in self._postings if f.startswith("w:"))
 
     def _weight(self, feat: str, count: int) -> float:
@@ -239,8 +280,8 @@ class Answerer:
         if not weights:
             return []
         # Unknown features still count in the question's length: off-topic words lower the score.
-        unknown = sum(((1.0 + math.log(c)) * (_WORD_WEIGHT if f.startswith("w:") else 1.0)
-                       * (math.log(len(self._doc_topic) + 1) + 1.0)) ** 2
+        unknown = _UNKNOWN_WEIGHT * sum(((1.0 + math.log(c)) * (_WORD_WEIGHT if f.startswith("w:") else 1.0)
+                       * self._max_idf) ** 2
                       for f, c in feats.items() if f not in self._idf and f[:2] != "t:")
         qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
         acc: dict[int, float] = defaultdict(float)
@@ -257,8 +298,14 @@ class Answerer:
                 top[0] = s
             elif s > top[1]:
                 top[1] = s
-        # Mostly the best-matching document; a second one that also matches adds support.
-        return sorted(((t, min(1.0, ((1 - SUPPORT) * a + SUPPORT * b) / qnorm))
+        cen: dict[str, float] = defaultdict(float)
+        for f, w in weights.items():
+            for tid, cw in self._centroid.get(f, ()):
+                cen[tid] += w * cw
+        # Mostly the best-matching document; a second one that also matches adds support;
+        # the topic's centroid adds the words spread over its examples.
+        return sorted(((t, min(1.0, ((1 - CENTROID) * ((1 - SUPPORT) * a + SUPPORT * b)
+                                     + CENTROID * cen[t]) / qnorm))
                        for t, (a, b) in best.items()), key=lambda ts: -ts[1])
 
     def ask(self, text: str, lang: str | None = None) -> Answer:

@@ -41,12 +41,11 @@ async def open_ticket(turn: Turn, *, urgent: bool = False) -> None:
         await turn.conv.update_ticket(ticket.id, urgent=1)
         turn.to_staff(f"⚠️ <b>#{ticket.id}</b> URGENT", ticket_id=ticket.id)
     turn.user.state = {"mode": "helpline", "ticket": ticket.id}
-    b = turn.button
     turn.say("You are connected to the helpline team (ticket #{n}). Write your message here; staff "
              "will answer in this chat. Voice notes and photos are fine too.",
-             ((b("📋 Share my recent checks with staff", "tk:share"),),
-              (b("👩 I would like a woman staff member", "tk:woman"),),
-              (b("✖ End the chat", "tk:end"),)), n=ticket.id)
+             ((turn.button("📋 Share my recent checks with staff", "tk:share"),),
+              (turn.button("👩 I would like a woman staff member", "tk:woman"),),
+              (turn.button("✖ End the chat", "tk:end"),)), n=ticket.id)
 
 
 async def relay(turn: Turn, event: Incoming) -> bool:

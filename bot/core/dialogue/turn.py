@@ -44,13 +44,12 @@ class Turn:
         return Button(self._(msgid), data)
 
     def menu_keyboard(self) -> Keyboard:
-        b = self.button
         return (
-            (b("🔎 Check a recruiter", "menu:check"),),
-            (b("❓ Ask a question", "menu:ask"),),
-            (b("🛡 Is this job offer safe?", "menu:safety"),),
-            (b("☎️ Talk to the helpline", "menu:helpline"),),
-            (b("📝 Report a recruiter", "menu:report"),),
+            (self.button("🔎 Check a recruiter", "menu:check"),),
+            (self.button("❓ Ask a question", "menu:ask"),),
+            (self.button("🛡 Is this job offer safe?", "menu:safety"),),
+            (self.button("☎️ Talk to the helpline", "menu:helpline"),),
+            (self.button("📝 Report a recruiter", "menu:report"),),
             (Button("🌐 " + " / ".join(LANG_NAMES.values()), "menu:language"),),
         )
 
