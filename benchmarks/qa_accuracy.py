@@ -79,21 +79,22 @@ def load_items(eval_dir: Path = EVAL_DIR) -> list[Item]:
 
 def copied_examples(tree: ContentTree, items: list[Item], cutoff: float = 90.0
                     ) -> list[tuple[Item, str]]:
-    """Labelled questions (almost) identical to a topic file's example question.
+    """Labelled questions (almost) identical to an example question of a topic file.
 
-    The set must stay independent of the examples, or it measures memory: reword these.
+    The set must stay independent of the examples, or it measures memory: reword these
+    (and never copy labelled questions into topic files).
     """
     from rapidfuzz import fuzz
 
-    from bot.core.content.answering import tokens
+    from bot.core.text import match_form
 
-    examples = {" ".join(tokens(q)): q for by_id in tree.topics.values()
-                for topic in by_id.values() for q in topic.questions}
+    examples = [(match_form(q), q) for by_id in tree.topics.values()
+                for topic in by_id.values() for q in topic.questions]
     out = []
     for item in items:
-        key = " ".join(tokens(item.question))
-        for ex_key, ex in examples.items():
-            if key and fuzz.token_sort_ratio(key, ex_key) >= cutoff:
+        key = match_form(item.question)
+        for ex_key, ex in examples:
+            if fuzz.ratio(key, ex_key) >= cutoff:
                 out.append((item, ex))
                 break
     return out

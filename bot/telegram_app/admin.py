@@ -23,7 +23,7 @@ from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ALLOWED_SUFFIXES = (".csv", ".xlsx", ".html", ".htm")
+ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".html", ".htm")
 
 
 def stats_chart(stats: dict[str, dict[str, int]]) -> bytes:

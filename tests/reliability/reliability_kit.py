@@ -246,3 +246,16 @@ async def escalation_session(
         messages=messages, to_staff=tally(to_staff, texts(standin.sent(STAFF_CHAT))),
         to_user=tally(to_user, texts(standin.sent(user_id))), kills=kills,
         seconds=time.monotonic() - began, delivered_in_time=ok)
+
+
+async def stop_process(process: BotProcess, timeout: float = 15.0) -> None:  # noqa: ASYNC109
+    """SIGTERM and wait without blocking the event loop (the stand-in must keep answering
+    the bot's last calls while it shuts down); SIGKILL if it takes longer than `timeout`."""
+    proc = process.proc
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    process.kill9()

@@ -510,6 +510,10 @@ class AgencyMatcher:
         self._fillers = frozenset(
             f for f in FILLER_LATIN
             if f not in vocab and _fold(f) not in vocab and _fold("al" + f) not in vocab)
+        # An Urdu/Sindhi filler that reads as a list word (Sindhi مون "I" / Moon) stays a word.
+        self._arabic_fillers = frozenset(
+            f for f in _FILLER_ARABIC
+            if not (len(_arabic_key(f)[2]) >= 2 and _arabic_key(f)[2] in self._skel))
 
     # -- index --------------------------------------------------------------------------------
     def _word(self, key: str, raw: str) -> int:
@@ -764,7 +768,7 @@ class AgencyMatcher:
                     break
             else:
                 tok = toks[i]
-                if (_lex(tok) in _FILLER_ARABIC) if is_arabic(tok) else (tok in self._fillers):
+                if (_lex(tok) in self._arabic_fillers) if is_arabic(tok) else (tok in self._fillers):
                     kinds[i] = "filler"
                 i += 1
         return kinds
