@@ -156,7 +156,7 @@ def test_never_raises_on_any_string(matcher: AgencyMatcher) -> None:
 
 def test_json_contract(matcher: AgencyMatcher) -> None:
     data = matcher.check("Al Falah Overseas").to_json()
-    assert JSON_KEYS <= set(data)
+    assert set(data) >= JSON_KEYS
     assert set(data["match"]) == MATCH_KEYS
     assert data["match"]["valid_until"] == "2028-01-01" and data["list_date"] == "2026-10-01"
     assert data["demo"] is True

@@ -506,6 +506,7 @@ class AgencyMatcher:
         self._skel_keys = list(self._skel)
         self._raw_keys = list(self._raw)
         self._raw_ids = [self._raw[k] for k in self._raw_keys]
+        self._four_letter = {k: v for k, v in self._raw.items() if len(k) == 4 and k.isalpha()}
         vocab = set(self._keys) | set(self._raw)
         self._fillers = frozenset(
             f for f in FILLER_LATIN
@@ -513,7 +514,7 @@ class AgencyMatcher:
         # An Urdu/Sindhi filler that reads as a list word (Sindhi مون "I" / Moon) stays a word.
         self._arabic_fillers = frozenset(
             f for f in _FILLER_ARABIC
-            if not (len(_arabic_key(f)[2]) >= 2 and _arabic_key(f)[2] in self._skel))
+            if len(_arabic_key(f)[2]) < 2 or _best(self._skeleton_hits(f, 0.0)) < 96.0)
 
     # -- index --------------------------------------------------------------------------------
     def _word(self, key: str, raw: str) -> int:
@@ -525,6 +526,9 @@ class AgencyMatcher:
             self._words.append(word)
             self._skel[word.skel].append(wid)
         self._raw.setdefault(raw, wid)
+        if raw in _STEMS:   # Darul, Baitul: the written form, for typo look-ups
+            for conn in ("ul", "us"):
+                self._raw.setdefault(raw + conn, wid)
         return wid
 
     def _index_name(self, idx: int, agency: Agency) -> tuple[tuple[int, ...], frozenset[str], str]:
@@ -784,8 +788,11 @@ class AgencyMatcher:
                 break
         generic: set[str] | None = None
         words: list[str] = []
-        for tok in canonical_words(seg):
-            if self._is_generic(tok) or (generic is not None and self._garbled_suffix(tok)):
+        toks = canonical_words(seg)
+        for i, tok in enumerate(toks):
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            garbled = generic is not None or (len(tok) <= 2 and self._is_generic(nxt))
+            if self._is_generic(tok) or (garbled and self._garbled_suffix(tok)):
                 generic = generic or set()
                 if not is_arabic(tok) and _fold(tok) not in _LEGAL_FOLDS:
                     generic.add(_fold(tok))
@@ -875,8 +882,14 @@ class AgencyMatcher:
                         "al" + key):
             if variant and variant in self._word_id:
                 out[self._word_id[variant]] = 92.0
-        if (not typos or key in _KNOWN_FOLDS or word in _KNOWN_FOLDS
-                or max(len(word), len(key)) < 4):
+        if not typos or key in _KNOWN_FOLDS or word in _KNOWN_FOLDS:
+            return out
+        if len(word) == 3 and word.isalpha():   # "Guf", "Swt": one letter dropped
+            for ref, at in self._four_letter.items():
+                if _drops_one(word, ref):
+                    out[at] = max(out.get(at, 0.0), STRONG)
+            return out
+        if max(len(word), len(key)) < 4:
             return out
         for wid, score in self._typo_options(word, key).items():
             out[wid] = max(out.get(wid, 0.0), score)
@@ -887,7 +900,7 @@ class AgencyMatcher:
         out: dict[int, float] = {}
         for probe, choices, ids in ((key, self._keys, None),
                                     (word, self._raw_keys, self._raw_ids)):
-            limit = 0 if len(probe) < 4 else 1 if len(probe) < 7 else 2
+            limit = 0 if len(probe) < 4 else 1 if len(probe) < 6 else 2
             if not limit:
                 continue
             for ref, dist, at in process.extract(probe, choices, scorer=OSA.distance,
@@ -935,6 +948,11 @@ class AgencyMatcher:
                 score -= 4.0
             out[wid] = min(score, 97.0)
         return out
+
+
+def _drops_one(short: str, long: str) -> bool:
+    """`short` is `long` with one letter left out (not the first)."""
+    return any(long[:i] + long[i + 1:] == short for i in range(1, len(long)))
 
 
 def _vowel_onset(word: str) -> bool:

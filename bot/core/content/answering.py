@@ -1,14 +1,18 @@
 """Match a question to the topic that answers it, in any of the bot's languages and scripts.
 
 Method (measured in benchmarks/results/qa.md): every example question, keyword list and title
-of every topic in every language is one small document. Text is normalised (Urdu and Sindhi
-letter variants folded together; Roman-Urdu spellings folded: aa/a, ee/i, oo/u, ph/f, q/k,
-w/v, doubled letters), function words are dropped, and each word gives a word feature plus
-character 3-grams (so typos and spelling variants still overlap). Features are TF-IDF weighted;
-a topic's score is the best cosine similarity of the question with one of its documents.
+of every topic in every language is one small document. Text is normalised (Sindhi letters
+folded onto their Urdu neighbours; Roman-Urdu spellings folded: aa/a, ee/i, oo/u, ph/f, q/k,
+w/v, ai/e, doubled letters), function words and greetings are dropped, and each word gives a
+word feature plus character 3-grams, so spelling variants still overlap; an unknown word of
+4+ letters is also read as its closest known word (rapidfuzz) at reduced weight (typos).
+Features are TF-IDF weighted, with document frequency counted over topics. A topic's score
+mixes the best cosine similarity of the question with one of its documents, the second best,
+and the similarity with the topic's centroid. Words the index does not know lower the score,
+so off-topic questions fall below THRESHOLD and get no topic.
+
 Topic ids are shared across languages, so a Roman-Urdu or Sindhi question finds the topic
-through that language's examples and is answered in the language it was written in.
-Below THRESHOLD the answer is "no topic" (off-topic questions).
+through that language's examples; it is answered in the language it is written in.
 """
 
 from __future__ import annotations
@@ -32,17 +36,15 @@ from bot.core.language import (
 )
 from bot.core.text import clean, match_form
 
-THRESHOLD = 0.20
+THRESHOLD = 0.20  # below this best score: no topic (chosen on benchmarks/qa_eval)
 MAX_QUESTION_CHARS = 1000  # longer text is not a question: no topic, no matching work
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
-TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a known one
-_TYPO_WEIGHT = 0.5
+_IDF_FLOOR = 1.0  # idf = log((1 + topics) / (1 + topics with the feature)) + floor
+SUPPORT = 0.15  # weight of a topic's second-best document in its score
 CENTROID = 0.2  # weight of the topic centroid in a topic's score
 _UNKNOWN_WEIGHT = 1.0  # how much words the index does not know lower the score
-
-SUPPORT = 0.15  # weight of a topic's second-best document in its score
-
-_IDF_FLOOR = 1.0  # idf = log((1 + topics) / (1 + topics with the feature)) + floor
+TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a known one
+_TYPO_WEIGHT = 0.5  # a corrected typo counts half a word
 MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
 
 # Sindhi letters folded onto their Urdu neighbours (after text.fold_arabic), for matching only.
@@ -211,10 +213,16 @@ class Answerer:
 
     def _build(self) -> None:
         vectors: list[tuple[str, Counter[str]]] = []
-        for tid, text in self._documents():
+        for tid, text in sorted(self._documents(), key=lambda d: d[0]):
             feats = features(text)
             if feats:
                 vectors.append((tid, feats))
+        self._topic_spans: list[tuple[str, int, int]] = []
+        for i, (tid, _) in enumerate(vectors):
+            if self._topic_spans and self._topic_spans[-1][0] == tid:
+                self._topic_spans[-1] = (tid, self._topic_spans[-1][1], i + 1)
+            else:
+                self._topic_spans.append((tid, i, i + 1))
         # Document frequency counted over topics, not documents: a word in every example of
         # one topic is what identifies that topic, so it must not be weighted down.
         by_topic: dict[str, set[str]] = defaultdict(set)
@@ -280,24 +288,20 @@ class Answerer:
         if not weights:
             return []
         # Unknown features still count in the question's length: off-topic words lower the score.
-        unknown = _UNKNOWN_WEIGHT * sum(((1.0 + math.log(c)) * (_WORD_WEIGHT if f.startswith("w:") else 1.0)
-                       * self._max_idf) ** 2
-                      for f, c in feats.items() if f not in self._idf and f[:2] != "t:")
+        unknown = _UNKNOWN_WEIGHT * sum(
+            ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0) * self._max_idf) ** 2
+            for f, c in feats.items() if f not in self._idf and f[:2] != "t:")
         qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
-        acc: dict[int, float] = defaultdict(float)
+        acc = [0.0] * len(self._doc_topic)
         postings = self._postings
         for f, w in weights.items():
             for doc, dw in postings[f]:
                 acc[doc] += w * dw
-        best: dict[str, list[float]] = {}  # topic -> [best, second best] document score
-        doc_topic = self._doc_topic
-        for doc, s in acc.items():
-            top = best.setdefault(doc_topic[doc], [0.0, 0.0])
-            if s > top[0]:
-                top[1] = top[0]
-                top[0] = s
-            elif s > top[1]:
-                top[1] = s
+        best: dict[str, tuple[float, float]] = {}  # topic -> (best, second best) document
+        for tid, start, end in self._topic_spans:  # each topic's documents are contiguous
+            top = sorted(acc[start:end])
+            if top[-1] > 0.0:
+                best[tid] = (top[-1], top[-2] if len(top) > 1 else 0.0)
         cen: dict[str, float] = defaultdict(float)
         for f, w in weights.items():
             for tid, cw in self._centroid.get(f, ()):
