@@ -47,6 +47,11 @@ class MeasuringStandin(BotApiStandin):
         super().__init__(**kwargs)
         self.arrivals: defaultdict[int, list[float]] = defaultdict(list)
         self._waiters: dict[int, tuple[int, asyncio.Future[None]]] = {}
+        self.first_call: dict[str, float] = {}  # Bot API method (lower case) -> first seen
+
+    async def _handle_api(self, request: Any) -> Any:
+        self.first_call.setdefault(request.match_info["method"].lower(), time.perf_counter())
+        return await super()._handle_api(request)
 
     def _deliver(self, chat: dict, content: dict, params: dict) -> dict:
         message = super()._deliver(chat, content, params)
@@ -262,7 +267,7 @@ def machine_lines() -> list[str]:
     ]
 
 
-def wait_for_quiet_machine(max_load_per_core: float = 0.75, max_wait: float = 60.0) -> str:
+def wait_for_quiet_machine(max_load_per_core: float = 0.5, max_wait: float = 45.0) -> str:
     """Wait (bounded) until the 1-minute load is low; -> a note on the load seen."""
     cores = os.cpu_count() or 1
     deadline = time.monotonic() + max_wait

@@ -68,24 +68,36 @@ class Case:
     env: Env
     uid: int
     mark: str
+    base: int = 0  # bot messages sent before the case began
 
     @property
     def s(self) -> BotApiStandin:
         return self.env.s
 
     async def reply(self, timeout: float = 30.0) -> str:  # noqa: ASYNC109
-        return text_of(await replies(self.s, self.uid, timeout=timeout, quiet=0.3))
+        return text_of(await replies(self.s, self.uid, timeout=timeout, quiet=0.2))
+
+    async def staff(self, done: Callable[[list[str]], bool],
+                    timeout: float = 30.0) -> list[dict]:  # noqa: ASYNC109
+        """Staff-chat messages sent since the case began, once `done(their texts)` holds."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            got = [m for m in self.s.outbox[self.base:] if m["chat"]["id"] == STAFF_CHAT]
+            if done(texts(got)):
+                return got
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"staff chat: {texts(got)}")
+            await asyncio.sleep(0.05)
+
+    async def staff_with(self, needle: str, count: int = 1) -> list[dict]:
+        got = await self.staff(lambda ts: sum(needle in t for t in ts) >= count)
+        return [m for m in got if needle in (m.get("text") or m.get("caption") or "")]
 
     async def open_ticket(self) -> dict:
         await self.s.user_sends(self.uid, "/helpline")
-        header = (await self.s.wait_for(
-            lambda m: m["chat"]["id"] == STAFF_CHAT and "Ticket #" in (m.get("text") or "")
-            and not any(f"#{n}" in (m.get("text") or "") for n in ()), timeout=30))[0]
+        header = (await self.staff_with("Ticket #"))[0]
         await self.reply()
         return header
-
-    async def staff_messages(self, count: int = 1) -> list[dict]:
-        return await self.s.wait_for(STAFF_CHAT, count=count, timeout=30)
 
 
 CaseFn = Callable[[Case], Awaitable[None]]
@@ -169,7 +181,7 @@ async def assert_ignored(c: Case, chat_id: int | None = None) -> None:
     """Nothing was sent because of the update, and no row names the chat."""
     await c.s.wait_updates_confirmed(timeout=30)
     await c.s.user_sends(c.uid + 500_000, "/help")  # handled after the update: updates are in order
-    await replies(c.s, c.uid + 500_000, timeout=30, quiet=0.3)
+    await replies(c.s, c.uid + 500_000, timeout=30, quiet=0.2)
     if chat_id is not None:
         assert c.s.sent(chat_id) == []
         assert rows_about_chat(c.env.data, chat_id) == {}
@@ -241,9 +253,9 @@ async def _(c: Case) -> None:
     await c.open_ticket()
     text = c.mark + "<&>" * 1360
     await c.s.user_sends(c.uid, text)
-    parts = await c.staff_messages(2)
+    # Escaped, shown literally, split at 4096, nothing dropped.
+    parts = await c.staff(lambda ts: text in "".join(ts))
     assert all(len(t) <= 4096 for t in texts(parts))
-    assert text in "".join(texts(parts))  # escaped, shown literally, split, nothing dropped
 
 
 @case("10,000 characters relayed to staff")
@@ -251,8 +263,8 @@ async def _(c: Case) -> None:
     await c.open_ticket()
     text = c.mark + "x" * 10_000
     await c.s.user_sends(c.uid, text)
-    parts = await c.staff_messages(3)
-    assert "".join(texts(parts)).count("x") == 10_000
+    parts = await c.staff(lambda ts: text in "".join(ts))
+    assert all(len(t) <= 4096 for t in texts(parts))
 
 
 @case("bidi overrides, zero-width, NUL and control characters")
@@ -272,8 +284,8 @@ async def _(c: Case) -> None:
 async def _(c: Case) -> None:
     await c.open_ticket()
     await c.s.user_sends(c.uid, f"{c.mark}\x00\x01\u202e\u200b end")
-    relayed = texts(await c.staff_messages())[0]
-    assert c.mark in relayed and "end" in relayed
+    relayed = texts(await c.staff_with(c.mark))[0]
+    assert "end" in relayed
 
 
 @case("white space only")
@@ -291,7 +303,7 @@ async def _(c: Case) -> None:
 @case("HTML-looking text in a check", may_store_in=("recent_activity",))
 async def _(c: Case) -> None:
     await c.s.user_sends(c.uid, f"/check <b>{c.mark}</b> <script>alert(1)</script> &amp; <a href='x'>")
-    messages = await replies(c.s, c.uid, timeout=30, quiet=0.3)
+    messages = await replies(c.s, c.uid, timeout=30, quiet=0.2)
     for message in messages:  # never interpreted: either shown literally or not at all
         if c.mark in (message.get("text") or ""):
             assert f"<b>{c.mark}</b>" in message["text"]
@@ -302,7 +314,7 @@ async def _(c: Case) -> None:
     await c.open_ticket()
     html = f'<b>{c.mark}</b> <a href="tg://user?id=1">x</a> <script>&lt;</script> </i>'
     await c.s.user_sends(c.uid, html)
-    relayed = (await c.staff_messages())[0]
+    relayed = (await c.staff_with(c.mark))[0]
     assert html in relayed["text"]
     covered = [e for e in relayed.get("entities", []) if e["offset"] >= relayed["text"].index(html)]
     assert covered == []  # no bold, no link made from the person's text
@@ -325,7 +337,7 @@ async def _(c: Case) -> None:
 async def _(c: Case) -> None:
     await c.open_ticket()
     await c.s.user_sends(c.uid, f"x'); DELETE FROM relay_map; -- {c.mark}")
-    assert c.mark in texts(await c.staff_messages())[0]
+    await c.staff_with(c.mark)
     assert db_rows(c.env.data)["relay_map"]
 
 
@@ -333,6 +345,19 @@ async def _(c: Case) -> None:
 async def _(c: Case) -> None:
     await c.s.user_sends(c.uid, f"{c.mark} \ud800 visit visa")
     assert await c.reply()
+
+
+@case("lone surrogate in a check", may_store_in=("recent_activity",))
+async def _(c: Case) -> None:
+    await c.s.user_sends(c.uid, f"/check {c.mark} \udc00 Overseas")
+    assert await c.reply()
+
+
+@case("lone surrogate relayed to staff")
+async def _(c: Case) -> None:
+    await c.open_ticket()
+    await c.s.user_sends(c.uid, f"{c.mark} \ud83d help")
+    assert "help" in texts(await c.staff_with(c.mark))[0]
 
 
 # --- buttons ----------------------------------------------------------------------------------
@@ -343,15 +368,21 @@ async def _(c: Case) -> None:
     await c.reply()
     for data in ("evil:payload", "x" * 64, "lang:xx", "more:../../etc/passwd", "topic:nope",
                  "del:maybe", "sc:licensed:banana", "tk:share", "tk:end", "rp:skip:name", ":", "🙂"):
+        before = len(c.s.sent(c.uid))
         query = await c.s.press_button(c.uid, data, 1)
-        await c.s.wait_for_call("answerCallbackQuery", lambda p, q=query: p.get("callback_query_id") == q,
-                                timeout=30)
-        text = await c.reply()
-        assert text == "" or OLD_BUTTON in text or "earlier" in text or "ended" in text, (data, text)
+        answer = (await c.s.wait_for_call(
+            "answerCallbackQuery", lambda p, q=query: p.get("callback_query_id") == q, timeout=30))[0]
+        await asyncio.sleep(0.2)
+        said = text_of(c.s.sent(c.uid)[before:])
+        toast = answer.get("text") or ""
+        assert OLD_BUTTON in said or "safety check again" in said or toast, (data, said, toast)
+    await replies(c.s, c.uid, timeout=5, quiet=0.2)  # mark them read
 
 
 @case("button pressed on an inaccessible (very old) message")
 async def _(c: Case) -> None:
+    await c.s.user_sends(c.uid, "hello")
+    await c.reply()
     await c.s.press_button(c.uid, "menu:main", 987654)
     assert await c.reply()
 
@@ -397,20 +428,19 @@ async def _(c: Case) -> None:
 @case("staff reply to a message that is not a ticket")
 async def _(c: Case) -> None:
     await c.s.user_sends(STAFF_MEMBER, "/stats", chat_id=STAFF_CHAT)  # refused: a bot message
-    refusal = (await c.staff_messages())[0]
+    refusal = (await c.staff_with("admins only"))[0]
     await c.s.user_sends(STAFF_MEMBER, f"{c.mark} hello?", chat_id=STAFF_CHAT,
                          reply_to_message_id=refusal["message_id"])
-    told = texts(await c.staff_messages())[0]
-    assert "not part of a ticket" in told
+    await c.staff_with("not part of a ticket")
     own = await c.s.user_sends(ADMIN_ID, "a note among staff", chat_id=STAFF_CHAT)
     await c.s.user_sends(STAFF_MEMBER, "ok", chat_id=STAFF_CHAT, reply_to_message_id=own["message_id"])
     await c.s.user_sends(STAFF_MEMBER, "media", sticker=True, chat_id=STAFF_CHAT,
                          reply_to_message_id=refusal["message_id"])
-    assert "not part of a ticket" in texts(await c.staff_messages())[0]
+    await c.staff_with("not part of a ticket", count=2)
 
 
 async def text_of_replies(s: BotApiStandin, chat_id: int) -> str:
-    return text_of(await replies(s, chat_id, timeout=30, quiet=0.3))
+    return text_of(await replies(s, chat_id, timeout=30, quiet=0.2))
 
 
 # --- the runner ----------------------------------------------------------------------------------
@@ -419,12 +449,12 @@ async def text_of_replies(s: BotApiStandin, chat_id: int) -> str:
 async def test_bad_input(env: Env, name: str) -> None:
     fn, may_store_in = CASES[name]
     index = list(CASES).index(name)
-    c = Case(env, uid=7000 + index, mark=markers("B", 1)[0])
+    c = Case(env, uid=7000 + index, mark=markers("B", 1)[0], base=len(env.s.outbox))
     await fn(c)
     # The bot still answers the next normal message from the same person.
     await env.s.user_sends(c.uid, "/help")
     assert "/helpline" in await c.reply()
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.15)
     # Nothing stored that should not be: the input's marker is nowhere but where allowed.
     stored = tables_holding(env.data, c.mark)
     assert set(stored) <= may_store_in, stored

@@ -467,6 +467,7 @@ class _Reading:
     has_generic: bool
     city: str | None
     script: bool = False   # read from Urdu/Sindhi script (vowels only rank, never decide)
+    scattered: bool = False  # name words in several places of a sentence: never certain
 
 
 class AgencyMatcher:
@@ -665,7 +666,7 @@ class AgencyMatcher:
         best_score, weakest, best_key = keys[0]
         clear = (len(keys) == 1 or best_score >= 98.0 > keys[1][0]
                  or (reading.script and best_score - keys[1][0] >= 3.0))
-        if not clear or weakest < STRONG:
+        if not clear or weakest < STRONG or reading.scattered:
             scored = [(s, i) for s, _, k in keys for i in self._by_key[k]]
             return self._similar(query, scored + self._near(reading.positions), "near_miss")
         group = self._by_key[best_key]
@@ -747,17 +748,18 @@ class AgencyMatcher:
         generic: set[str] = set()
         has_generic = False
         city: str | None = None
+        named = 0
         for seg in segments:
             words, seg_generic, seg_city = self._segment(seg)
-            known = any(p.options for p in words) or seg_generic is not None
             city = seg_city or city
-            if known:
+            if any(p.options for p in words) or seg_generic is not None:
+                named += any(p.options for p in words)
                 positions.extend(words)
                 if seg_generic:
                     generic |= seg_generic
                 has_generic = has_generic or seg_generic is not None
         return _Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
-                        any(is_arabic(p.text) for p in positions))
+                        any(is_arabic(p.text) for p in positions), scattered=named > 1)
 
     def _mark(self, toks: list[str]) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
@@ -803,7 +805,7 @@ class AgencyMatcher:
     def _garbled_suffix(self, tok: str) -> bool:
         """A short unknown bit after the business words: "(SMC-Pt Ltd", "Pv", "Co."."""
         return (not is_arabic(tok) and len(tok) <= 3 and not tok.isdigit()
-                and not self._options(tok))
+                and tok not in _ARTICLES and not self._options(tok))
 
     def _is_generic(self, tok: str) -> bool:
         """A business word (exact, or a slip of one that is no list word)."""

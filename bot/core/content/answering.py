@@ -113,8 +113,42 @@ def _fold_script(text: str) -> str:
     return match_form(text).translate(_SD_UR_FOLD)
 
 
+# Words common to the whole domain that do not say which topic a question is about: the
+# countries and cities people go to or come from, and the general words of going abroad for
+# work. Alone they must not make a match ("what is the weather in dubai"), so they count as a
+# whole word at GENERIC_WEIGHT, without character 3-grams, and never as unknown words.
+# Places that name a topic (the Dunki route: libya, italy, greece, iran, quetta ...; the
+# Korea/Japan programmes) are not generic.
+GENERIC_WEIGHT = 0.3
+_GENERIC_WORDS = """
+saudi saudia saudiya saudiarabia arabia ksa dubai uae emirates abudhabi sharjah oman muscat
+qatar doha kuwait bahrain riyadh jeddah jedah dammam makkah mecca madina madinah gulf malaysia
+pakistan pakistani pakistanis karachi lahore islamabad peshawar multan faisalabad sialkot
+rawalpindi pindi hyderabad sukkur gujranwala larkana mirpur
+abroad overseas bahar bahir country countries mulk job jobs naukri nokri work visa
+سعودی سعودیہ عرب دبئی امارات عمان مسقط قطر دوحہ کویت بحرین ریاض جدہ دمام مکہ مدینہ خلیج
+ملائیشیا پاکستان پاکستانی کراچی لاہور اسلام آباد پشاور ملتان فیصل سیالکوٹ راولپنڈی حیدرآباد
+سکھر باہر بیرون ملک ممالک نوکری ملازمت ویزا ویزے
+سعودي دبئي عمان قطر ڪويت بحرين رياض جده پاڪستان پاڪستاني ڪراچي لاهور حيدرآباد سکر لاڙڪاڻو
+ٻاهر ٻاهرين ملڪ ملڪن نوڪري نوڪريءَ ويزا
+""".split()
+
+
 _STOP_FOLDED = frozenset({fold_roman(w) for w in STOP_WORDS if w.isascii()}
                          | {_fold_script(w) for w in (URDU_WORDS | SINDHI_WORDS)})
+
+
+def _generic_forms() -> frozenset[str]:
+    out = set()
+    for w in _GENERIC_WORDS:
+        if w.isascii():
+            out.add(fold_roman(w))
+        else:
+            out.update(_TOKEN.findall(_fold_script(w)))
+    return frozenset(out)
+
+
+GENERIC = _generic_forms()
 
 
 def tokens(text: str) -> list[str]:
@@ -140,6 +174,9 @@ def features(text: str, correct: Callable[[str], str | None] | None = None) -> C
     """
     feats: Counter[str] = Counter()
     for tok in tokens(text):
+        if tok in GENERIC:
+            feats["g:" + tok] += 1  # a domain-wide word: a fraction of a word, no 3-grams
+            continue
         word = correct(tok) if correct is not None else None
         if word:
             feats["t:" + word] += 1  # a typo's correction: counts less than the word itself
@@ -259,6 +296,8 @@ class Answerer:
         if feat.startswith("t:"):
             return _TYPO_WEIGHT * self._weight("w:" + feat[2:], count)
         w = (1.0 + math.log(count)) * self._idf.get(feat, 0.0)
+        if feat.startswith("g:"):
+            return w * _WORD_WEIGHT * GENERIC_WEIGHT
         return w * _WORD_WEIGHT if feat.startswith("w:") else w
 
     def _corrector(self) -> Callable[[str], str | None]:
@@ -290,7 +329,7 @@ class Answerer:
         # Unknown features still count in the question's length: off-topic words lower the score.
         unknown = _UNKNOWN_WEIGHT * sum(
             ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0) * self._max_idf) ** 2
-            for f, c in feats.items() if f not in self._idf and f[:2] != "t:")
+            for f, c in feats.items() if f not in self._idf and f[:2] not in ("t:", "g:"))
         qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
         acc = [0.0] * len(self._doc_topic)
         postings = self._postings
