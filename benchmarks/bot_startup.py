@@ -48,11 +48,15 @@ class StartRun:
     error: str = ""
 
 
-async def one_start(kind: str, data_dir: Path, log: Path, seconds: float) -> StartRun:
+async def one_start(kind: str, data_dir: Path, log: Path, seconds: float,
+                    first_update_id: int) -> StartRun:
     """Start the bot, send /start at once, time the first reply."""
     run = StartRun(kind)
     async with MeasuringStandin() as standin:
         standin.add_staff_group()
+        # A restarted bot skips update ids it has already handled; a real Telegram never
+        # reuses them, a fresh stand-in would.
+        standin._next_update_id = first_update_id
         child = full_bot(full_bot_env(standin, data_dir, TELEGRAM_MAX_RATE=None), log)
         started = child.start()
         try:
@@ -81,7 +85,8 @@ def main() -> int:
         for n in range(args.runs):
             data = Path(tmp) / f"data{n}"
             for kind in ("cold", "restart"):
-                run = asyncio.run(one_start(kind, data, Path(tmp) / "bot.log", args.timeout))
+                run = asyncio.run(one_start(kind, data, Path(tmp) / "bot.log", args.timeout,
+                                            first_update_id=1 + len(runs) * 1000))
                 runs.append(run)
                 print(f"run {n + 1} {kind}: first reply after {run.reply:.2f}s {run.error}",
                       flush=True)

@@ -1,7 +1,9 @@
 """The accuracy goals of issue 3 on the labelled set (benchmarks/qa_eval), on the real content.
 
-Skipped until content/ has every required topic in en, ur and sd; from then on a regression
+Skipped until content/ has every required topic in en, ur and sd; from then on a result
 below a goal fails CI. Run benchmarks/qa_accuracy.py --show-misses to see what went wrong.
+The held-out set (benchmarks/qa_eval/holdout.tsv) is checked for size and independence only:
+its accuracy is reported in benchmarks/results/qa.md, never asserted, so nobody tunes on it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from bot.core.content.topics import LANGUAGES, REQUIRED_TOPICS
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from qa_accuracy import GOALS, copied_examples, evaluate, load_items  # noqa: E402
+from qa_accuracy import (  # noqa: E402
+    GOALS,
+    copied_examples,
+    evaluate,
+    load_holdout,
+    load_items,
+)
 
 
 def test_labelled_set_is_big_enough() -> None:
@@ -29,6 +37,17 @@ def test_labelled_set_is_big_enough() -> None:
     assert counts["offtopic"] >= 15
     assert {item.topic for item in items if item.topic} == set(REQUIRED_TOPICS)
     assert {item.lang for item in items} == set(LANGUAGES)
+
+
+def test_holdout_set_is_big_enough() -> None:
+    counts = Counter(item.variety for item in load_holdout())
+    assert sum(counts.values()) >= 60
+    assert all(counts[v] >= 12 for v in ("en", "ur", "sd", "roman", "offtopic")), counts
+
+
+def test_holdout_set_is_not_in_the_labelled_set() -> None:
+    labelled = {item.question.casefold() for item in load_items()}
+    assert not [i.question for i in load_holdout() if i.question.casefold() in labelled]
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +67,8 @@ def report(tree_or_skip):
     return evaluate(tree_or_skip, load_items())
 
 
-# Measured when last tuned (benchmarks/results/qa.md), minus one question's worth of slack.
-# A result below its floor is a regression and fails; between floor and goal it is reported
-# as an expected failure (the goal is not reached yet); at or above the goal it passes.
-FLOORS = {"overall": 0.88, "en": 0.80, "ur": 0.90, "sd": 0.90, "roman": 0.88, "language": 0.97,
-          "offtopic": 0.72}
-
-
 def _check(name: str, value: float, goal: float, misses: list[str]) -> None:
-    detail = f"{name}: {value:.1%} (goal {goal:.0%}, floor {FLOORS[name]:.0%})\n" + "\n".join(
-        misses)
-    assert value >= FLOORS[name], "regression: " + detail
-    if value < goal:
-        pytest.xfail("goal not reached yet: " + detail)
+    assert value >= goal, f"{name}: {value:.1%} (goal {goal:.0%})\n" + "\n".join(misses)
 
 
 def test_right_topic_overall(report) -> None:
@@ -84,7 +92,7 @@ def test_off_topic_gets_no_topic(report) -> None:
 
 
 def test_labelled_set_is_not_copied_into_examples(tree_or_skip) -> None:
-    """The labelled questions must not be (near) copies of the topic files' examples."""
-    copied = copied_examples(tree_or_skip, load_items())
+    """Labelled and held-out questions must not be (near) copies of the topic files' examples."""
+    copied = copied_examples(tree_or_skip, load_items() + load_holdout())
     assert not copied, "reword these labelled questions (or the examples):\n" + "\n".join(
         f"{item.question!r} ~ {ex!r}" for item, ex in copied)

@@ -24,6 +24,12 @@ from bot.core.language import Detection, detect_language
     ("مون کي visa بابت ٻڌايو", "sd", False),
     ("ويزا جي باري ۾ ٻڌايو", "sd", False),
     ("سلام", "ur", False),  # Arabic script with neither marker -> Urdu
+    # Roman Sindhi -> sd (Roman Urdu stays ur)
+    ("naukri jaali aahe ya asli", "sd", False),
+    ("protector kiyan lagrayjey", "sd", False),
+    ("mukhe dubai wanjan aahe kehra kagaz ghurjan", "sd", False),
+    ("tawhan jo number kithe aahe", "sd", False),
+    ("meri maan ki tabiyat kharab hai", "ur", True),
 ])
 def test_detects(text: str, lang: str, roman: bool) -> None:
     det = detect_language(text)

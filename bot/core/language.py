@@ -1,9 +1,10 @@
-"""Language of a short chat message: en, ur, sd, and Roman Urdu (reported as ur).
+"""Language of a short chat message: en, ur, sd, Roman Urdu (reported as ur), Roman Sindhi (sd).
 
 Arabic script: letters only Sindhi uses, letters only Urdu uses, and function words of each;
 neither -> Urdu. Latin script: Roman-Urdu function words and endings against English
-function words. Short or signal-free messages come back with confident=False so the dialogue
-can use the user's saved language instead.
+function words; Roman-Sindhi function words (aahe, kithe, kiyan, mukhe ...) make it sd.
+Short or signal-free messages come back with confident=False so the dialogue can use the
+user's saved language instead.
 """
 
 from __future__ import annotations
@@ -56,6 +57,15 @@ EN_WEAK = {w: 0.7 for w in "to in main do hi me".split()}
 for _w, _s in EN_WEAK.items():
     EN_WORDS[_w] = _s
 
+# Roman Sindhi: function words that Roman Urdu does not use (not "thi", "jo", "aa", "maan":
+# Urdu has them too). A Latin message with more of these than Roman-Urdu words is Sindhi.
+RSD_WORDS: dict[str, float] = {w: 2.0 for w in """
+aahe ahe aahay aahin ahin aahiyan ahyan aahyan aahiyon kehro kehri kehra kehre kahro kahri
+kithe kithay kithan kithaan kiyan kiyen kean tawhan tawhaan tohan tohaan toha tahan mukhe
+mukhy mukhay moon moonkhe khe waro wari wara wathi wathan ghurje ghurjay gharje ghurjan
+kona konhe saghe saghan saghjey saghjay wanjan wanje wanjanu chhaa chha chho dayo karyo
+""".split()}
+
 _RU_ENDINGS = re.compile(r"(?:iye|iyai|ein|aon|enge|ega|egi|ogi|oge|wana|wani|tay|tey|ny)$")
 _EN_ENDINGS = re.compile(r"(?:ing|tion|ed|ly|'s|'t|'m|'re|'ve)$")
 _WORD = re.compile(r"[^\W\d_]+(?:'[a-z]+)?")
@@ -100,9 +110,10 @@ def _detect_arabic(words: list[str]) -> Detection:
 
 
 def _detect_latin(words: list[str]) -> Detection:
-    ru = en = 0.0
+    ru = en = sd = 0.0
     for w in words:
         w = w.lower()
+        sd += RSD_WORDS.get(w, 0.0)
         r = RU_WORDS.get(w, 0.0)
         e = EN_WORDS.get(w, 0.0)
         if not r and not e and len(w) > 3:
@@ -112,6 +123,8 @@ def _detect_latin(words: list[str]) -> Detection:
                 e = 0.6
         ru += r
         en += e
+    if sd >= 2 and sd > ru and sd > en:  # Roman Sindhi: answered in Sindhi
+        return Detection("sd", False, sd - max(ru, en) >= 1.5)
     if ru > en:
         return Detection("ur", True, ru >= 2 and ru - en >= 1.5)
     return Detection("en", False, en >= 2 and en - ru >= 1.5)

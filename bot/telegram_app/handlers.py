@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
 
 
+def sound_text(text: str | None) -> str | None:
+    """Replace lone UTF-16 surrogates (a broken client): they cannot be stored or relayed."""
+    return text.encode("utf-8", "replace").decode("utf-8") if text else text
+
+
 def media_kind(message: Message) -> str | None:
     for name in MEDIA_NAMES:
         if getattr(message, name, None):
@@ -122,9 +127,9 @@ class Handlers:
                 await message.reply_text(escape(translator(lang).gettext(
                     "You are sending messages very fast. Please wait a minute and try again.")))
             return
-        text = message.text or message.caption
+        text = sound_text(message.text or message.caption)
         media = media_kind(message) if message.text is None else None
-        command = command_of(message.text) if message.text else None
+        command = command_of(text) if message.text and text else None
         event = Incoming(
             user_id=user.id, chat_id=message.chat_id, text=text,
             command=command[0] if command else None, args=command[1] if command else "",
@@ -157,6 +162,6 @@ class Handlers:
             return  # staff talking among themselves
         event = StaffReply(chat_id=message.chat_id, message_id=message.message_id,
                            reply_to_message_id=message.reply_to_message.message_id,
-                           text=message.text or message.caption,
+                           text=sound_text(message.text or message.caption),
                            media=media_kind(message) if message.text is None else None)
         await self._process(update, event, user_id=None)

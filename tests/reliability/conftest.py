@@ -5,14 +5,16 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 HERE = Path(__file__).resolve().parent
 for extra in (HERE, HERE.parent / "e2e"):
     if str(extra) not in sys.path:
         sys.path.insert(0, str(extra))
 
-from harness import BotProcess, bot_env, rahnuma, staffed_standin  # noqa: E402, F401
-from reliability_kit import stop_process  # noqa: E402
+import harness  # noqa: E402
+from harness import BotProcess, bot_env, rahnuma  # noqa: E402, F401
+from reliability_kit import BotEnv, running_bot, stop_process  # noqa: E402
 from standin import BotApiStandin  # noqa: E402
 
 
@@ -31,3 +33,13 @@ async def bot_process(staffed_standin: BotApiStandin,
     yield make
     for process in processes:
         await stop_process(process)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def module_bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[BotEnv]:
+    """One in-process bot shared by a module's tests (mark them asyncio(loop_scope="module"))."""
+    async with running_bot(tmp_path_factory.mktemp("bot")) as env:
+        yield env
+
+
+staffed_standin = harness.staffed_standin

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import random
 import re
+import shutil
 import sqlite3
 import time
 import uuid
@@ -256,6 +257,36 @@ async def stop_process(process: BotProcess, timeout: float = 15.0) -> None:  # n
         return
     proc.terminate()
     deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline:
+    while proc.poll() is None and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     process.kill9()
+
+
+# --- one bot for a whole test module ------------------------------------------------------
+
+@dataclass
+class BotEnv:
+    """A running in-process bot with its own data dir and its own copy of the agency list."""
+
+    s: BotApiStandin
+    data: Path
+    agencies: Path
+
+
+@contextlib.asynccontextmanager
+async def running_bot(tmp: Path, **overrides: Any) -> Any:
+    """Stand-in + staff group + the real Application; the agency list is a copy in `tmp`."""
+    from harness import ADMIN_ID, REPO, RunningBot, bot_settings
+
+    agencies = tmp / "agencies.csv"
+    shutil.copy(REPO / "content" / "agencies.csv", agencies)
+    shutil.copy(REPO / "content" / "agencies.provenance.json", tmp / "agencies.provenance.json")
+    s = BotApiStandin()
+    await s.start()
+    s.create_group("Helpline staff", members=[ADMIN_ID, STAFF_MEMBER], chat_id=STAFF_CHAT)
+    bot = await RunningBot(bot_settings(s, tmp / "data", agencies_file=agencies, **overrides)).start()
+    try:
+        yield BotEnv(s, tmp / "data", agencies)
+    finally:
+        await bot.stop()
+        await s.stop()

@@ -7,25 +7,19 @@ One bot (in-process, real Application) serves the whole module; each case uses i
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from harness import (
     ADMIN_ID,
-    REPO,
     STAFF_CHAT,
     STAFF_MEMBER,
-    RunningBot,
-    bot_settings,
     replies,
     text_of,
 )
-from reliability_kit import db_file, db_rows, markers, rows_about_chat, tables_holding, texts
+from reliability_kit import BotEnv, db_file, db_rows, markers, rows_about_chat, tables_holding, texts
 from standin import BotApiStandin
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -38,34 +32,10 @@ OLD_BUTTON = "That button is old"
 
 
 @dataclass
-class Env:
-    s: BotApiStandin
-    data: Path
-    agencies: Path
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
-    tmp = tmp_path_factory.mktemp("bad-input")
-    agencies = tmp / "agencies.csv"
-    shutil.copy(REPO / "content" / "agencies.csv", agencies)
-    shutil.copy(REPO / "content" / "agencies.provenance.json", tmp / "agencies.provenance.json")
-    s = BotApiStandin()
-    await s.start()
-    s.create_group("Helpline staff", members=[ADMIN_ID, STAFF_MEMBER], chat_id=STAFF_CHAT)
-    bot = await RunningBot(bot_settings(s, tmp / "data", agencies_file=agencies)).start()
-    try:
-        yield Env(s, tmp / "data", agencies)
-    finally:
-        await bot.stop()
-        await s.stop()
-
-
-@dataclass
 class Case:
     """What one case does, for user `uid`; `mark` is a unique token put into the input."""
 
-    env: Env
+    env: BotEnv
     uid: int
     mark: str
     base: int = 0  # bot messages sent before the case began
@@ -323,7 +293,8 @@ async def _(c: Case) -> None:
 @case("SQL-looking text", may_store_in=("recent_activity",))
 async def _(c: Case) -> None:
     users_before = len(db_rows(c.env.data)["users"])
-    for text in (f"Robert'); DROP TABLE users;-- {c.mark}", f"/check 1' OR '1'='1'; DELETE FROM tickets; --{c.mark}",
+    for text in (f"Robert'); DROP TABLE users;-- {c.mark}",
+                 f"/check 1' OR '1'='1'; DELETE FROM tickets; --{c.mark}",
                  f'"; UPDATE users SET lang = NULL; -- {c.mark}'):
         await c.s.user_sends(c.uid, text)
         assert await c.reply()
@@ -446,7 +417,8 @@ async def text_of_replies(s: BotApiStandin, chat_id: int) -> str:
 # --- the runner ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", list(CASES))
-async def test_bad_input(env: Env, name: str) -> None:
+async def test_bad_input(module_bot: BotEnv, name: str) -> None:
+    env = module_bot
     fn, may_store_in = CASES[name]
     index = list(CASES).index(name)
     c = Case(env, uid=7000 + index, mark=markers("B", 1)[0], base=len(env.s.outbox))

@@ -3,9 +3,11 @@
 Method (measured in benchmarks/results/qa.md): every example question, keyword list and title
 of every topic in every language is one small document. Text is normalised (Sindhi letters
 folded onto their Urdu neighbours; Roman-Urdu spellings folded: aa/a, ee/i, oo/u, ph/f, q/k,
-w/v, ai/e, doubled letters), function words and greetings are dropped, and each word gives a
-word feature plus character 3-grams, so spelling variants still overlap; an unknown word of
-4+ letters is also read as its closest known word (rapidfuzz) at reduced weight (typos).
+w/v, ai/e, doubled letters), function words, greetings and praise words ("best", "safe") are
+dropped, place names and domain-wide words ("abroad", "visa") count only a fraction of a word
+(GENERIC), and each other word gives a word feature plus character 3-grams, so spelling
+variants still overlap; an unknown word of 4+ letters is also read as its closest known
+word (rapidfuzz) at reduced weight (typos).
 Features are TF-IDF weighted, with document frequency counted over topics. A topic's score
 mixes the best cosine similarity of the question with one of its documents, the second best,
 and the similarity with the topic's centroid. Words the index does not know lower the score,
@@ -28,6 +30,7 @@ from rapidfuzz import fuzz, process
 from bot.core.content.topics import ContentTree, Topic
 from bot.core.language import (
     EN_WORDS,
+    RSD_WORDS,
     RU_WORDS,
     SINDHI_WORDS,
     URDU_WORDS,
@@ -88,9 +91,11 @@ sure take taken tell tells thank thanks thing things think though thus together 
 took toward try trying two under understand unless until upon us use used using usually
 very via way ways well went whatever whether while whole whose within without word words yet
 yourself
-""".split())
-STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | _EN_STOP | {"ka", "ki", "ke", "ko", "se", "par", "pe",
-              "ho", "na", "to", "me", "main", "do", "the", "kr", "k", "ya", "or", "u",
+best better top great nice cheap cheaper cheapest safe safer safest
+""".split())  # (last line: praise words, asked of every topic: "is it safe", "best way")
+STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | set(RSD_WORDS) | _EN_STOP | {
+              "ka", "ki", "ke", "ko", "se", "par", "pe", "ho", "na", "to", "me", "main", "do",
+              "the", "kr", "k", "ya", "or", "u",
               "plz", "pls", "please", "sir", "madam", "bro", "bhai", "jee", "g",
               # greetings and thanks carry no topic
               "hi", "hello", "hey", "salam", "salaam", "assalam", "assalamu", "alaikum",
@@ -114,9 +119,11 @@ def _fold_script(text: str) -> str:
 
 
 # Words common to the whole domain that do not say which topic a question is about: the
-# countries and cities people go to or come from, and the general words of going abroad for
-# work. Alone they must not make a match ("what is the weather in dubai"), so they count as a
-# whole word at GENERIC_WEIGHT, without character 3-grams, and never as unknown words.
+# countries and cities people go to or come from, "abroad", "country" and "visa" (which every
+# topic mentions; "visit visa", "free visa" are found through their other word). "Job" is not
+# one of them: a fake job is a topic. Alone they must not make a match ("what is the weather
+# in dubai"), so they count as a whole word at GENERIC_WEIGHT, without character 3-grams,
+# and never as unknown words.
 # Places that name a topic (the Dunki route: libya, italy, greece, iran, quetta ...; the
 # Korea/Japan programmes) are not generic.
 GENERIC_WEIGHT = 0.3
@@ -125,12 +132,12 @@ saudi saudia saudiya saudiarabia arabia ksa dubai uae emirates abudhabi sharjah 
 qatar doha kuwait bahrain riyadh jeddah jedah dammam makkah mecca madina madinah gulf malaysia
 pakistan pakistani pakistanis karachi lahore islamabad peshawar multan faisalabad sialkot
 rawalpindi pindi hyderabad sukkur gujranwala larkana mirpur
-abroad overseas bahar bahir country countries mulk job jobs naukri nokri work visa
+abroad overseas bahar bahir country countries mulk visa
 سعودی سعودیہ عرب دبئی امارات عمان مسقط قطر دوحہ کویت بحرین ریاض جدہ دمام مکہ مدینہ خلیج
 ملائیشیا پاکستان پاکستانی کراچی لاہور اسلام آباد پشاور ملتان فیصل سیالکوٹ راولپنڈی حیدرآباد
-سکھر باہر بیرون ملک ممالک نوکری ملازمت ویزا ویزے
+سکھر باہر بیرون ملک ممالک ویزا ویزے
 سعودي دبئي عمان قطر ڪويت بحرين رياض جده پاڪستان پاڪستاني ڪراچي لاهور حيدرآباد سکر لاڙڪاڻو
-ٻاهر ٻاهرين ملڪ ملڪن نوڪري نوڪريءَ ويزا
+ٻاهر ٻاهرين ملڪ ملڪن ويزا
 """.split()
 
 
