@@ -129,3 +129,27 @@ async def test_update_ticket_rejects_unknown_fields(store: Store) -> None:
     async with store.unit_of_work(1) as uow:
         with pytest.raises(ValueError, match="unknown ticket fields"):
             await uow.update_ticket(1, **{"status = 'x'; DROP TABLE tickets; --": 1})
+
+
+async def test_only_the_last_five_activities_are_kept(store: Store) -> None:
+    async with store.unit_of_work(1) as uow:
+        for n in range(8):
+            await uow.add_activity(3, "check", f"query {n}")
+        await uow.add_activity(4, "question", "other person")
+        recent = await uow.recent_activity(3, limit=10)
+    assert [summary for _, summary in recent] == [f"query {n}" for n in range(7, 2, -1)]
+    row = await store.db.fetchone("SELECT COUNT(*) FROM recent_activity WHERE user_id = 4")
+    assert row[0] == 1
+
+
+async def test_a_failed_migration_keeps_the_previous_version(tmp_path: Path, monkeypatch) -> None:
+    import bot.storage.database as database
+
+    monkeypatch.setattr(database, "MIGRATIONS", (*MIGRATIONS, "CREATE TABLE t (x); BROKEN SQL;"))
+    with pytest.raises(Exception, match="syntax error"):
+        await Database(tmp_path / "m.sqlite3").open()
+    monkeypatch.setattr(database, "MIGRATIONS", MIGRATIONS)
+    db = await Database(tmp_path / "m.sqlite3").open()
+    assert await db.schema_version() == len(MIGRATIONS)
+    assert await db.fetchall("SELECT name FROM sqlite_master WHERE name = 't'") == []
+    await db.close()

@@ -23,6 +23,7 @@ from babel.support import NullTranslations, Translations
 DOMAIN = "messages"
 _lock = threading.Lock()
 _cache: dict[tuple[Path, str], NullTranslations] = {}
+_current: dict[str, NullTranslations] = {}  # lang -> catalog under the default root
 _default_root: Path | None = None
 
 
@@ -58,6 +59,10 @@ def translator(lang: str, root: Path | str | None = None) -> NullTranslations:
 
     Untranslated strings come back as the English msgid.
     """
+    if root is None:  # the hot path: the catalogs in service, no file-system call
+        fast = _current.get(lang)
+        if fast is not None:
+            return fast
     base = _content_root(root).resolve()
     key = (base, lang)
     with _lock:
@@ -65,6 +70,8 @@ def translator(lang: str, root: Path | str | None = None) -> NullTranslations:
         if tr is None:
             tr = _compile(catalog_path(lang, base), lang)
             _cache[key] = tr
+        if root is None:
+            _current[lang] = tr
         return tr
 
 
@@ -76,6 +83,7 @@ def gettext(msgid: str, lang: str, root: Path | str | None = None) -> str:
 def clear_cache(root: Path | str | None = None) -> None:
     """Forget compiled catalogs (for `root`, or all) so the next call re-reads the .po files."""
     with _lock:
+        _current.clear()
         if root is None:
             _cache.clear()
             return

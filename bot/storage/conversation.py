@@ -12,7 +12,6 @@ import aiosqlite
 from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Report, Ticket, UserRecord
 
-RECENT_ACTIVITY_KEPT = 5
 _TICKET_FIELDS = {"status", "wants_woman", "urgent", "closed_at", "lang"}
 
 
@@ -40,8 +39,8 @@ class SqlConversation:
         self.conn = conn
 
     async def _one(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.conn.execute_fetchall(sql, params)  # one trip to the database thread
+        return next(iter(rows), None)
 
     async def load_user(self, user_id: int, chat_id: int) -> UserRecord:
         row = await self._one(
@@ -69,10 +68,6 @@ class SqlConversation:
         await self.conn.execute(
             "INSERT INTO recent_activity (user_id, kind, summary, at) VALUES (?, ?, ?, ?)",
             (user_id, kind, summary[:200], time.time()))
-        await self.conn.execute(
-            "DELETE FROM recent_activity WHERE user_id = ? AND id NOT IN"
-            " (SELECT id FROM recent_activity WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
-            (user_id, user_id, RECENT_ACTIVITY_KEPT))
 
     async def recent_activity(self, user_id: int, limit: int = 5) -> list[tuple[str, str]]:
         async with self.conn.execute(
@@ -122,10 +117,9 @@ class SqlConversation:
             await self.conn.execute("DELETE FROM relay_map WHERE ticket_id = ?", (ticket_id,))
         for table in ("tickets", "reports", "recent_activity", "users"):
             await self.conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608
-        # Undelivered messages to the user, or relays of their words to staff.
-        await self.conn.execute(
-            "DELETE FROM outbox WHERE user_id = ? AND delivered_at IS NULL", (user_id,))
-        await self.conn.execute("UPDATE outbox SET payload = '{}' WHERE user_id = ?", (user_id,))
+        # Messages to the user or relays of their words to staff: undelivered ones are dropped,
+        # delivered ones are bookkeeping that still names the person's chat, so they go too.
+        await self.conn.execute("DELETE FROM outbox WHERE user_id = ?", (user_id,))
         return tickets
 
     async def count(self, kind: str, key: str) -> None:

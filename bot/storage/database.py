@@ -88,6 +88,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, kind, key)
     );
     """,
+    # 2: keep only a person's last five activities, inside SQLite (no extra round trip)
+    """
+    CREATE TRIGGER recent_activity_keep_five AFTER INSERT ON recent_activity BEGIN
+        DELETE FROM recent_activity WHERE user_id = NEW.user_id AND id NOT IN
+            (SELECT id FROM recent_activity WHERE user_id = NEW.user_id ORDER BY id DESC LIMIT 5);
+    END;
+    """,
 )
 
 
@@ -129,14 +136,13 @@ class Database:
     async def _migrate(self) -> None:
         version = await self.schema_version()
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            await self.conn.execute("BEGIN IMMEDIATE")
+            # One script, one transaction: a failed migration leaves the previous version.
             try:
-                for statement in filter(str.strip, script.split(";")):
-                    await self.conn.execute(statement)
-                await self.conn.execute(f"PRAGMA user_version = {int(number)}")
-                await self.conn.execute("COMMIT")
+                await self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {int(number)};\nCOMMIT;")
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    await self.conn.execute("ROLLBACK")
                 raise
 
     @contextlib.asynccontextmanager
@@ -152,9 +158,14 @@ class Database:
             await self.conn.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        async with self._lock, self.conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+        async with self._lock:
+            return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        async with self._lock, self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def execute(self, sql: str, params: tuple = ()) -> None:
+        """One statement on its own: atomic without an explicit transaction (autocommit)."""
+        async with self._lock:
+            await self.conn.execute(sql, params)

@@ -59,14 +59,11 @@ class Store:
         """
         async with self.db.transaction() as conn:
             if update_id is not None:
-                async with conn.execute(
-                    "SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)
-                ) as cur:
-                    if await cur.fetchone():
-                        raise AlreadyProcessed(update_id)
-                await conn.execute(
-                    "INSERT INTO processed_updates (update_id, at) VALUES (?, ?)",
+                cur = await conn.execute(
+                    "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
                     (update_id, time.time()))
+                if cur.rowcount == 0:
+                    raise AlreadyProcessed(update_id)
             yield SqlConversation(conn)
 
     # --- the outbox -------------------------------------------------------------------
@@ -97,6 +94,10 @@ class Store:
         return int(row[0]) if row else 0
 
     async def mark_delivered(self, message: PendingMessage, sent_message_ids: list[int]) -> None:
+        if message.ticket_id is None:  # the common case: one statement, atomic on its own
+            await self.db.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1,"
+                                  " payload = '{}' WHERE id = ?", (time.time(), message.id))
+            return
         async with self.db.transaction() as conn:
             await conn.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1,"
                                " payload = '{}' WHERE id = ?", (time.time(), message.id))
