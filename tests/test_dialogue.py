@@ -120,3 +120,12 @@ def test_urgent_words_match_whole_phrases_only() -> None:
     words = UrgentWords({"en": ["beaten"], "ur": ["qaid"]})
     assert words.found_in("I was BEATEN yesterday")
     assert not words.found_in("qaida book")
+
+
+async def test_an_unclear_question_offers_likely_topics_as_buttons(talk) -> None:
+    result = await talk(text="what papers should i prepare before flying out for a job")
+    datas = [b.data for row in result.messages[-1].buttons for b in row]
+    assert any(d.startswith("topic:") for d in datas)
+    assert "menu:helpline" in datas
+    off_topic = await talk(text="what is the weather like")
+    assert not any(b.data.startswith("topic:") for row in off_topic.messages[-1].buttons for b in row)

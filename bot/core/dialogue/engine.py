@@ -21,6 +21,7 @@ from bot.core.verdict_text import render_check
 
 LANGS = ("en", "ur", "sd")
 MAX_TEXT = 4096
+GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
 MEDIA_NAMES = {"sticker", "voice", "photo", "video", "video_note", "audio", "document",
                "location", "contact", "poll", "animation", "dice", "venue"}
 
@@ -271,6 +272,13 @@ class Dialogue:
                     await self._check(turn, text)
                     return
             await turn.conv.count("topic", "(none)")
+            guesses = [turn.topic(topic_id) for topic_id, score in answer.candidates[:3]
+                       if score >= GUESS_FLOOR]
+            if guesses:
+                buttons = tuple((Button("❓ " + t.title, f"topic:{t.id}"),) for t in guesses if t)
+                turn.say("I am not sure I understood. Is your question about one of these?",
+                         (*buttons, *turn.menu_keyboard()[3:4], (turn.button("☰ Menu", "menu:main"),)))
+                return
             turn.say("Sorry, I don't have an answer to that. Choose a topic from the menu, or talk to "
                      "the helpline.", turn.menu_keyboard())
             return
