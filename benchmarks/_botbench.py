@@ -137,6 +137,16 @@ class ChildBot:
                 self.proc.wait()
         return self.proc.returncode
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process so far (all threads; Linux /proc)."""
+        if self.proc is None:
+            return float("nan")
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return float("nan")
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 

@@ -1,6 +1,6 @@
 """Capacity: replies per second of the full Rahnuma bot vs a bare PTB echo bot, same run.
 
-Usage: .venv/bin/python benchmarks/bot_capacity.py [--users 600] [--rounds 2] [--profile FILE]
+Usage: .venv/bin/python benchmarks/bot_capacity.py [--users 600] [--rounds 3] [--profile FILE]
        [--no-write]
 
 Each bot runs in its own process (``python -m bot`` with a temporary DATA_DIR, the real
@@ -64,9 +64,11 @@ def scripts_for(users: int, messages: tuple[list[Message], list[Message], list[M
 class RoundResult:
     bot: str
     users: int
+    round: int = 1
     messages: int = 0
     replies: int = 0
     wall: float = 0.0
+    cpu: float = float("nan")
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -142,7 +144,9 @@ async def one_round(kind: str, scripts: list[list[Message]], distinct: list[Mess
             if bad or standin.delivered[STAFF_CHAT]:
                 result.errors.append(f"calibration: {len(bad)} messages unanswered, "
                                      f"{standin.delivered[STAFF_CHAT]} to the staff chat")
+            cpu_before = child.cpu_seconds()
             await run_users(standin, scripts, expected, result, seconds)
+            result.cpu = child.cpu_seconds() - cpu_before
             result.errors += [] if child.alive() else ["bot process died"]
         except TimeoutError:
             result.errors.append("timed out")
@@ -167,7 +171,7 @@ def summarize_profile(path: Path, limit: int = 25) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=600)
-    parser.add_argument("--rounds", type=int, default=2, help="rounds per bot (alternating)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per bot (alternating)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per round at most")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="run the full bot under cProfile (first round), keep the stats in "
@@ -187,6 +191,7 @@ def main() -> int:
             for kind in ("echo", "full"):
                 r = asyncio.run(one_round(kind, scripts, distinct, workdir, args.timeout,
                                           profile if n == 0 else None))
+                r.round = n + 1
                 results.append(r)
                 print(f"round {n + 1} {kind}: {r.messages} messages, {r.replies} replies in "
                       f"{r.wall:.2f}s = {r.answered_per_s:.0f} answered/s "
@@ -197,10 +202,12 @@ def main() -> int:
 
     rows = []
     for r in results:
-        rows.append([r.bot, r.users, r.messages, r.replies, f"{r.wall:.2f}",
+        rows.append([r.round, r.bot, r.users, r.messages, r.replies, f"{r.wall:.2f}",
                      f"{r.answered_per_s:.0f}", f"{r.replies_per_s:.0f}",
                      f"{percentile(r.latencies, 50) * 1000:.0f}",
-                     f"{percentile(r.latencies, 99) * 1000:.0f}", "; ".join(r.errors) or "ok"])
+                     f"{percentile(r.latencies, 99) * 1000:.0f}",
+                     f"{r.cpu / r.messages * 1000:.2f}" if r.messages else "n/a",
+                     "; ".join(r.errors) or "ok"])
     by = {k: [r for r in results if r.bot == k and not r.errors] for k in ("echo", "full")}
     ratio = ratio_replies = float("nan")
     if by["echo"] and by["full"]:
@@ -218,8 +225,8 @@ def main() -> int:
         "at once. Both bots: own process, `TELEGRAM_MAX_RATE=0`, PTB defaults (one update at a "
         "time); each on its own stand-in in the benchmark process.",
         "",
-        table(["bot", "users", "messages", "replies", "wall s", "answered/s", "replies/s",
-               "p50 first reply ms", "p99 first reply ms", "status"], rows),
+        table(["round", "bot", "users", "messages", "replies", "wall s", "answered/s", "replies/s",
+               "p50 first reply ms", "p99 first reply ms", "bot CPU ms/message", "status"], rows),
         "",
         f"**full / echo (messages answered per second, median of rounds): {ratio:.2f}** "
         f"(goal ≥ {GOAL}: {met}); by bot messages sent per second: {ratio_replies:.2f}.",

@@ -46,6 +46,17 @@ ADMIN_COMMANDS = ("reload", "stats", "export_reports")
 PURGE_EVERY_SECONDS = 3600
 
 
+class ConfirmAfterHandling(asyncio.Queue):
+    """The update queue. PTB's Updater confirms a batch of updates to Telegram (the offset of
+    its next getUpdates) as soon as it has put them here; put() returns only once the update
+    is handled (committed), so a kill -9 can no longer lose fetched but unhandled updates:
+    Telegram sends them again and processed_updates makes each take effect once."""
+
+    async def put(self, item: object) -> None:
+        await super().put(item)
+        await self.join()
+
+
 async def _error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log without personal data and tell the person something went wrong."""
     error = context.error
@@ -79,6 +90,7 @@ def build_application(settings: Settings, *, knowledge: KnowledgeHolder | None =
         builder = builder.rate_limiter(AIORateLimiter(
             overall_max_rate=1, overall_time_period=1 / settings.max_rate, max_retries=3))
     builder = builder.connection_pool_size(64).pool_timeout(30).get_updates_read_timeout(40)
+    builder = builder.update_queue(ConfirmAfterHandling())
     state: dict[str, object] = {}
 
     async def post_init(app: Application) -> None:

@@ -27,6 +27,32 @@ from standin import BotApiStandin
 MARKER = re.compile(r"\b[A-Z]{1,3}\d{4}x[0-9a-f]{6}\b")
 
 
+# Questions with one clear English topic each (one reply message each).
+QUESTIONS = {
+    "can i go for a job on a visit visa?": "visit-visa-trap",
+    "how much fee can an agent take": "fees-and-receipts",
+    "what is protector registration": "protector-registration",
+    "is my contract real": "employment-contract",
+    "how to send money home safely": "safe-remittances",
+    "what medical tests are needed": "medical-tests",
+    "the agent has my passport": "passport-and-documents",
+    "how do I know if an agency is licensed": "licensed-recruiters",
+    "insurance for workers abroad": "insurance-and-welfare",
+    "skills training courses": "skills-and-training",
+    "help when abroad embassy": "help-abroad",
+}
+
+
+def title(topic_id: str) -> str:
+    """The English title of a content topic."""
+    from harness import REPO
+
+    for line in (REPO / "content" / "en" / f"{topic_id}.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("title:"):
+            return line.split(":", 1)[1].strip().strip('"')
+    raise AssertionError(f"no title in {topic_id}")
+
+
 def markers(prefix: str, n: int, *, tag: str | None = None) -> list[str]:
     """`n` unique tokens like 'U0007x3fa2c1' that survive escaping and splitting."""
     tag = tag or uuid.uuid4().hex[:6]
@@ -87,6 +113,33 @@ async def wait_markers(standin: BotApiStandin, chat_id: int, expected: Iterable[
         if time.monotonic() > deadline:
             return False
         await asyncio.sleep(0.1)
+
+
+async def open_ticket(s: BotApiStandin, user_id: int) -> dict:
+    """/helpline; returns the ticket header in the staff chat (once its delivery is recorded)."""
+    await s.user_sends(user_id, "/helpline", language_code="en")
+    header = (await s.wait_for(
+        lambda m: m["chat"]["id"] == STAFF_CHAT and "Ticket #" in (m.get("text") or ""),
+        timeout=60))[0]
+    await s.wait_for(user_id, timeout=60)
+    await asyncio.sleep(0.8)
+    return header
+
+
+async def two_way(s: BotApiStandin, user_id: int, header: dict, n: int, *,
+                  pace: float = 0.02, timeout: float = 90.0) -> tuple[Tally, Tally]:  # noqa: ASYNC109
+    """n messages each way, interleaved person -> staff, staff -> person (staff reply to the
+    ticket header); the tallies (to staff, to the person) once all arrived or `timeout`."""
+    to_staff, to_user = markers("U", n), markers("S", n)
+    for u, st in zip(to_staff, to_user, strict=True):
+        await s.user_sends(user_id, f"{u} they took my passport")
+        await s.user_sends(STAFF_MEMBER, f"{st} we hear you", chat_id=STAFF_CHAT,
+                           reply_to_message_id=header["message_id"])
+        await asyncio.sleep(pace)
+    await wait_markers(s, STAFF_CHAT, to_staff, timeout)
+    await wait_markers(s, user_id, to_user, timeout)
+    await asyncio.sleep(1.0)  # duplicates, if any, would arrive now
+    return tally(to_staff, texts(s.sent(STAFF_CHAT))), tally(to_user, texts(s.sent(user_id)))
 
 
 # --- the database -------------------------------------------------------------------------

@@ -10,12 +10,17 @@ import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from harness import (
     ADMIN_ID,
+    REPO,
     STAFF_CHAT,
     STAFF_MEMBER,
+    RunningBot,
+    bot_settings,
+    buttons_of,
     replies,
     text_of,
 )
@@ -45,7 +50,7 @@ class Case:
         return self.env.s
 
     async def reply(self, timeout: float = 30.0) -> str:  # noqa: ASYNC109
-        return text_of(await replies(self.s, self.uid, timeout=timeout, quiet=0.2))
+        return text_of(await replies(self.s, self.uid, timeout=timeout, quiet=0.1))
 
     async def staff(self, done: Callable[[list[str]], bool],
                     timeout: float = 30.0) -> list[dict]:  # noqa: ASYNC109
@@ -151,7 +156,7 @@ async def assert_ignored(c: Case, chat_id: int | None = None) -> None:
     """Nothing was sent because of the update, and no row names the chat."""
     await c.s.wait_updates_confirmed(timeout=30)
     await c.s.user_sends(c.uid + 500_000, "/help")  # handled after the update: updates are in order
-    await replies(c.s, c.uid + 500_000, timeout=30, quiet=0.2)
+    await replies(c.s, c.uid + 500_000, timeout=30, quiet=0.1)
     if chat_id is not None:
         assert c.s.sent(chat_id) == []
         assert rows_about_chat(c.env.data, chat_id) == {}
@@ -273,7 +278,7 @@ async def _(c: Case) -> None:
 @case("HTML-looking text in a check", may_store_in=("recent_activity",))
 async def _(c: Case) -> None:
     await c.s.user_sends(c.uid, f"/check <b>{c.mark}</b> <script>alert(1)</script> &amp; <a href='x'>")
-    messages = await replies(c.s, c.uid, timeout=30, quiet=0.2)
+    messages = await replies(c.s, c.uid, timeout=30, quiet=0.1)
     for message in messages:  # never interpreted: either shown literally or not at all
         if c.mark in (message.get("text") or ""):
             assert f"<b>{c.mark}</b>" in message["text"]
@@ -347,7 +352,7 @@ async def _(c: Case) -> None:
         said = text_of(c.s.sent(c.uid)[before:])
         toast = answer.get("text") or ""
         assert OLD_BUTTON in said or "safety check again" in said or toast, (data, said, toast)
-    await replies(c.s, c.uid, timeout=5, quiet=0.2)  # mark them read
+    await replies(c.s, c.uid, timeout=5, quiet=0.1)  # mark them read
 
 
 @case("button pressed on an inaccessible (very old) message")
@@ -410,8 +415,37 @@ async def _(c: Case) -> None:
     await c.staff_with("not part of a ticket", count=2)
 
 
+async def test_stale_buttons_after_a_restart(tmp_path: Path) -> None:
+    """Buttons sent by the previous process still work (state is in the database), and ones
+    that no longer apply get a clear answer."""
+    s = BotApiStandin()
+    await s.start()
+    s.create_group("Helpline staff", members=[ADMIN_ID, STAFF_MEMBER], chat_id=STAFF_CHAT)
+    settings = bot_settings(s, tmp_path / "data", agencies_file=REPO / "content" / "agencies.csv")
+    user = 7900
+    try:
+        bot = await RunningBot(settings).start()
+        await s.user_sends(user, "/safety")
+        question = (await replies(s, user, timeout=30, quiet=0.2))[-1]
+        yes = next(data for _, data in buttons_of(question) if data.endswith(":yes"))
+        await s.user_sends(user, "/delete_my_data")
+        confirm = (await replies(s, user, timeout=30, quiet=0.2))[-1]
+        await bot.stop()
+
+        bot = await RunningBot(settings).start()
+        await s.press_button(user, yes, question["message_id"])  # the check goes on
+        assert "2/" in text_of(await replies(s, user, timeout=30, quiet=0.2))
+        await s.press_button(user, yes, question["message_id"])  # already answered
+        assert "2/" in text_of(await replies(s, user, timeout=30, quiet=0.2))
+        await s.press_button(user, "del:no", confirm["message_id"])
+        assert "Nothing was deleted" in text_of(await replies(s, user, timeout=30, quiet=0.2))
+        await bot.stop()
+    finally:
+        await s.stop()
+
+
 async def text_of_replies(s: BotApiStandin, chat_id: int) -> str:
-    return text_of(await replies(s, chat_id, timeout=30, quiet=0.2))
+    return text_of(await replies(s, chat_id, timeout=30, quiet=0.1))
 
 
 # --- the runner ----------------------------------------------------------------------------------
@@ -430,6 +464,10 @@ async def test_bad_input(module_bot: BotEnv, name: str) -> None:
     # Nothing stored that should not be: the input's marker is nowhere but where allowed.
     stored = tables_holding(env.data, c.mark)
     assert set(stored) <= may_store_in, stored
+    # The only short traces of what a person did: a few check/question summaries.
+    traces = [r for r in db_rows(env.data)["recent_activity"] if r["user_id"] == c.uid]
+    assert len(traces) <= 5
+    assert all(r["kind"] in ("check", "question") and len(r["summary"]) <= 80 for r in traces), traces
     # Tables intact, database sound, nothing stuck in the outbox.
     with sqlite3.connect(f"file:{db_file(env.data)}?mode=ro", uri=True) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 
 from harness import STAFF_CHAT
-from reliability_kit import db_rows, escalation_session, markers, texts
+from reliability_kit import db_rows, escalation_session, markers, tally, texts, wait_markers
 from standin import BotApiStandin, Faults
 
 
@@ -64,3 +64,36 @@ async def test_update_redelivered_after_crash_takes_effect_once(
     assert f"update {update_id} already handled" in log
     processed = [r["update_id"] for r in db_rows(tmp_path / "data")["processed_updates"]]
     assert processed.count(update_id) == 1
+
+
+async def test_kill9_right_after_a_batch_is_fetched_loses_nothing(
+        staffed_standin: BotApiStandin, bot_process) -> None:
+    """Messages that piled up while the bot was down arrive in one getUpdates batch. The bot
+    must not confirm that batch (its next getUpdates) before every update in it is handled:
+    a kill -9 at the moment of confirmation would otherwise lose the rest of the batch."""
+    s = staffed_standin
+    bot = bot_process()
+    bot.start()
+    await s.user_sends(33, "/helpline")
+    await s.wait_for(lambda m: m["chat"]["id"] == STAFF_CHAT and "Ticket #" in (m.get("text") or ""),
+                     timeout=60)
+    await asyncio.sleep(1.0)
+    bot.kill9()
+    batch = markers("Q", 12)
+    for marker in batch:
+        await s.user_sends(33, f"{marker} written while the bot was down")
+    last = s.next_update_id - 1
+
+    restarted = bot_process()
+    restarted.start()
+    await s.wait_for_call("getUpdates", lambda p: isinstance(p.get("offset"), int) and p["offset"] > last,
+                          timeout=60)
+    restarted.kill9()  # the moment the batch is confirmed
+
+    bot_process().start()
+    await wait_markers(s, STAFF_CHAT, batch, 60)
+    await asyncio.sleep(1.5)
+    result = tally(batch, texts(s.sent(STAFF_CHAT)))
+    print(f"\nbatch of {len(batch)}: lost {len(result.lost)}, duplicated {result.n_duplicates}")
+    assert result.lost == []
+    assert result.in_order

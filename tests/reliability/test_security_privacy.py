@@ -80,7 +80,8 @@ async def test_admin_import_of_a_good_csv_reloads_the_list(module_bot: BotEnv) -
     s = module_bot.s
     with (REPO / "content" / "agencies.csv").open(encoding="utf-8") as fh:
         rows = fh.read().rstrip("\n")
-    new = "9876/ISB,Zarkhez Reliability Overseas Promoters,Test Person,Islamabad,Blue Area,051-1234567,valid,2030-01-01"
+    new = ("9876/ISB,Zarkhez Reliability Overseas Promoters,Test Person,Islamabad,Blue Area,"
+           "051-1234567,valid,2030-01-01")
     await upload(s, ADMIN_ID, "new-list.csv", (rows + "\n" + new + "\n").encode())
     answer = await said(s, ADMIN_ID)
     assert "✅" in answer and "1 added" in answer, answer
@@ -104,7 +105,8 @@ def zip_bomb_xlsx(megabytes: int = 64) -> bytes:
 
 
 @module_loop
-@pytest.mark.parametrize("upload_kind", ["xlsx zip bomb", "bad csv", "not a list", "wrong file type"])
+@pytest.mark.parametrize("upload_kind", ["xlsx zip bomb", "bad csv", "not a list", "wrong file type",
+                                         "over 20 MB"])
 async def test_admin_upload_refused_and_list_unchanged(module_bot: BotEnv, upload_kind: str) -> None:
     s = module_bot.s
     before = module_bot.agencies.read_bytes()
@@ -114,11 +116,15 @@ async def test_admin_upload_refused_and_list_unchanged(module_bot: BotEnv, uploa
                     .encode()),
         "not a list": ("agencies.csv", b"\x00\x01\x02 not a csv at all \xff\xfe"),
         "wrong file type": ("agencies.exe", b"MZ\x90\x00"),
+        "over 20 MB": ("agencies.csv", (HEADER + "\n").encode() + b"x" * (21 * 1024 * 1024)),
     }[upload_kind]
+    fetched = len(s.calls("getFile"))
     await upload(s, ADMIN_ID, name, content)
     answer = await said(s, ADMIN_ID)
     assert "✅" not in answer
-    assert "Not imported" in answer or "Please send a .csv" in answer, answer
+    if upload_kind == "over 20 MB":
+        assert len(s.calls("getFile")) == fetched  # refused unread
+    assert any(n in answer for n in ("Not imported", "Please send a .csv", "too large")), answer
     assert module_bot.agencies.read_bytes() == before
     await s.user_sends(ADMIN_ID, "/help")  # the bot is still there
     assert "/helpline" in await said(s, ADMIN_ID)
@@ -208,7 +214,7 @@ async def test_token_and_user_text_never_reach_the_log(tmp_path: Path) -> None:
         secret_text = markers("T", 1)[0] + " my name is Zarmina, phone 03001234567"
         await s.user_sends(8600, "/helpline")
         await said(s, 8600)
-        s.faults = Faults(error_rate=0.5, kinds={"500", "drop"}, include_get_updates=True, seed=3)
+        s.faults = Faults(error_rate=0.3, kinds={"500", "drop"}, include_get_updates=True, seed=3)
         await s.user_sends(8600, secret_text)
         await s.user_sends(8601, f"/check {secret_text}")
         await s.user_sends(ADMIN_ID, "/reload")
@@ -262,8 +268,9 @@ async def test_delete_my_data_removes_every_row_and_tells_staff(module_bot: BotE
     await asyncio.sleep(0.5)
 
     left = rows_about_chat(module_bot.data, user)
-    assert set(left) <= {"outbox"}, left
-    assert all(r["payload"] == "{}" for r in db_rows(module_bot.data)["outbox"] if r["user_id"] == user)
+    assert set(left) <= {"outbox"}, left  # only the deletion notices themselves, below
+    notices = [r for r in db_rows(module_bot.data)["outbox"] if user in (r["user_id"], r["chat_id"])]
+    assert len(notices) <= 2 and all(r["payload"] == "{}" for r in notices), notices
     for needle in ("Bad Agent", "03001112223", "they took money", "Riyadh", "Zqxy"):
         assert tables_holding(module_bot.data, needle) == {}, needle
     assert not [r for r in db_rows(module_bot.data)["relay_map"] if str(r["ticket_id"]) == ticket]
@@ -278,8 +285,6 @@ async def test_delete_my_data_removes_every_row_and_tells_staff(module_bot: BotE
     assert len(s.sent(user)) == before
 
 
-@pytest.mark.xfail(reason="outbox rows (payload emptied) keep the person's chat id and times after "
-                   "/delete_my_data until the retention purge; see the report", strict=False)
 @module_loop
 async def test_delete_my_data_leaves_no_row_naming_the_person(module_bot: BotEnv) -> None:
     s, user = module_bot.s, 8710
