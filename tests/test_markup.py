@@ -43,3 +43,10 @@ def test_one_huge_escaped_line_is_cut_without_breaking_entities() -> None:
     assert "".join(html_to_plain(p) for p in parts).replace("\n", "").endswith("&<>" * 10)
     for p in parts:  # every entity is whole
         assert "&am\n" not in p and not p.rstrip().endswith(("&", "&a", "&am", "&l", "&g"))
+
+
+def test_a_long_relayed_text_keeps_its_ticket_header_with_the_first_part() -> None:
+    parts = split_message("<b>#12</b>\n" + "x" * 5000)
+    assert parts[0].startswith("<b>#12</b>\nxxx")
+    assert all(visible_length(p) <= TELEGRAM_LIMIT for p in parts)
+    assert sum(html_to_plain(p).count("x") for p in parts) == 5000

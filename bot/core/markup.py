@@ -77,7 +77,10 @@ def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     for line in text.split("\n"):
         pieces = [line]
         if visible_length(line) > limit:
-            pieces = _cut_line(escape(html_to_plain(line)), limit)
+            plain = escape(html_to_plain(line))
+            room = limit - size - 1 if current else limit  # fill the current part first
+            first = _cut_line(plain, room)[0] if room > 0 else ""
+            pieces = ([first] if first else []) + _cut_line(plain[len(first):], limit)
         for piece in pieces:
             length = visible_length(piece) + (1 if current else 0)
             if current and size + length > limit:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.dialogue.messages import Outgoing
 from bot.storage.conversation import SqlConversation
 from bot.storage.database import Database
 
@@ -118,6 +119,17 @@ class Store:
             await conn.execute(
                 "UPDATE outbox SET failed = 1, attempts = attempts + 1, last_error = ?,"
                 " payload = '{}' WHERE id = ?", (error[:200], message.id))
+
+    async def open_ticket_for_chat(self, chat_id: int) -> int | None:
+        row = await self.db.fetchone(
+            "SELECT id FROM tickets WHERE chat_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
+            (chat_id,))
+        return int(row["id"]) if row else None
+
+    async def enqueue_note(self, chat_id: int, text: str, *, ticket_id: int | None = None) -> None:
+        """Queue a message outside any update (a notice from the delivery machinery itself)."""
+        async with self.db.transaction() as conn:
+            await SqlConversation(conn).enqueue(Outgoing(chat_id, text, ticket_id=ticket_id), user_id=None)
 
     # --- staff tools -------------------------------------------------------------------
 

@@ -95,7 +95,7 @@ def build_application(settings: Settings, *, knowledge: KnowledgeHolder | None =
 
     async def post_init(app: Application) -> None:
         store = await Store.open(settings.database_path)
-        outbox = Outbox(app.bot, store)
+        outbox = Outbox(app.bot, store, staff_chat_id=settings.helpline_chat_id)
         dialogue = Dialogue(knowledge, settings.helpline_chat_id)
         handlers = Handlers(dialogue, store, outbox, staff_chat_id=settings.helpline_chat_id,
                             flood=FloodGuard(settings.user_flood_per_minute))

@@ -33,9 +33,10 @@ def keyboard(buttons: list) -> InlineKeyboardMarkup | None:
 
 
 class Outbox:
-    def __init__(self, bot: Bot, store: Store) -> None:
+    def __init__(self, bot: Bot, store: Store, *, staff_chat_id: int | None = None) -> None:
         self.bot = bot
         self.store = store
+        self.staff_chat_id = staff_chat_id
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._tasks: set[asyncio.Task] = set()
         self._runner: asyncio.Task | None = None
@@ -71,6 +72,7 @@ class Outbox:
         except Forbidden as exc:
             log.info("outbox %s: recipient unreachable (%s); giving up", message.id, type(exc).__name__)
             await self.store.mark_failed(message, "Forbidden")
+            await self._tell_staff_undeliverable(message)
             return True
         except BadRequest as exc:
             log.warning("outbox %s: rejected by Telegram: %s", message.id, exc.message[:80])
@@ -85,6 +87,17 @@ class Outbox:
         await self.store.mark_delivered(message, sent_ids)
         self.delivered += 1
         return True
+
+    async def _tell_staff_undeliverable(self, message: PendingMessage) -> None:
+        """A person with an open ticket blocked the bot: staff must not wait for an answer."""
+        if self.staff_chat_id is None or message.chat_id == self.staff_chat_id:
+            return
+        ticket = await self.store.open_ticket_for_chat(message.chat_id)
+        if ticket is not None:
+            await self.store.enqueue_note(
+                self.staff_chat_id, f"⚠️ <b>#{ticket}</b>: a message could not be delivered; the "
+                "person has blocked the bot or deleted their account.", ticket_id=ticket)
+            self.kick([self.staff_chat_id])
 
     async def _send(self, message: PendingMessage) -> list[int]:
         payload = message.payload

@@ -396,6 +396,8 @@ async def _(c: Case) -> None:
     pending = [r for r in db_rows(c.env.data)["outbox"]
                if r["chat_id"] == c.uid and r["delivered_at"] is None and not r["failed"]]
     assert pending == []  # given up, not retried for ever
+    notice = await c.staff_with("could not be delivered")  # staff do not wait for an answer
+    assert f"#{header['text'].split('#')[1].split()[0]}" in notice[0]["text"]
     c.s.unblock_user(c.uid)
     await c.s.user_sends(c.uid, "/cancel")
     await c.reply()
