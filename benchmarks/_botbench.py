@@ -26,6 +26,7 @@ BENCH = ROOT / "benchmarks"
 RESULTS = BENCH / "results" / "bot.md"
 sys.path.insert(0, str(ROOT / "tests"))
 
+from _machine import cpu_model, memory_gib  # noqa: E402
 from standin import BotApiStandin  # noqa: E402
 
 STAFF_CHAT = -1001234567890
@@ -230,27 +231,6 @@ def build_messages(pool: int = 24) -> tuple[list[Message], list[Message], list[M
 
 
 # ------------------------------------------------------------------------------ reporting
-
-
-def cpu_model() -> str:
-    """The CPU model from /proc/cpuinfo (or platform.processor())."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.lower().startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
-def memory_gib() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
 
 
 def load_avg() -> tuple[float, float, float]:

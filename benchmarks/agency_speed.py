@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "agency_eval"))
 
+from _machine import cpu_model, load_average  # noqa: E402
 from agency_accuracy import RESULTS, write_section  # noqa: E402
 from generate import Builder  # noqa: E402
 from make_demo_agencies import demo_provenance, generate  # noqa: E402
@@ -41,17 +42,8 @@ LOAD_GOAL_S = 0.5
 
 def machine() -> str:
     """platform, CPU model, cores and load, for the results."""
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    return (f"{platform.platform()}, Python {platform.python_version()}, {model}, "
-            f"{os.cpu_count()} cores, load average {load}")
+    return (f"{platform.platform()}, Python {platform.python_version()}, {cpu_model()}, "
+            f"{os.cpu_count()} cores, load average {load_average()}")
 
 
 def queries_for(agencies: list, n: int, seed: int) -> list[str]:

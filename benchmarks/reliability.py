@@ -38,9 +38,11 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-for extra in (REPO, REPO / "tests", REPO / "tests" / "e2e", REPO / "tests" / "reliability"):
+for extra in (REPO, REPO / "benchmarks", REPO / "tests", REPO / "tests" / "e2e",
+              REPO / "tests" / "reliability"):
     sys.path.insert(0, str(extra))
 
+from _machine import cpu_model  # noqa: E402
 from harness import ADMIN_ID, STAFF_CHAT, STAFF_MEMBER, BotProcess, bot_env  # noqa: E402
 from reliability_kit import (  # noqa: E402
     QUESTIONS,
@@ -60,13 +62,7 @@ RESULTS = REPO / "benchmarks" / "results" / "reliability.md"
 # --- the machine ----------------------------------------------------------------------------------
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    with_info = Path("/proc/cpuinfo")
-    if with_info.exists():
-        for line in with_info.read_text(errors="replace").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+    cpu = cpu_model()
     import telegram
 
     return {"platform": platform.platform(), "cpu": cpu, "cores": str(os.cpu_count()),
