@@ -6,6 +6,7 @@ the list is demonstration data. "Not found" means "could not confirm", never an 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from bot.core.agencies.matcher import CheckResult
@@ -13,26 +14,24 @@ from bot.core.agencies.records import Agency
 from bot.core.i18n import format_date, translator
 from bot.core.markup import escape, html_to_plain
 
+Gettext = Callable[[str], str]
 _STATUS_VERDICTS = {"suspended", "cancelled", "expired", "surrendered", "blacklisted"}
 
 
-def _status_word(status: str, _: object) -> str:
-    gettext = _.gettext  # type: ignore[attr-defined]
+def _status_word(status: str, _: Gettext) -> str:
     return {
-        "valid": gettext("valid"), "suspended": gettext("suspended"),
-        "cancelled": gettext("cancelled"), "expired": gettext("expired"),
-        "surrendered": gettext("surrendered"), "blacklisted": gettext("blacklisted"),
+        "valid": _("valid"), "suspended": _("suspended"), "cancelled": _("cancelled"),
+        "expired": _("expired"), "surrendered": _("surrendered"), "blacklisted": _("blacklisted"),
     }.get(status, status)
 
 
-def _headline(result: CheckResult, t: object) -> str:
-    _ = t.gettext  # type: ignore[attr-defined]
+def _headline(result: CheckResult, _: Gettext) -> str:
     verdict, reason = result.verdict, result.reason
     if verdict == "licensed":
         return "✅ " + _("Licensed: this agency is on the list with a valid licence.")
     if verdict in _STATUS_VERDICTS:
         return "⛔ " + _("This licence is NOT valid now. Status: {status}.").format(
-            status=_status_word(verdict, t).upper())
+            status=_status_word(verdict, _).upper())
     if verdict == "similar" and reason == "shared_name":
         return "⚠️ " + _("Several licensed agencies have this name. I cannot tell which one you mean.")
     if verdict == "similar":
@@ -44,8 +43,7 @@ def _headline(result: CheckResult, t: object) -> str:
     return "❔ " + _("Could not confirm: I did not find this in the list of licensed agencies.")
 
 
-def _advice(result: CheckResult, t: object) -> list[str]:
-    _ = t.gettext  # type: ignore[attr-defined]
+def _advice(result: CheckResult, _: Gettext) -> list[str]:
     verdict, reason = result.verdict, result.reason
     if verdict == "licensed":
         return [_("Compare these details with what the recruiter gave you: name, licence number, "
@@ -68,8 +66,7 @@ def _advice(result: CheckResult, t: object) -> list[str]:
             _("If someone is recruiting without a licence, you can report it: /report")]
 
 
-def _details(agency: Agency, status: str, t: object, lang: str) -> list[str]:
-    _ = t.gettext  # type: ignore[attr-defined]
+def _details(agency: Agency, status: str, _: Gettext, lang: str) -> list[str]:
     rows = [
         (_("Licence"), agency.license_no),
         (_("Name"), agency.name),
@@ -77,7 +74,7 @@ def _details(agency: Agency, status: str, t: object, lang: str) -> list[str]:
         (_("City"), agency.city),
         (_("Address"), agency.address),
         (_("Phone"), agency.phone),
-        (_("Status"), _status_word(status, t)),
+        (_("Status"), _status_word(status, _)),
         (_("Valid until"), format_date(agency.valid_until, lang) if agency.valid_until else ""),
     ]
     return [f"<b>{escape(label)}:</b> {escape(value)}" for label, value in rows if value]
@@ -85,21 +82,20 @@ def _details(agency: Agency, status: str, t: object, lang: str) -> list[str]:
 
 def render_check(result: CheckResult, lang: str, *, html: bool = True) -> str:
     """The full chat reply for an agency check, as Telegram HTML (or plain text)."""
-    t = translator(lang)
-    _ = t.gettext
-    lines = [f"<b>{escape(_headline(result, t))}</b>"]
+    _ = translator(lang).gettext
+    lines = [f"<b>{escape(_headline(result, _))}</b>"]
     if result.match is not None:
         lines += ["", *_details(result.match, result.verdict if result.verdict != "licensed"
-                                else "valid", t, lang)]
+                                else "valid", _, lang)]
     if result.verdict == "similar" and result.candidates:
         label = (_("Agencies with this name:") if result.reason == "shared_name"
                  else _("It resembles:"))
         lines += ["", f"<b>{escape(label)}</b>"]
         for c in result.candidates:
             a = c.agency
-            status = _status_word(a.effective_status(date.today()).value, t)
+            status = _status_word(a.effective_status(date.today()).value, _)
             lines.append(f"• {escape(a.name)} — {escape(a.city)}, {escape(a.license_no)} ({escape(status)})")
-    lines += ["", *(escape(a) for a in _advice(result, t))]
+    lines += ["", *(escape(a) for a in _advice(result, _))]
     if result.list_date:
         lines += ["", escape(_("List date: {date}").format(date=format_date(result.list_date, lang)))]
     if result.demo:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from bot.core.agencies.matcher import find_identifier
 from bot.core.dialogue import helpline, report, safety
-from bot.core.dialogue.messages import Button, Incoming, Result, StaffReply
+from bot.core.dialogue.messages import Button, Incoming, Outgoing, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.dialogue.turn import LANG_NAMES, Turn
 from bot.core.knowledge import Knowledge
@@ -57,7 +57,7 @@ class Dialogue:
         elif event.command is not None:
             deleted = await self._command(turn, event)
         elif event.media is not None:
-            await self._media(turn, event, text)
+            await self._media(turn, event)
         else:
             await self._text(turn, event, text)
         if not deleted:
@@ -70,8 +70,6 @@ class Dialogue:
         if ticket is None:
             result = Result()
             if self.staff_chat_id is not None:
-                from bot.core.dialogue.messages import Outgoing
-
                 result.add(Outgoing(self.staff_chat_id, escape(
                     "That message is not part of a ticket. Reply to a relayed message to answer.")))
             return result
@@ -95,8 +93,7 @@ class Dialogue:
             if args:
                 await self._check(turn, args)
             else:
-                turn.user.state = {"mode": "check"}
-                turn.say("Send me the agency's name, licence number (like 1234/LHR) or phone number.")
+                self._ask_for_agency(turn)
         elif command == "helpline":
             await helpline.start(turn)
         elif command == "report":
@@ -189,8 +186,7 @@ class Dialogue:
 
     async def _menu(self, turn: Turn, item: str) -> None:
         if item == "check":
-            turn.user.state = {"mode": "check"}
-            turn.say("Send me the agency's name, licence number (like 1234/LHR) or phone number.")
+            self._ask_for_agency(turn)
         elif item == "ask":
             turn.user.state = {}
             turn.say("Write your question in your own words, in Urdu, Sindhi or English.")
@@ -219,7 +215,7 @@ class Dialogue:
 
     # --- text and media ----------------------------------------------------------------
 
-    async def _media(self, turn: Turn, event: Incoming, caption: str) -> None:
+    async def _media(self, turn: Turn, event: Incoming) -> None:
         if await helpline.relay(turn, event):
             return
         turn.say("I can only read text messages. Please write your question, or send a licence "
@@ -248,6 +244,10 @@ class Dialogue:
             await self._check(turn, text)
             return
         await self._ask(turn, text)
+
+    def _ask_for_agency(self, turn: Turn) -> None:
+        turn.user.state = {"mode": "check"}
+        turn.say("Send me the agency's name, licence number (like 1234/LHR) or phone number.")
 
     async def _check(self, turn: Turn, text: str) -> None:
         result = turn.knowledge.matcher.check(text)
