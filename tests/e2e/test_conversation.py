@@ -150,3 +150,43 @@ def test_console_chat_runs_the_same_dialogue(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "[1] English" in out.stdout
     assert topic_title("en", "visit-visa-trap") in out.stdout
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("is Al Falah Overseas Employment Promoters licensed?", "en"),
+    ("کیا الفلاح اوورسیز ایمپلائمنٹ پروموٹرز رجسٹرڈ ہے؟", "ur"),
+    ("ڇا الفلاح اوورسيز ايمپلائمينٽ پروموٽرز رجسٽرڊ آهي؟", "sd"),
+    ("kya al falah overseas wale licensed hain", "ur"),
+])
+async def test_agency_name_check_in_every_language(rahnuma, staffed_standin: BotApiStandin,
+                                                   text: str, lang: str) -> None:
+    from bot.core.i18n import translator
+
+    s = staffed_standin
+    await s.user_sends(8, "/check " + text, language_code="en")
+    reply = text_of(await replies(s, 8))
+    headline = translator(lang, REPO / "content").gettext(
+        "Licensed: this agency is on the list with a valid licence.")
+    assert headline in reply
+    assert "7979/LHR" in reply and "Al-Falah Overseas Employment Promoters" in reply
+    list_date = translator(lang, REPO / "content").gettext("List date: {date}").split("{")[0]
+    assert list_date in reply
+
+
+async def test_safety_check_in_english_low_risk(rahnuma, staffed_standin: BotApiStandin) -> None:
+    s = staffed_standin
+    await s.user_sends(9, "/start", language_code="en")
+    first = await replies(s, 9)
+    await s.press_button(9, "lang:en", first[-1]["message_id"])
+    menu = await replies(s, 9)
+    await s.press_button(9, "menu:safety", menu[-1]["message_id"])
+    messages = await replies(s, 9)
+    safe = {"licensed": "yes", "contract": "yes", "protector": "yes"}
+    for _ in range(8):
+        question = messages[-1]
+        options = [data for _, data in buttons_of(question) if data.startswith("sc:")]
+        qid = options[0].split(":")[1]
+        await s.press_button(9, f"sc:{qid}:{safe.get(qid, 'no')}", question["message_id"])
+        messages = await replies(s, 9)
+    assert "🟢" in messages[-1]["text"]
+    assert "menu:helpline" not in [d for _, d in buttons_of(messages[-1])]
