@@ -129,3 +129,22 @@ async def test_an_unclear_question_offers_likely_topics_as_buttons(talk) -> None
     assert "menu:helpline" in datas
     off_topic = await talk(text="what is the weather like")
     assert not any(b.data.startswith("topic:") for row in off_topic.messages[-1].buttons for b in row)
+
+
+async def test_staff_reply_reaches_the_person_even_before_the_relay_is_recorded(talk, knowledge) -> None:
+    from bot.core.dialogue.messages import StaffReply
+
+    opened = await talk(30, command="helpline")
+    header = next(m for m in opened.messages if m.chat_id == STAFF)
+    ticket = int(header.text.split("#")[1].split("<")[0])
+    dialogue = Dialogue(knowledge, STAFF)
+    # Staff answer message 999, whose delivery id was never recorded (still in flight).
+    async with talk.store.unit_of_work(5000) as uow:
+        result = await dialogue.handle_staff(uow, StaffReply(
+            STAFF, 1000, 999, text="we are here", replied_text=f"#{ticket}\nhelp me"))
+    assert [m.chat_id for m in result.messages] == [30]
+    assert "we are here" in result.messages[0].text
+    async with talk.store.unit_of_work(5001) as uow:
+        stray = await dialogue.handle_staff(uow, StaffReply(STAFF, 1001, 998, text="hi",
+                                                            replied_text="Report R3"))
+    assert [m.chat_id for m in stray.messages] == [STAFF]  # staff told: not part of a ticket

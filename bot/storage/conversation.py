@@ -94,6 +94,9 @@ class SqlConversation:
             "SELECT t.* FROM relay_map m JOIN tickets t ON t.id = m.ticket_id"
             " WHERE m.staff_chat_id = ? AND m.staff_message_id = ?", (chat_id, message_id)))
 
+    async def ticket_by_id(self, ticket_id: int) -> Ticket | None:
+        return _ticket(await self._one("SELECT * FROM tickets WHERE id = ?", (ticket_id,)))
+
     async def update_ticket(self, ticket_id: int, **fields: Any) -> None:
         unknown = set(fields) - _TICKET_FIELDS
         if unknown:

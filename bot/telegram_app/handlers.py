@@ -158,10 +158,12 @@ class Handlers:
         message = update.effective_message
         if message is None or message.reply_to_message is None:
             return
-        if message.reply_to_message.from_user and not message.reply_to_message.from_user.is_bot:
-            return  # staff talking among themselves
+        author = message.reply_to_message.from_user
+        if author is None or author.id != context.bot.id:
+            return  # staff talking among themselves, or to another bot
         event = StaffReply(chat_id=message.chat_id, message_id=message.message_id,
                            reply_to_message_id=message.reply_to_message.message_id,
                            text=sound_text(message.text or message.caption),
-                           media=media_kind(message) if message.text is None else None)
+                           media=media_kind(message) if message.text is None else None,
+                           replied_text=message.reply_to_message.text or message.reply_to_message.caption)
         await self._process(update, event, user_id=None)

@@ -42,6 +42,7 @@ class StaffReply:
     reply_to_message_id: int
     text: str | None = None
     media: str | None = None
+    replied_text: str | None = None  # the bot's message being answered (has "#<ticket>")
 
 
 @dataclass(frozen=True, slots=True)
