@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.core.agencies import listfile
+from bot.core.agencies import listfile, sources, validation
 from bot.core.agencies.listfile import (
     AgencyListError,
     ImportSummary,
@@ -467,13 +467,13 @@ def test_html_saved_as_xls_is_read(tmp_path: Path) -> None:
 
 # --- limits --------------------------------------------------------------------------------------------
 def test_file_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(listfile, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 100)
     (p,) = problems_of(good_csv(tmp_path))
     assert "the limit is 100" in p.message
 
 
 def test_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(listfile, "MAX_ROWS", 2)
+    monkeypatch.setattr(validation, "MAX_ROWS", 2)
     (p,) = problems_of(good_csv(tmp_path))
     assert "more than 2 agency rows" in p.message
 

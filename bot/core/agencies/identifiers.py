@@ -1,0 +1,99 @@
+"""Licence numbers (`MPD/2671/LHR`, `2671 lhr`) and Pakistani phone numbers in free text."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import phonenumbers
+
+from bot.core.text import ascii_digits, clean
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 10_000   # longer queries are refused (reason "too_long")
+
+# Licence-number office codes (the list adds any others it uses).
+OFFICE_CODES = frozenset({
+    "LHR", "RWP", "ISB", "KHI", "PEW", "PSW", "MLK", "SKT", "MUX", "MLN", "GRW", "FSD", "DGK",
+    "QTA", "HYD", "SGD", "BWP", "GJT", "SKR", "MPR",
+})
+
+_LICENSE = re.compile(
+    r"(?<![A-Z0-9])(?:([A-Z]{2,4})\s*[/\\\-.]\s*)?(\d{1,5})\s*[/\\\-.,_]?\s*([A-Z]{3})(?![A-Z])")
+_LICENSE_REVERSED = re.compile(r"(?<![A-Z0-9])([A-Z]{3})\s*[/\\\-]\s*(\d{1,5})(?![\d/])")
+_PHONE_RUN = re.compile(r"(?:\+|\b)\d[\d\s\-().]{7,18}\d")
+_NON_DIGIT = re.compile(r"\D")
+
+
+def parse_license(text: str) -> tuple[str, int, str] | None:
+    """A list's licence number `MPD/2671/LHR` -> ("MPD", 2671, "LHR")."""
+    m = re.fullmatch(r"\s*(?:([A-Za-z]{2,4})\s*/\s*)?(\d{1,5})\s*/\s*([A-Za-z]{3})\s*",
+                     ascii_digits(text))
+    if not m:
+        return None
+    return (m.group(1) or "").upper(), int(m.group(2)), m.group(3).upper()
+
+
+def find_licenses(text: str, codes: frozenset[str]) -> list[tuple[str, int, str, tuple[int, int]]]:
+    """Licence numbers in free text: (prefix, number, office code, span)."""
+    upper = ascii_digits(clean(text)).upper()
+    found = []
+    for m in _LICENSE.finditer(upper):
+        prefix, num, code = m.group(1) or "", m.group(2), m.group(3)
+        if code in codes and prefix not in codes:
+            found.append((prefix, int(num), code, m.span()))
+    if not found:
+        for m in _LICENSE_REVERSED.finditer(upper):
+            if m.group(1) in codes:
+                found.append(("", int(m.group(2)), m.group(1), m.span()))
+    return found
+
+
+def pk_e164(raw: str) -> str | None:
+    """A Pakistani phone number as written in a list cell -> E.164 (+92…), without validation."""
+    digits = _NON_DIGIT.sub("", ascii_digits(raw))
+    if digits.startswith("0092"):
+        digits = digits[4:]
+    elif digits.startswith("92") and len(digits) >= 11:
+        digits = digits[2:]
+    elif digits.startswith("0"):
+        digits = digits[1:]
+    if 9 <= len(digits) <= 10 and not digits.startswith("0"):
+        return "+92" + digits
+    return None
+
+
+def find_phones(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Phone numbers in free text as E.164, found by `phonenumbers` (region PK)."""
+    digits_text = ascii_digits(clean(text))
+    found: list[tuple[str, tuple[int, int]]] = []
+    try:
+        for m in phonenumbers.PhoneNumberMatcher(digits_text, "PK",
+                                                 leniency=phonenumbers.Leniency.VALID):
+            e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+            if len(e164) >= 12:   # +92 and at least 9 national digits
+                found.append((e164, (m.start, m.end)))
+    except Exception:
+        log.debug("phonenumbers failed on %r", digits_text[:80])
+    if not found:
+        for m in _PHONE_RUN.finditer(digits_text):
+            e164 = pk_e164(m.group())
+            if e164:
+                found.append((e164, m.span()))
+    return found
+
+
+def find_identifier(text: str) -> str | None:
+    """A licence number (canonical `1234/LHR`) or phone number (E.164) found in free text."""
+    try:
+        text = text[:MAX_QUERY_CHARS]
+        lic = find_licenses(text, OFFICE_CODES)
+        if lic:
+            prefix, num, code, _ = lic[0]
+            return f"{prefix + '/' if prefix else ''}{num:04d}/{code}"
+        phones = find_phones(text)
+        return phones[0][0] if phones else None
+    except Exception:
+        log.exception("find_identifier failed")
+        return None

@@ -1,0 +1,473 @@
+"""The agency list's names as distinctive words, and a query read as a name against them.
+
+A name is keyed by its distinctive words (business words such as Overseas or Pvt Ltd, articles
+and connectors aside). A query's words agree with list words through Roman-Urdu folding, small
+typos (OSA distance on the list's vocabulary only) or, in Urdu/Sindhi script, a consonant
+skeleton. `NameIndex` finds the list keys a reading agrees with one for one, and near misses by
+rarity-weighted (IDF) word overlap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from bot.core.agencies.records import Agency
+from bot.core.agencies.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
+from bot.core.agencies.vocabulary import (
+    ARTICLES,
+    CITY_MAX,
+    CITY_PHRASES,
+    CONNECTORS,
+    FILLER_ARABIC_KEYS,
+    FILLER_LATIN,
+    GENERIC_ARABIC_KEYS,
+    GENERIC_LATIN_SORTED,
+    GENERIC_PAIRS,
+    GENERIC_SKELETONS,
+    KNOWN_FOLDS,
+    LEGAL_FOLDS,
+    STEMS,
+    city_key,
+    latin_generic,
+)
+from bot.core.romanize import skeleton
+
+MAX_TOKENS = 60            # words of a query that are read as a possible name
+MAX_CANDIDATES = 5
+MAX_COMBOS = 64            # readings tried when several words each have several spellings
+STRONG = 85.0             # every word of a name must agree at least this well to identify
+WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
+MAX_SCORED = 20_000        # agencies scored for near misses, at most
+
+
+def canonical_words(tokens: Sequence[str]) -> list[str]:
+    """Articles joined to their word (Al Falah -> alfalah), connectors dropped, Man Power joined.
+
+    Applied identically to list names and to queries, so both sides agree.
+    """
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if nxt is not None and not is_arabic(tok) and (tok, nxt) in GENERIC_PAIRS:
+            out.append(tok + nxt)
+            i += 2
+            continue
+        if (tok in ARTICLES and nxt is not None and not is_arabic(nxt) and nxt.isalpha()
+                and not latin_generic(nxt)):
+            out.append(tok + nxt)
+            i += 2
+            continue
+        if tok in CONNECTORS and out:
+            i += 1
+            continue
+        if nxt is not None and tok[-2:] in ("ul", "us", "ud", "ur") and tok[:-2] in STEMS:
+            tok = tok[:-2]
+        out.append(tok)
+        i += 1
+    return out
+
+
+@dataclass(slots=True)
+class _Word:
+    """One distinctive word of the list's vocabulary (identity: its folded key)."""
+
+    key: str
+    skel: str
+    postings: list[int] = field(default_factory=list)
+    idf: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One agency prepared for matching."""
+
+    words: tuple[int, ...]
+    generic: frozenset[str]
+    city: str
+    weight: float
+
+
+@dataclass(slots=True)
+class Position:
+    """One distinctive word of a query and the list words it may be."""
+
+    text: str
+    options: dict[int, float]
+    weight: float = 0.0
+
+
+@dataclass(slots=True)
+class Reading:
+    """A query read as a name."""
+
+    positions: list[Position]
+    generic: frozenset[str]
+    has_generic: bool
+    city: str | None
+    script: bool = False   # read from Urdu/Sindhi script (vowels only rank, never decide)
+    scattered: bool = False  # name words in several places of a sentence: never certain
+
+
+class NameIndex:
+    """The names of a list of agencies, indexed once by their distinctive words."""
+
+    def __init__(self, agencies: Sequence[Agency]) -> None:
+        self._words: list[_Word] = []
+        self._word_id: dict[str, int] = {}
+        self._skel: dict[str, list[int]] = defaultdict(list)
+        self._raw: dict[str, int] = {}
+        self.by_key: dict[tuple[int, ...], list[int]] = defaultdict(list)
+        entries: list[tuple[tuple[int, ...], frozenset[str], str]] = []
+        for idx, agency in enumerate(agencies):
+            entries.append(self._index_name(idx, agency))
+        self._finish_vocabulary(len(agencies))
+        self.entries = [
+            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)))
+            for words, generic, city in entries
+        ]
+        self._keys = [w.key for w in self._words]
+        self._skel_keys = list(self._skel)
+        self._raw_keys = list(self._raw)
+        self._raw_ids = [self._raw[k] for k in self._raw_keys]
+        self._four_letter = {k: v for k, v in self._raw.items() if len(k) == 4 and k.isalpha()}
+        vocab = set(self._keys) | set(self._raw)
+        self._fillers = frozenset(
+            f for f in FILLER_LATIN
+            if f not in vocab and fold(f) not in vocab and fold("al" + f) not in vocab)
+        # An Urdu/Sindhi filler that reads as a list word (Sindhi مون "I" / Moon) stays a word.
+        self._arabic_fillers = frozenset(
+            f for f in FILLER_ARABIC_KEYS
+            if len(arabic_key(f)[2]) < 2 or top_score(self._skeleton_hits(f, 0.0)) < 96.0)
+
+    # -- index --------------------------------------------------------------------------------
+    def _word(self, key: str, raw: str) -> int:
+        wid = self._word_id.get(key)
+        if wid is None:
+            wid = len(self._words)
+            self._word_id[key] = wid
+            word = _Word(key, skeleton(key))
+            self._words.append(word)
+            self._skel[word.skel].append(wid)
+        self._raw.setdefault(raw, wid)
+        if raw in STEMS:   # Darul, Baitul: the written form, for typo look-ups
+            for conn in ("ul", "us"):
+                self._raw.setdefault(raw + conn, wid)
+        return wid
+
+    def _index_name(self, idx: int, agency: Agency) -> tuple[tuple[int, ...], frozenset[str], str]:
+        words: list[int] = []
+        generic: set[str] = set()
+        for tok in canonical_words(raw_tokens(agency.name)):
+            if is_arabic(tok):
+                words.append(self._word(arabic_key(tok)[1], tok))
+            elif latin_generic(tok):
+                if fold(tok) not in LEGAL_FOLDS:
+                    generic.add(fold(tok))
+            else:
+                words.append(self._word(fold(tok), tok))
+        for wid in set(words):
+            self._words[wid].postings.append(idx)
+        key = tuple(words)
+        if key:
+            self.by_key[key].append(idx)
+        return key, frozenset(generic), city_key(agency.city)
+
+    def _finish_vocabulary(self, n: int) -> None:
+        for word in self._words:
+            word.idf = math.log((n + 1) / (len(word.postings) + 0.5)) + 1.0
+        self._max_idf = max((w.idf for w in self._words), default=1.0)
+
+    # -- agreeing keys and near misses ---------------------------------------------------------
+    def too_thin(self, reading: Reading, key: tuple[int, ...]) -> bool:
+        """One common word and no business word ("Qatar mein job") is not a name."""
+        return (len(key) == 1 and not reading.has_generic
+                and len(self._words[key[0]].postings) > 1)
+
+    def exact_keys(self, positions: list[Position]) -> list[tuple[float, float, tuple[int, ...]]]:
+        """List keys whose words agree one for one, in order: (mean score, weakest, key)."""
+        if any(not p.options for p in positions):
+            return []
+        choices = [sorted(p.options.items(), key=lambda kv: -kv[1])[:4] for p in positions]
+        found: dict[tuple[int, ...], tuple[float, float]] = {}
+        for combo in itertools.islice(itertools.product(*choices), MAX_COMBOS):
+            key = tuple(w for w, _ in combo)
+            if key in self.by_key:
+                scores = [sc for _, sc in combo]
+                found[key] = max((sum(scores) / len(scores), min(scores)),
+                                 found.get(key, (0.0, 0.0)))
+        return sorted(((m, w, k) for k, (m, w) in found.items()), key=lambda t: -t[0])
+
+    def near(self, positions: list[Position]) -> list[tuple[float, int]]:
+        """Agencies sharing rare words with the reading, by IDF-weighted overlap (0-100)."""
+        matched: dict[int, float] = defaultdict(float)
+        qweight = sum(p.weight for p in positions)
+        seen = 0
+        for pos in sorted(positions, key=lambda p: -p.weight):
+            best: dict[int, float] = {}
+            for wid, score in pos.options.items():
+                word = self._words[wid]
+                contrib = word.idf * score / 100.0
+                for idx in word.postings:
+                    if contrib > best.get(idx, 0.0):
+                        best[idx] = contrib
+            for idx, contrib in best.items():
+                matched[idx] += contrib
+            seen += len(best)
+            if seen > MAX_SCORED:
+                break
+        scored = []
+        for idx, m in matched.items():
+            denom = qweight + self.entries[idx].weight - m
+            scored.append((min(100.0, 100.0 * m / denom) if denom > 0 else 0.0, idx))
+        scored.sort(key=lambda si: -si[0])
+        return scored[: MAX_CANDIDATES * 4]
+
+    # -- reading a query as a name --------------------------------------------------------------
+    def reading(self, text: str) -> Reading:
+        """A query as a name: its distinctive words, business words and city; fillers skipped."""
+        toks = raw_tokens(text)[: MAX_TOKENS * 2]
+        kinds = self._mark(toks)
+        segments: list[list[str]] = [[]]
+        for tok, kind in zip(toks, kinds, strict=True):
+            if kind == "filler":
+                segments.append([])
+            else:
+                segments[-1].append(tok)
+        positions: list[Position] = []
+        generic: set[str] = set()
+        has_generic = False
+        city: str | None = None
+        named = 0
+        for seg in segments:
+            words, seg_generic, seg_city = self._segment(seg)
+            city = seg_city or city
+            if any(p.options for p in words) or seg_generic is not None:
+                named += any(p.options for p in words)
+                positions.extend(words)
+                if seg_generic:
+                    generic |= seg_generic
+                has_generic = has_generic or seg_generic is not None
+        return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
+                        any(is_arabic(p.text) for p in positions), scattered=named > 1)
+
+    def _mark(self, toks: list[str]) -> list[str]:
+        """"filler" / "city:<name>" / "" for each raw token."""
+        kinds = [""] * len(toks)
+        i = 0
+        while i < len(toks):
+            for size in range(min(CITY_MAX, len(toks) - i), 0, -1):
+                city = CITY_PHRASES.get(tuple(toks[i:i + size]))
+                if city:
+                    kinds[i:i + size] = [f"city:{city}"] * size
+                    i += size
+                    break
+            else:
+                tok = toks[i]
+                if (lex(tok) in self._arabic_fillers) if is_arabic(tok) else (tok in self._fillers):
+                    kinds[i] = "filler"
+                i += 1
+        return kinds
+
+    def _segment(self, seg: list[str]) -> tuple[list[Position], set[str] | None, str | None]:
+        """One run of words between filler words -> (positions, generic words, city)."""
+        city = None
+        # A city at the end says where the agency is ("Al Falah Overseas, Lahore").
+        for size in range(min(CITY_MAX, len(seg)), 0, -1):
+            name = CITY_PHRASES.get(tuple(seg[-size:]))
+            if name:
+                city, seg = name, seg[:-size]
+                break
+        generic: set[str] | None = None
+        words: list[str] = []
+        toks = canonical_words(seg)
+        for i, tok in enumerate(toks):
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            garbled = generic is not None or (len(tok) <= 2 and self._is_generic(nxt))
+            if self._is_generic(tok) or (garbled and self._garbled_suffix(tok)):
+                generic = generic or set()
+                if not is_arabic(tok) and fold(tok) not in LEGAL_FOLDS:
+                    generic.add(fold(tok))
+            else:
+                words.append(tok)
+        return self._positions(words), generic, city
+
+    def _garbled_suffix(self, tok: str) -> bool:
+        """A short unknown bit after the business words: "(SMC-Pt Ltd", "Pv", "Co."."""
+        return (not is_arabic(tok) and len(tok) <= 3 and not tok.isdigit()
+                and tok not in ARTICLES and not self._options(tok))
+
+    def _is_generic(self, tok: str) -> bool:
+        """A business word (exact, or a slip of one that is no list word)."""
+        if is_arabic(tok):
+            if lex(tok) in GENERIC_ARABIC_KEYS:
+                return True
+            sk = arabic_key(tok)[2]
+            return sk in GENERIC_SKELETONS and sk not in self._skel
+        if latin_generic(tok):
+            return True
+        key = fold(tok)
+        if len(tok) < 4 or key in self._word_id or key in KNOWN_FOLDS or tok in KNOWN_FOLDS:
+            return False
+        cutoff = 1 if len(tok) < 7 else 2
+        hit = process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance, score_cutoff=cutoff)
+        if hit is None:
+            return False
+        typo = self._typo_options(tok, key)
+        return not typo or max(typo.values()) <= 100.0 - 10.0 * hit[1]
+
+    def _positions(self, words: list[str]) -> list[Position]:
+        """Distinctive words -> positions, joining "Zam Zam" and splitting "Zamzam" as the list has it."""
+        opts = [self._options(w, inner=i > 0) for i, w in enumerate(words)]
+        merged: list[tuple[str, dict[int, float]]] = []
+        i = 0
+        while i < len(words):
+            if i + 1 < len(words) and _weak(opts[i]) and _weak(opts[i + 1]):
+                joined = self._options(words[i] + words[i + 1], typos=False)
+                if joined and max(joined.values()) > min(top_score(opts[i]), top_score(opts[i + 1])):
+                    merged.append((words[i] + words[i + 1], joined))
+                    i += 2
+                    continue
+            if _weak(opts[i]):
+                split = self._split(words[i])
+                if split and min(top_score(o) for _, o in split) > top_score(opts[i]):
+                    merged.extend(split)
+                    i += 1
+                    continue
+            merged.append((words[i], opts[i]))
+            i += 1
+        return [Position(w, o, max((self._words[k].idf for k in o), default=self._max_idf))
+                for w, o in merged]
+
+    def _split(self, word: str) -> list[tuple[str, dict[int, float]]] | None:
+        """One typed word that is two list words ("Zamzam", "Nurulhuda", "دارالامان")."""
+        if len(word) < 5:
+            return None
+        for cut in range(2, len(word) - 1):
+            left, right = word[:cut], word[cut:]
+            rights = [right]
+            for conn in ("ul", "al", "us", "e", "ال"):
+                if right.startswith(conn) and len(right) - len(conn) >= 2:
+                    rights.append(right[len(conn):])
+            lo = self._options(left, typos=False)
+            if not lo or max(lo.values()) < 90:
+                continue
+            for r in rights:
+                ro = self._options(r, typos=False)
+                if ro and max(ro.values()) >= 90:
+                    return [(left, lo), (r, ro)]
+        return None
+
+    def _options(self, word: str, *, typos: bool = True, inner: bool = False) -> dict[int, float]:
+        """List words this typed word may be, with agreement scores (100 = same folded key)."""
+        if is_arabic(word):
+            return self._arabic_options(word, typos=typos, inner=inner)
+        if word.isdigit():
+            wid = self._word_id.get(word.lstrip("0") or "0", self._word_id.get(word))
+            return {wid: 100.0} if wid is not None else {}
+        key = fold(word)
+        wid = self._word_id.get(key)
+        if wid is not None:
+            return {wid: 100.0}
+        out: dict[int, float] = {}
+        for variant in ((key[2:] if key.startswith("al") and len(key) > 4 else None),
+                        "al" + key):
+            if variant and variant in self._word_id:
+                out[self._word_id[variant]] = 92.0
+        if not typos or key in KNOWN_FOLDS or word in KNOWN_FOLDS:
+            return out
+        if len(word) == 3 and word.isalpha():   # "Guf", "Swt": one letter dropped
+            for ref, at in self._four_letter.items():
+                if _drops_one(word, ref):
+                    out[at] = max(out.get(at, 0.0), STRONG)
+            return out
+        if max(len(word), len(key)) < 4:
+            return out
+        for wid, score in self._typo_options(word, key).items():
+            out[wid] = max(out.get(wid, 0.0), score)
+        return out
+
+    def _typo_options(self, word: str, key: str) -> dict[int, float]:
+        """Keyboard slips: OSA distance 1 (2 for words of 7+ letters) on the vocabulary only."""
+        out: dict[int, float] = {}
+        for probe, choices, ids in ((key, self._keys, None),
+                                    (word, self._raw_keys, self._raw_ids)):
+            limit = 0 if len(probe) < 4 else 1 if len(probe) < 6 else 2
+            if not limit:
+                continue
+            for ref, dist, at in process.extract(probe, choices, scorer=OSA.distance,
+                                                 score_cutoff=limit, limit=8):
+                if probe.startswith(ref) and len(probe) - len(ref) >= 2:
+                    continue   # "Royalty" is another word, not a slip of "Royal"
+                wid = at if ids is None else ids[at]
+                out[wid] = max(out.get(wid, 0.0), 100.0 - 10.0 * dist)
+        return out
+
+    def _arabic_options(self, word: str, *, typos: bool = True,
+                        inner: bool = False) -> dict[int, float]:
+        """Urdu/Sindhi-script word -> list words with the same consonant skeleton."""
+        out = self._skeleton_hits(word, 0.0)
+        if inner and word.startswith("ال") and len(word) > 3:   # بیت الامان: a connector
+            for wid, sc in self._skeleton_hits(word[2:], 2.0).items():
+                out[wid] = max(sc, out.get(wid, 0.0))
+        if not out:   # الفلاح typed where the list has Falah, or نور where it has Al-Noor
+            alt = word[2:] if word.startswith("ال") and len(word) > 3 else "ال" + word
+            out = self._skeleton_hits(alt, 5.0)
+        if not out and typos:
+            sk = arabic_key(word)[2]
+            if len(sk) >= 4:
+                for _, _, at in process.extract(sk, self._skel_keys, scorer=Levenshtein.distance,
+                                                score_cutoff=1, limit=3):
+                    for wid in self._skel[self._skel_keys[at]]:
+                        out[wid] = WEAK
+        if out:
+            top = max(out.values())
+            out = {w: sc for w, sc in out.items() if sc >= top - 10.0}
+        return out
+
+    def _skeleton_hits(self, word: str, penalty: float) -> dict[int, float]:
+        """List words with this word's consonant skeleton; the vowels only rank them."""
+        tr, key, sk = arabic_key(word)
+        ends_vowel = lex(word)[-1] in "اویےہ" and not tr.endswith("h")
+        out: dict[int, float] = {}
+        for wid in self._skel.get(sk, ()):
+            w = self._words[wid]
+            ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key))
+            score = 88.0 + 0.1 * ratio - penalty
+            if ends_vowel != (w.key[-1] in "aeiou"):
+                score -= 4.0
+            if _vowel_onset(word) != (w.key[0] in "aeiou"):
+                score -= 4.0
+            out[wid] = min(score, 97.0)
+        return out
+
+
+def _drops_one(short: str, long: str) -> bool:
+    """`short` is `long` with one letter left out (not the first)."""
+    return any(long[:i] + long[i + 1:] == short for i in range(1, len(long)))
+
+
+def _vowel_onset(word: str) -> bool:
+    """Starts with a vowel (ا/ع …), not counting the ا written before st/sk (اسٹار = Star)."""
+    w = lex(word)
+    if w[:1] not in ("ا", "ع"):
+        return False
+    return not (len(w) > 2 and w[1] == "س" and w[2] in "ٹتکپ")
+
+
+def _weak(options: dict[int, float]) -> bool:
+    """No option, or none that is the same word (98+)."""
+    return not options or max(options.values()) < 98.0
+
+
+def top_score(options: dict[int, float]) -> float:
+    """The best agreement score among the options (0 if none)."""
+    return max(options.values(), default=0.0)

@@ -1,0 +1,67 @@
+"""Free text -> words: Latin words and Urdu/Sindhi-script words, with their folded matching keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from bot.core.romanize import fold_word, skeleton
+from bot.core.text import match_form
+from bot.core.transliterate import ASPIRATE, transliterate_word, urdu_letters
+
+_ARABIC_RUN = "\u0600-\u06ff\u0750-\u077f\ue000"
+_TOKEN = re.compile(rf"[a-z0-9]+|[{_ARABIC_RUN}]+")
+_ARABIC = re.compile(rf"[{_ARABIC_RUN}]")
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """`fold_word`, cached (a word list and a query fold the same words again and again)."""
+    return fold_word(word)
+
+
+@lru_cache(maxsize=65536)
+def arabic_key(word: str) -> tuple[str, str, str]:
+    """(transliteration, folded key, skeleton) of an Arabic-script word."""
+    tr = transliterate_word(word)
+    key = fold_word(tr)
+    return tr, key, skeleton(key)
+
+
+def _strip_marks(text: str) -> str:
+    """Combining marks (accents, harakat) removed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Lower-case Latin words and folded Arabic-script words (ھ kept as `ASPIRATE`), in order.
+
+    Runs of single Latin letters are joined: "O.E.P" -> "oep", "p v t" -> "pvt".
+    """
+    form = _strip_marks(match_form(text.replace("ھ", ASPIRATE)))
+    form = form.replace("&", " and ").replace("'", "")
+    out: list[str] = []
+    run: list[str] = []
+    for tok in _TOKEN.findall(form):
+        if len(tok) == 1 and tok.isalpha() and tok.isascii():
+            run.append(tok)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(urdu_letters(tok) if _ARABIC.match(tok) else tok)
+    if run:
+        out.append("".join(run))
+    return out
+
+
+def lex(tok: str) -> str:
+    """The form used for word-list look-ups (ھ and ہ alike)."""
+    return tok.replace(ASPIRATE, "ہ")
+
+
+def is_arabic(token: str) -> bool:
+    """Does this token start with an Arabic-script letter?"""
+    return bool(_ARABIC.match(token))
