@@ -7,7 +7,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,9 +74,15 @@ class BotProcess:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
-    def stop(self) -> None:
-        # The stand-in lives in the test's event loop, which is blocked here, so a graceful
-        # shutdown could not finish its last Bot API call: end the process at once.
+    async def shutdown(self, timeout: float = 15.0) -> None:  # noqa: ASYNC109
+        """SIGTERM, waiting without blocking the event loop (the stand-in in this loop must
+        answer the bot's last calls); SIGKILL if it takes longer than `timeout`."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
         self.kill9()
 
 
@@ -115,7 +122,9 @@ async def rahnuma(staffed_standin: BotApiStandin, tmp_path: Path) -> AsyncIterat
 
 
 @pytest.fixture
-def bot_process(staffed_standin: BotApiStandin, tmp_path: Path):
+async def bot_process(staffed_standin: BotApiStandin,
+                      tmp_path: Path) -> AsyncIterator[Callable[..., BotProcess]]:
+    """Factory for `python -m bot` children against the stand-in; shut down after the test."""
     processes: list[BotProcess] = []
 
     def make(**extra: str) -> BotProcess:
@@ -125,7 +134,7 @@ def bot_process(staffed_standin: BotApiStandin, tmp_path: Path):
 
     yield make
     for process in processes:
-        process.stop()
+        await process.shutdown()
 
 
 async def settle(seconds: float = 0.2) -> None:

@@ -303,16 +303,8 @@ async def escalation_session(
 
 
 async def stop_process(process: BotProcess, timeout: float = 15.0) -> None:  # noqa: ASYNC109
-    """SIGTERM and wait without blocking the event loop (the stand-in must keep answering
-    the bot's last calls while it shuts down); SIGKILL if it takes longer than `timeout`."""
-    proc = process.proc
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline:  # noqa: ASYNC110
-        await asyncio.sleep(0.05)
-    process.kill9()
+    """Shut a `python -m bot` child down gracefully (see BotProcess.shutdown)."""
+    await process.shutdown(timeout)
 
 
 # --- one bot for a whole test module ------------------------------------------------------
