@@ -14,6 +14,7 @@ from bot.core.dialogue import helpline, report, safety
 from bot.core.dialogue.messages import Button, Incoming, Outgoing, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.dialogue.turn import LANG_NAMES, Turn
+from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
 from bot.core.language import detect_language
 from bot.core.markup import escape, markdown_to_html
@@ -124,7 +125,7 @@ class Dialogue:
     def _start(self, turn: Turn) -> None:
         if turn.user.is_new:
             turn.reply("السلام علیکم · Welcome · ڀلي ڪري آيا\n\n"
-                       + escape(turn._("Please choose your language:")), self._language_buttons())
+                       + self._choose_language_prompt(), self._language_buttons())
             return
         turn.user.state = {}
         turn.say("Rahnuma helps you go abroad for work safely: check a recruiter's licence, learn the "
@@ -139,11 +140,16 @@ class Dialogue:
                  "/privacy – what we store\n/delete_my_data – delete your data\n"
                  "/cancel – stop what you are doing", turn.menu_keyboard())
 
+    def _choose_language_prompt(self) -> str:
+        """In every language: the person may not read the one we guessed."""
+        return "\n".join(escape(translator(lang).gettext("Please choose your language:"))
+                         for lang in LANGS)
+
     def _language_buttons(self) -> tuple[tuple[Button, ...], ...]:
         return tuple((Button(name, f"lang:{code}"),) for code, name in LANG_NAMES.items())
 
     def _language_menu(self, turn: Turn) -> None:
-        turn.reply(escape(turn._("Please choose your language:")), self._language_buttons())
+        turn.reply(self._choose_language_prompt(), self._language_buttons())
 
     def _privacy(self, turn: Turn) -> None:
         turn.reply(turn.topic_html("privacy") or escape(turn._("Privacy information is not available.")),
