@@ -67,6 +67,8 @@ def telegram_sized(messages: list[Outgoing]) -> list[Outgoing]:
 class FloodGuard:
     """A per-user limit on messages per minute, kept in memory."""
 
+    PRUNE_AT = 1000  # entries before quiet users are forgotten
+
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._seen: defaultdict[int, deque[float]] = defaultdict(deque)
@@ -74,11 +76,20 @@ class FloodGuard:
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
+        if len(self._seen) > self.PRUNE_AT:
+            self._forget_quiet_users(now)
         window = self._seen[user_id]
         while window and window[0] < now - 60:
             window.popleft()
         window.append(now)
         return self.per_minute <= 0 or len(window) <= self.per_minute
+
+    def _forget_quiet_users(self, now: float) -> None:
+        """Keep memory flat: people who sent nothing for a minute need no entry."""
+        for user_id in [u for u, w in self._seen.items() if not w or w[-1] < now - 60]:
+            del self._seen[user_id]
+        for user_id in [u for u, t in self._warned.items() if t < now - 60]:
+            del self._warned[user_id]
 
     def should_warn(self, user_id: int, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
