@@ -24,6 +24,7 @@ from bot.core.verdict_text import render_check
 LANGS = ("en", "ur", "sd")
 MAX_TEXT = 4096
 TICKET_REF = re.compile(r"#(\d{1,9})\b")
+MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
 GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
 MEDIA_NAMES = {"sticker", "voice", "photo", "video", "video_note", "audio", "document",
                "location", "contact", "poll", "animation", "dice", "venue"}
@@ -95,19 +96,10 @@ class Dialogue:
             self._start(turn)
         elif command == "help":
             self._help(turn)
-        elif command == "language":
-            self._language_menu(turn)
-        elif command == "check":
-            if args:
-                await self._check(turn, args)
-            else:
-                self._ask_for_agency(turn)
-        elif command == "helpline":
-            await helpline.start(turn)
-        elif command == "report":
-            report.start(turn)
-        elif command == "safety":
-            safety.start(turn)
+        elif command == "check" and args:
+            await self._check(turn, args)
+        elif command in MENU_COMMANDS:
+            await self._menu(turn, command)  # the same as the menu button
         elif command == "privacy":
             self._privacy(turn)
         elif command == "delete_my_data":
