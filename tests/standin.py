@@ -1495,49 +1495,44 @@ class BotApiStandin:
                 "exactly the same as a content and reply markup of the current message"
             )
 
-    async def _m_editMessageText(self, params: JSONDict, files: Any) -> Any:
+    async def _edit(self, params: JSONDict, build: Callable[[JSONDict], JSONDict]) -> Any:
+        """Apply ``build(message)`` to an edited bot message, the way Telegram answers edits."""
         if params.get("inline_message_id"):
             return True
         message = self._editable(params)
-        text, entities = format_text(
-            params.get("text"), params.get("parse_mode"), params.get("entities")
-        )
-        if "text" not in message:
-            raise _bad("there is no text in the message to edit")
-        new = {"text": text, "entities": entities or None,
-               "reply_markup": self._check_markup(params.get("reply_markup"))}
+        new = build(message)
         self._not_modified(message, new)
         _apply(message, new)
         message["edit_date"] = int(time.time())
         await self._notify()
         return message
+
+    async def _m_editMessageText(self, params: JSONDict, files: Any) -> Any:
+        def build(message: JSONDict) -> JSONDict:
+            text, entities = format_text(
+                params.get("text"), params.get("parse_mode"), params.get("entities")
+            )
+            if "text" not in message:
+                raise _bad("there is no text in the message to edit")
+            return {"text": text, "entities": entities or None,
+                    "reply_markup": self._check_markup(params.get("reply_markup"))}
+
+        return await self._edit(params, build)
 
     async def _m_editMessageCaption(self, params: JSONDict, files: Any) -> Any:
-        if params.get("inline_message_id"):
-            return True
-        message = self._editable(params)
-        caption, entities = format_text(
-            params.get("caption"), params.get("parse_mode"), params.get("caption_entities"),
-            caption=True,
-        )
-        new = {"caption": caption or None, "caption_entities": entities or None,
-               "reply_markup": self._check_markup(params.get("reply_markup"))}
-        self._not_modified(message, new)
-        _apply(message, new)
-        message["edit_date"] = int(time.time())
-        await self._notify()
-        return message
+        def build(message: JSONDict) -> JSONDict:
+            caption, entities = format_text(
+                params.get("caption"), params.get("parse_mode"), params.get("caption_entities"),
+                caption=True,
+            )
+            return {"caption": caption or None, "caption_entities": entities or None,
+                    "reply_markup": self._check_markup(params.get("reply_markup"))}
+
+        return await self._edit(params, build)
 
     async def _m_editMessageReplyMarkup(self, params: JSONDict, files: Any) -> Any:
-        if params.get("inline_message_id"):
-            return True
-        message = self._editable(params)
-        new = {"reply_markup": self._check_markup(params.get("reply_markup"))}
-        self._not_modified(message, new)
-        _apply(message, new)
-        message["edit_date"] = int(time.time())
-        await self._notify()
-        return message
+        return await self._edit(
+            params, lambda message: {"reply_markup": self._check_markup(params.get("reply_markup"))})
 
     async def _m_deleteMessage(self, params: JSONDict, files: Any) -> bool:
         chat = self._chat(params.get("chat_id"))

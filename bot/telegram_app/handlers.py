@@ -132,7 +132,7 @@ class Handlers:
         user = update.effective_user
         if message is None or user is None:
             return
-        if not self.flood.allow(user.id) and not await self._has_open_ticket(user.id):
+        if not self.flood.allow(user.id) and await self.store.open_ticket_for_chat(message.chat_id) is None:
             if self.flood.should_warn(user.id):
                 lang = user.language_code if user.language_code in ("ur", "sd") else "en"
                 await message.reply_text(escape(translator(lang).gettext(
@@ -146,11 +146,6 @@ class Handlers:
             command=command[0] if command else None, args=command[1] if command else "",
             media=media, message_id=message.message_id, language_code=user.language_code)
         await self._process(update, event, user_id=user.id)
-
-    async def _has_open_ticket(self, user_id: int) -> bool:
-        row = await self.store.db.fetchone(
-            "SELECT 1 FROM tickets WHERE user_id = ? AND status = 'open'", (user_id,))
-        return row is not None
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query

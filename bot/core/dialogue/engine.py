@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.core.agencies.matcher import find_identifier
+from bot.core.agencies.matcher import CheckResult, find_identifier
 from bot.core.dialogue import helpline, report, safety
 from bot.core.dialogue.messages import Button, Incoming, Outgoing, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, UserRecord
@@ -254,8 +254,8 @@ class Dialogue:
         turn.user.state = {"mode": "check"}
         turn.say("Send me the agency's name, licence number (like 1234/LHR) or phone number.")
 
-    async def _check(self, turn: Turn, text: str) -> None:
-        result = turn.knowledge.matcher.check(text)
+    async def _check(self, turn: Turn, text: str, result: CheckResult | None = None) -> None:
+        result = result or turn.knowledge.matcher.check(text)
         await turn.conv.count("verdict", result.verdict)
         await turn.conv.count("lang", turn.lang)
         await turn.conv.add_activity(turn.user.user_id, "check", f"{text[:60]} → {result.verdict}")
@@ -274,7 +274,7 @@ class Dialogue:
             if len(text) <= 120:
                 check = turn.knowledge.matcher.check(text)
                 if check.verdict != "not_found" and check.reason in ("name", "shared_name", "near_miss"):
-                    await self._check(turn, text)
+                    await self._check(turn, text, check)
                     return
             await turn.conv.count("topic", "(none)")
             guesses = [turn.topic(topic_id) for topic_id, score in answer.candidates[:3]
