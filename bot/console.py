@@ -64,8 +64,9 @@ async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
                 break
             if not line.strip():
                 continue
-            async with store.unit_of_work() as uow:
-                result = await dialogue.handle(uow, _event(line, buttons))
+            event = _event(line, buttons)
+            result = (await store.unit_of_work(
+                None, lambda conversation, event=event: dialogue.handle(conversation, event))).value
             buttons = []
             for message in result.messages:
                 text, message_buttons = _render(message, None)

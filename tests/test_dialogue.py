@@ -31,8 +31,9 @@ async def talk(knowledge: KnowledgeHolder, tmp_path: Path):
     counter = iter(range(1, 10_000))
 
     async def send(user: int = 1, **event: object) -> Result:
-        async with store.unit_of_work(next(counter)) as uow:
-            return await dialogue.handle(uow, Incoming(user, user, **event))  # type: ignore[arg-type]
+        incoming = Incoming(user, user, **event)  # type: ignore[arg-type]
+        done = await store.unit_of_work(next(counter), lambda uow: dialogue.handle(uow, incoming))
+        return done.value
 
     send.store = store  # type: ignore[attr-defined]
     yield send
@@ -64,8 +65,8 @@ async def test_state_survives_a_new_dialogue_object(talk, knowledge) -> None:
     assert "2/8" in plain(first)
     # A second process (new Dialogue, same database) continues the same questionnaire.
     other = Dialogue(knowledge, STAFF)
-    async with talk.store.unit_of_work(999) as uow:
-        result = await other.handle(uow, Incoming(1, 1, button="sc:money:yes"))
+    result = (await talk.store.unit_of_work(
+        999, lambda uow: other.handle(uow, Incoming(1, 1, button="sc:money:yes")))).value
     assert "3/8" in plain(result)
 
 
@@ -139,12 +140,10 @@ async def test_staff_reply_reaches_the_person_even_before_the_relay_is_recorded(
     ticket = int(header.text.split("#")[1].split("<")[0])
     dialogue = Dialogue(knowledge, STAFF)
     # Staff answer message 999, whose delivery id was never recorded (still in flight).
-    async with talk.store.unit_of_work(5000) as uow:
-        result = await dialogue.handle_staff(uow, StaffReply(
-            STAFF, 1000, 999, text="we are here", replied_text=f"#{ticket}\nhelp me"))
+    result = (await talk.store.unit_of_work(5000, lambda uow: dialogue.handle_staff(uow, StaffReply(
+        STAFF, 1000, 999, text="we are here", replied_text=f"#{ticket}\nhelp me")))).value
     assert [m.chat_id for m in result.messages] == [30]
     assert "we are here" in result.messages[0].text
-    async with talk.store.unit_of_work(5001) as uow:
-        stray = await dialogue.handle_staff(uow, StaffReply(STAFF, 1001, 998, text="hi",
-                                                            replied_text="Report R3"))
+    stray = (await talk.store.unit_of_work(5001, lambda uow: dialogue.handle_staff(
+        uow, StaffReply(STAFF, 1001, 998, text="hi", replied_text="Report R3")))).value
     assert [m.chat_id for m in stray.messages] == [STAFF]  # staff told: not part of a ticket

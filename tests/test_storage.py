@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import time
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.dialogue.messages import Button, Outgoing
-from bot.core.dialogue.ports import Report
+from bot.core.dialogue.ports import Report, Ticket
+from bot.storage.conversation import SqlConversation
 from bot.storage.database import MIGRATIONS, Database
 from bot.storage.store import AlreadyProcessed, Store, spreadsheet_safe
 
@@ -34,31 +36,56 @@ async def test_migrations_are_versioned_and_idempotent(tmp_path: Path) -> None:
 
 
 async def test_an_update_takes_effect_once(store: Store) -> None:
-    async with store.unit_of_work(41) as uow:
+    async def first(uow: SqlConversation) -> None:
         user = await uow.load_user(7, 7)
         user.lang = "sd"
         await uow.save_user(user)
         await uow.enqueue(Outgoing(7, "hello"), user_id=7)
+
+    async def again(uow: SqlConversation) -> None:
+        await uow.enqueue(Outgoing(7, "hello again"), user_id=7)
+
+    done = await store.unit_of_work(41, first)
+    assert [m.payload["text"] for m in done.queued] == ["hello"]
     with pytest.raises(AlreadyProcessed):
-        async with store.unit_of_work(41) as uow:
-            await uow.enqueue(Outgoing(7, "hello again"), user_id=7)
+        await store.unit_of_work(41, again)
     assert await store.pending_count() == 1
+    pending = await store.next_pending(7)
+    assert pending == done.queued[0]  # what the unit of work hands on is what was stored
+
+
+async def test_a_unit_of_work_must_not_wait_on_anything_else(store: Store) -> None:
+    async def sleeps(uow: SqlConversation) -> None:
+        await uow.enqueue(Outgoing(7, "never"), user_id=7)
+        await asyncio.sleep(0)  # would block the database thread: refused, rolled back
+
+    with pytest.raises(RuntimeError, match="waited on something other than the database"):
+        await store.unit_of_work(43, sleeps)
+    assert await store.pending_count() == 0
+    assert await store.db.fetchone("SELECT 1 FROM processed_updates WHERE update_id = 43") is None
 
 
 async def test_a_failed_update_leaves_nothing_behind(store: Store) -> None:
-    with pytest.raises(RuntimeError):
-        async with store.unit_of_work(42) as uow:
-            await uow.enqueue(Outgoing(7, "half done"), user_id=7)
-            raise RuntimeError("crash in the middle")
+    async def crashes(uow: SqlConversation) -> None:
+        await uow.enqueue(Outgoing(7, "half done"), user_id=7)
+        raise RuntimeError("crash in the middle")
+
+    async def nothing(uow: SqlConversation) -> str:
+        return "handled"
+
+    with pytest.raises(RuntimeError, match="crash in the middle"):
+        await store.unit_of_work(42, crashes)
     assert await store.pending_count() == 0
-    async with store.unit_of_work(42):  # Telegram sends it again: handled this time
-        pass
+    # Telegram sends it again: handled this time
+    assert (await store.unit_of_work(42, nothing)).value == "handled"
 
 
 async def test_outbox_delivers_in_order_and_holds_back_after_a_failure(store: Store) -> None:
-    async with store.unit_of_work(1) as uow:
+    async def three(uow: SqlConversation) -> None:
         for n in range(3):
             await uow.enqueue(Outgoing(5, f"m{n}", ((Button("a", "b"),),)), user_id=5)
+
+    await store.unit_of_work(1, three)
     first = await store.next_pending(5)
     assert first is not None and first.payload["text"] == "m0"
     assert first.payload["buttons"] == [[["a", "b"]]]
@@ -72,28 +99,32 @@ async def test_outbox_delivers_in_order_and_holds_back_after_a_failure(store: St
 
 
 async def test_relay_map_is_recorded_on_delivery(store: Store) -> None:
-    async with store.unit_of_work(1) as uow:
-        user = await uow.load_user(9, 9)
-        ticket = await uow.open_ticket(user, "ur", urgent=False)
+    async def relay(uow: SqlConversation) -> Ticket:
+        ticket = await uow.open_ticket(await uow.load_user(9, 9), "ur", urgent=False)
         await uow.enqueue(Outgoing(-100, "#1 hi", ticket_id=ticket.id), user_id=9)
+        return ticket
+
+    ticket = (await store.unit_of_work(1, relay)).value
     pending = await store.next_pending(-100)
     assert pending is not None
     await store.mark_delivered(pending, [555])
-    async with store.unit_of_work(2) as uow:
-        found = await uow.ticket_for_staff_message(-100, 555)
+    found = (await store.unit_of_work(
+        2, lambda uow: uow.ticket_for_staff_message(-100, 555))).value
     assert found is not None and found.id == ticket.id and found.user_id == 9
 
 
 async def test_delete_user_data_removes_every_row(store: Store) -> None:
-    async with store.unit_of_work(1) as uow:
+    async def everything(uow: SqlConversation) -> Ticket:
         user = await uow.load_user(11, 11)
         await uow.save_user(user)
         ticket = await uow.open_ticket(user, "en", urgent=True)
         await uow.add_report(11, "en", Report("Agent X", "0300", "took money"))
         await uow.add_activity(11, "check", "x")
         await uow.enqueue(Outgoing(-100, "secret words", ticket_id=ticket.id), user_id=11)
-    async with store.unit_of_work(2) as uow:
-        removed = await uow.delete_user_data(11)
+        return ticket
+
+    ticket = (await store.unit_of_work(1, everything)).value
+    removed = (await store.unit_of_work(2, lambda uow: uow.delete_user_data(11))).value
     assert removed == [ticket.id]
     for table in ("users", "tickets", "reports", "recent_activity"):
         row = await store.db.fetchone(f"SELECT COUNT(*) FROM {table} WHERE user_id = 11")
@@ -104,12 +135,15 @@ async def test_delete_user_data_removes_every_row(store: Store) -> None:
 
 
 async def test_retention_purges_old_closed_tickets_and_reports(store: Store) -> None:
-    async with store.unit_of_work(1) as uow:
+    async def history(uow: SqlConversation) -> Ticket:
         user = await uow.load_user(12, 12)
         old = await uow.open_ticket(user, "en", urgent=False)
         await uow.update_ticket(old.id, status="closed", closed_at=time.time() - 100 * 86400)
         fresh = await uow.open_ticket(user, "en", urgent=False)
         await uow.add_report(12, "en", Report("a", "", ""))
+        return fresh
+
+    fresh = (await store.unit_of_work(1, history)).value
     await store.db.conn.execute("UPDATE reports SET created_at = ?", (time.time() - 91 * 86400,))
     assert await store.purge(90) == 2
     rows = await store.db.fetchall("SELECT id FROM tickets")
@@ -117,8 +151,8 @@ async def test_retention_purges_old_closed_tickets_and_reports(store: Store) -> 
 
 
 async def test_report_export_is_safe_against_formula_injection(store: Store) -> None:
-    async with store.unit_of_work(1) as uow:
-        await uow.add_report(1, "ur", Report("=HYPERLINK(\"http://x\")", "+923001234567", "@SUM(A1)"))
+    await store.unit_of_work(1, lambda uow: uow.add_report(
+        1, "ur", Report("=HYPERLINK(\"http://x\")", "+923001234567", "@SUM(A1)")))
     data = (await store.export_reports_csv()).decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(data)))[1]
     assert row[3].startswith("'=") and row[4].startswith("'+") and row[5].startswith("'@")
@@ -126,17 +160,20 @@ async def test_report_export_is_safe_against_formula_injection(store: Store) -> 
 
 
 async def test_update_ticket_rejects_unknown_fields(store: Store) -> None:
-    async with store.unit_of_work(1) as uow:
-        with pytest.raises(ValueError, match="unknown ticket fields"):
-            await uow.update_ticket(1, **{"status = 'x'; DROP TABLE tickets; --": 1})
+    with pytest.raises(ValueError, match="unknown ticket fields"):
+        await store.unit_of_work(1, lambda uow: uow.update_ticket(
+            1, **{"status = 'x'; DROP TABLE tickets; --": 1}))
+    assert (await store.db.fetchone("SELECT COUNT(*) FROM tickets"))[0] == 0  # table intact
 
 
 async def test_only_the_last_five_activities_are_kept(store: Store) -> None:
-    async with store.unit_of_work(1) as uow:
+    async def activities(uow: SqlConversation) -> list[tuple[str, str]]:
         for n in range(8):
             await uow.add_activity(3, "check", f"query {n}")
         await uow.add_activity(4, "question", "other person")
-        recent = await uow.recent_activity(3, limit=10)
+        return await uow.recent_activity(3, limit=10)
+
+    recent = (await store.unit_of_work(1, activities)).value
     assert [summary for _, summary in recent] == [f"query {n}" for n in range(7, 2, -1)]
     row = await store.db.fetchone("SELECT COUNT(*) FROM recent_activity WHERE user_id = 4")
     assert row[0] == 1

@@ -2,16 +2,22 @@
 
 All access goes through :class:`Database`. A single asyncio lock serialises transactions,
 so a unit of work (one update: state, tickets, outbox) commits or rolls back as a whole.
+:meth:`Database.run` hands a whole function to the database thread at once: a unit of work
+costs one hand-off instead of one per statement.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import aiosqlite
+
+T = TypeVar("T")
 
 # Each entry upgrades the schema by one version. Never edit a shipped entry: append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -157,6 +163,15 @@ class Database:
                 raise
             await self.conn.execute("COMMIT")
 
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(connection)`` on the database thread in one hand-off, serialised with the
+        other transactions. ``fn`` gets the plain sqlite3 connection (usable on that thread only)."""
+        conn = self.conn
+        async with self._lock:
+            # aiosqlite has no public call for "run this function on your thread"; _execute is
+            # what its own methods use (pinned in pyproject, exercised by every storage test).
+            return await conn._execute(lambda: fn(conn._conn))
+
     async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
         async with self._lock:
             return list(await self.conn.execute_fetchall(sql, params))
@@ -169,3 +184,31 @@ class Database:
         """One statement on its own: atomic without an explicit transaction (autocommit)."""
         async with self._lock:
             await self.conn.execute(sql, params)
+
+
+def in_transaction(raw: sqlite3.Connection, fn: Callable[[], T]) -> T:
+    """``fn()`` inside BEGIN IMMEDIATE … COMMIT on the database thread; rolled back on any error."""
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn()
+        raw.execute("COMMIT")
+    except BaseException:
+        if raw.in_transaction:
+            raw.execute("ROLLBACK")
+        raise
+    return result
+
+
+def run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never really waits (the dialogue over synchronous storage).
+
+    The dialogue core is written against an async port; on the database thread its storage
+    calls return at once, so the coroutine finishes on its first step. Anything that would
+    suspend is a bug here and raises instead of blocking the thread.
+    """
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("a unit of work waited on something other than the database")

@@ -2,31 +2,32 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
+import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from bot.core.dialogue.messages import Outgoing
-from bot.storage.conversation import SqlConversation
-from bot.storage.database import Database
+from bot.storage.conversation import PendingMessage, SqlConversation, enqueue
+from bot.storage.database import Database, in_transaction, run_to_completion
 
 PROCESSED_UPDATES_KEPT_SECONDS = 7 * 24 * 3600
+T = TypeVar("T")
+
+__all__ = ["AlreadyProcessed", "Done", "PendingMessage", "Store", "spreadsheet_safe"]
 
 
 @dataclass(frozen=True, slots=True)
-class PendingMessage:
-    id: int
-    chat_id: int
-    kind: str
-    payload: dict
-    ticket_id: int | None
-    attempts: int
-    next_attempt_at: float
+class Done(Generic[T]):
+    """What a unit of work returned, and the messages it put in the outbox."""
+
+    value: T
+    queued: list[PendingMessage]
 
 
 class AlreadyProcessed(Exception):
@@ -51,21 +52,29 @@ class Store:
     async def close(self) -> None:
         await self.db.close()
 
-    @contextlib.asynccontextmanager
-    async def unit_of_work(self, update_id: int | None = None) -> AsyncIterator[SqlConversation]:
-        """A transaction for one update; raises AlreadyProcessed for a repeated update_id.
+    async def unit_of_work(self, update_id: int | None,
+                           work: Callable[[SqlConversation], Awaitable[T]]) -> Done[T]:
+        """Run ``work`` in one transaction on the database thread; raises AlreadyProcessed for a
+        repeated update_id.
 
         Marking the update processed commits together with everything it caused, so a crash
-        either loses the whole update (Telegram sends it again) or none of it.
+        either loses the whole update (Telegram sends it again) or none of it. ``work`` must
+        only wait on the conversation it is given (it runs to completion in one step).
         """
-        async with self.db.transaction() as conn:
-            if update_id is not None:
-                cur = await conn.execute(
-                    "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
-                    (update_id, time.time()))
-                if cur.rowcount == 0:
-                    raise AlreadyProcessed(update_id)
-            yield SqlConversation(conn)
+        def body(raw: sqlite3.Connection) -> Done[T]:
+            def transaction() -> Done[T]:
+                if update_id is not None:
+                    cur = raw.execute(
+                        "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
+                        (update_id, time.time()))
+                    if cur.rowcount == 0:
+                        raise AlreadyProcessed(update_id)
+                conversation = SqlConversation(raw)
+                value = run_to_completion(work(conversation))  # type: ignore[arg-type]
+                return Done(value, conversation.queued)
+            return in_transaction(raw, transaction)
+
+        return await self.db.run(body)
 
     # --- the outbox -------------------------------------------------------------------
 
@@ -76,6 +85,12 @@ class Store:
             " WHERE delivered_at IS NULL AND failed = 0 GROUP BY chat_id) h ON o.id = h.head"
             " WHERE o.next_attempt_at <= ? ORDER BY o.id",
             (time.time() if now is None else now,))
+        return [row["chat_id"] for row in rows]
+
+    async def chats_with_pending_messages(self) -> list[int]:
+        """Every chat with an undelivered message, due or not."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT chat_id FROM outbox WHERE delivered_at IS NULL AND failed = 0")
         return [row["chat_id"] for row in rows]
 
     async def next_pending(self, chat_id: int) -> PendingMessage | None:
@@ -126,10 +141,12 @@ class Store:
             (chat_id,))
         return int(row["id"]) if row else None
 
-    async def enqueue_note(self, chat_id: int, text: str, *, ticket_id: int | None = None) -> None:
+    async def enqueue_note(self, chat_id: int, text: str, *,
+                           ticket_id: int | None = None) -> PendingMessage:
         """Queue a message outside any update (a notice from the delivery machinery itself)."""
-        async with self.db.transaction() as conn:
-            await SqlConversation(conn).enqueue(Outgoing(chat_id, text, ticket_id=ticket_id), user_id=None)
+        note = Outgoing(chat_id, text, ticket_id=ticket_id)
+        return await self.db.run(lambda raw: in_transaction(
+            raw, lambda: enqueue(raw, note, user_id=None)))
 
     # --- staff tools -------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from bot.storage.store import Store
 from bot.telegram_app.admin import AdminCommands
 from bot.telegram_app.handlers import FloodGuard, Handlers
 from bot.telegram_app.outbox import Outbox
+from bot.telegram_app.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,8 @@ def build_application(settings: Settings, *, knowledge: KnowledgeHolder | None =
         # is what makes Telegram answer 429.
         builder = builder.rate_limiter(AIORateLimiter(
             overall_max_rate=1, overall_time_period=1 / settings.max_rate, max_retries=3))
-    builder = builder.connection_pool_size(64).pool_timeout(30).get_updates_read_timeout(40)
+    builder = builder.request(AiohttpRequest(64, pool_timeout=30)).get_updates_request(
+        AiohttpRequest(1, read_timeout=40))
     builder = builder.update_queue(ConfirmAfterHandling())
     state: dict[str, object] = {}
 
@@ -102,7 +104,7 @@ def build_application(settings: Settings, *, knowledge: KnowledgeHolder | None =
         admin = AdminCommands(settings, store, knowledge)
         _install_handlers(app, settings, handlers, admin)
         state.update(store=store, outbox=outbox)
-        outbox.start()
+        await outbox.start()
         state["purge"] = asyncio.create_task(_purge_loop(store, settings.retention_days))
         try:
             await _register_commands(app)

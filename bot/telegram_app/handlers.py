@@ -14,9 +14,10 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.core.dialogue.engine import MEDIA_NAMES, Dialogue
-from bot.core.dialogue.messages import Incoming, Outgoing, StaffReply
+from bot.core.dialogue.messages import Incoming, Outgoing, Result, StaffReply
 from bot.core.i18n import translator
 from bot.core.markup import escape, split_message, visible_length
+from bot.storage.conversation import SqlConversation
 from bot.storage.store import AlreadyProcessed, Store
 from bot.telegram_app.outbox import Outbox
 
@@ -111,21 +112,24 @@ class Handlers:
     async def _process(self, update: Update, event: Incoming | StaffReply, *,
                        user_id: int | None) -> str | None:
         """Run the dialogue in one transaction, queue its messages, then deliver. Returns a toast."""
+        async def work(conversation: SqlConversation) -> Result:
+            if isinstance(event, StaffReply):
+                result = await self.dialogue.handle_staff(conversation, event)
+            else:
+                result = await self.dialogue.handle(conversation, event)
+            for message in telegram_sized(result.messages):
+                owner = user_id if user_id is not None or message.chat_id == self.staff_chat_id else (
+                    message.chat_id)  # a staff reply belongs to the person it goes to
+                await conversation.enqueue(message, user_id=owner)
+            return result
+
         try:
-            async with self.store.unit_of_work(update.update_id) as uow:
-                if isinstance(event, StaffReply):
-                    result = await self.dialogue.handle_staff(uow, event)
-                else:
-                    result = await self.dialogue.handle(uow, event)
-                for message in telegram_sized(result.messages):
-                    owner = user_id if user_id is not None or message.chat_id == self.staff_chat_id else (
-                        message.chat_id)  # a staff reply belongs to the person it goes to
-                    await uow.enqueue(message, user_id=owner)
+            done = await self.store.unit_of_work(update.update_id, work)
         except AlreadyProcessed:
             log.info("update %s already handled; skipped", update.update_id)
             return None
-        self.outbox.kick({m.chat_id for m in result.messages})
-        return result.toast
+        self.outbox.add(done.queued)
+        return done.value.toast
 
     async def private_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

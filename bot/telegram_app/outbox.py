@@ -3,6 +3,11 @@
 Per chat, messages go strictly in order: a failed message holds back the ones after it and
 is retried with back-off (or after Telegram's ``retry_after``) until it succeeds. A person
 who blocked the bot (Forbidden) or a message Telegram rejects as invalid is given up on.
+
+The database is the truth. A unit of work hands its committed messages to :meth:`Outbox.add`
+as well, so a chat whose earlier messages are all delivered is served from memory without
+reading them back. A chat with a message waiting for a retry, or left undelivered by an
+earlier run (found by :meth:`Outbox.start`), is served from the database until it is empty.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import defaultdict
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -23,6 +29,22 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF = 60.0
 POLL_SECONDS = 0.5
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+KEEP_CHATS = 10_000  # idle chats whose delivery state stays in memory
+
+
+@dataclass(slots=True)
+class _Chat:
+    """Delivery state of one chat."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    queued: deque[PendingMessage] = field(default_factory=deque)  # committed, not yet sent
+    # True when every undelivered message of this chat in the database is in ``queued``
+    clean: bool = True
+    done_upto: int = 0  # highest outbox id this process delivered or gave up on
+
+    def idle(self) -> bool:
+        """Nothing to send and nothing in the database: safe to forget."""
+        return self.clean and not self.queued and not self.lock.locked()
 
 
 def keyboard(buttons: list) -> InlineKeyboardMarkup | None:
@@ -37,27 +59,66 @@ class Outbox:
         self.bot = bot
         self.store = store
         self.staff_chat_id = staff_chat_id
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._chats: OrderedDict[int, _Chat] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
         self._runner: asyncio.Task | None = None
         self.delivered = 0
 
+    def _chat(self, chat_id: int) -> _Chat:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            chat = self._chats[chat_id] = _Chat()
+            if len(self._chats) > KEEP_CHATS:
+                self._forget_idle_chats()
+        else:
+            self._chats.move_to_end(chat_id)
+        return chat
+
+    def _forget_idle_chats(self) -> None:
+        """Keep memory flat; a forgotten chat is simply read from the database next time."""
+        for chat_id in [c for c, chat in self._chats.items() if chat.idle()][: len(self._chats) // 2]:
+            del self._chats[chat_id]
+
+    def add(self, messages: list[PendingMessage]) -> None:
+        """Messages a unit of work has just committed: deliver them now, in the background."""
+        for message in messages:
+            self._chat(message.chat_id).queued.append(message)
+        self.kick({m.chat_id for m in messages})
+
     def kick(self, chat_ids: set[int] | list[int]) -> None:
         """Deliver what is waiting for these chats now, in the background."""
         for chat_id in chat_ids:
-            if self._locks[chat_id].locked():
+            if self._chat(chat_id).lock.locked():
                 continue  # a flush is running and will pick the new message up
             task = asyncio.create_task(self.flush(chat_id))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
     async def flush(self, chat_id: int) -> None:
-        async with self._locks[chat_id]:
+        chat = self._chat(chat_id)
+        async with chat.lock:
             while True:
-                message = await self.store.next_pending(chat_id)
-                if message is None or message.next_attempt_at > time.time():
+                while chat.queued and chat.queued[0].id <= chat.done_upto:
+                    chat.queued.popleft()  # already sent after a read from the database
+                message: PendingMessage | None
+                if chat.clean:
+                    if not chat.queued:
+                        return
+                    message = chat.queued[0]
+                else:
+                    message = await self.store.next_pending(chat_id)
+                    if message is None:
+                        chat.clean = True  # everything committed so far has gone out
+                        chat.queued.clear()
+                        return
+                if message.next_attempt_at > time.time():
                     return
-                if not await self._deliver(message):
+                delivered = await self._deliver(message)
+                if delivered:
+                    chat.done_upto = max(chat.done_upto, message.id)
+                else:  # waiting for a retry: the database decides what goes next
+                    chat.clean = False
+                    chat.queued.clear()
                     return
 
     async def _deliver(self, message: PendingMessage) -> bool:
@@ -94,10 +155,9 @@ class Outbox:
             return
         ticket = await self.store.open_ticket_for_chat(message.chat_id)
         if ticket is not None:
-            await self.store.enqueue_note(
+            self.add([await self.store.enqueue_note(
                 self.staff_chat_id, f"⚠️ <b>#{ticket}</b>: a message could not be delivered; the "
-                "person has blocked the bot or deleted their account.", ticket_id=ticket)
-            self.kick([self.staff_chat_id])
+                "person has blocked the bot or deleted their account.", ticket_id=ticket)])
 
     async def _send(self, message: PendingMessage) -> list[int]:
         payload = message.payload
@@ -122,7 +182,10 @@ class Outbox:
                 log.exception("outbox loop")
             await asyncio.sleep(POLL_SECONDS)
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Note the chats an earlier run left undelivered messages for, then start retrying."""
+        for chat_id in await self.store.chats_with_pending_messages():
+            self._chat(chat_id).clean = False
         self._runner = asyncio.create_task(self.run())
 
     async def stop(self) -> None:
