@@ -17,3 +17,16 @@ def test_quiet_people_are_forgotten() -> None:
         guard.allow(user, now=0)
     guard.allow(99_999, now=120)
     assert len(guard._seen) == 1
+
+
+def test_many_active_people_do_not_make_every_message_scan_them_all(monkeypatch) -> None:
+    guard = FloodGuard(per_minute=3)
+    scans = []
+    forget = guard._forget_quiet_users
+    monkeypatch.setattr(guard, "_forget_quiet_users", lambda now: (scans.append(now), forget(now)))
+    for user in range(5 * FloodGuard.PRUNE_AT):  # all active within the same minute
+        guard.allow(user, now=user / 1000)
+    assert len(guard._seen) == 5 * FloodGuard.PRUNE_AT  # nobody forgotten: all are active
+    assert len(scans) <= 3  # at 1,001, 2,003 and 4,007 people, not on every message
+    guard.allow(1, now=200)  # a minute later everyone else has gone quiet: forgotten
+    assert len(guard._seen) == 1

@@ -93,12 +93,15 @@ class Store:
             "SELECT DISTINCT chat_id FROM outbox WHERE delivered_at IS NULL AND failed = 0")
         return [row["chat_id"] for row in rows]
 
-    async def next_pending(self, chat_id: int) -> PendingMessage | None:
-        """The oldest undelivered message for a chat: delivery is strictly in order."""
+    async def next_pending(self, chat_id: int, *, after: int = 0) -> PendingMessage | None:
+        """The oldest undelivered message for a chat: delivery is strictly in order.
+
+        ``after``: skip messages up to this id (sent already; their delivery mark may still
+        be on its way to the database)."""
         row = await self.db.fetchone(
             "SELECT id, chat_id, kind, payload, ticket_id, attempts, next_attempt_at FROM outbox"
-            " WHERE chat_id = ? AND delivered_at IS NULL AND failed = 0 ORDER BY id LIMIT 1",
-            (chat_id,))
+            " WHERE chat_id = ? AND id > ? AND delivered_at IS NULL AND failed = 0"
+            " ORDER BY id LIMIT 1", (chat_id, after))
         if row is None:
             return None
         return PendingMessage(row["id"], row["chat_id"], row["kind"], json.loads(row["payload"]),
@@ -110,18 +113,21 @@ class Store:
         return int(row[0]) if row else 0
 
     async def mark_delivered(self, message: PendingMessage, sent_message_ids: list[int]) -> None:
-        if message.ticket_id is None:  # the common case: one statement, atomic on its own
-            await self.db.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1,"
-                                  " payload = '{}' WHERE id = ?", (time.time(), message.id))
-            return
-        async with self.db.transaction() as conn:
-            await conn.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1,"
-                               " payload = '{}' WHERE id = ?", (time.time(), message.id))
-            if message.ticket_id is not None:
-                for sent_id in sent_message_ids:
-                    await conn.execute(
-                        "INSERT OR IGNORE INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
-                        " VALUES (?, ?, ?)", (message.chat_id, sent_id, message.ticket_id))
+        await self.mark_delivered_many([(message, sent_message_ids)])
+
+    async def mark_delivered_many(self, delivered: list[tuple[PendingMessage, list[int]]]) -> None:
+        """Record deliveries (and, for ticket messages, which staff-chat message belongs to
+        which ticket) in one transaction."""
+        def write(raw: sqlite3.Connection) -> None:
+            now = time.time()
+            raw.executemany("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1,"
+                            " payload = '{}' WHERE id = ?", [(now, m.id) for m, _ in delivered])
+            raw.executemany(
+                "INSERT OR IGNORE INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
+                " VALUES (?, ?, ?)", [(m.chat_id, sent_id, m.ticket_id) for m, sent_ids in delivered
+                                      if m.ticket_id is not None for sent_id in sent_ids])
+
+        await self.db.run(lambda raw: in_transaction(raw, lambda: write(raw)))
 
     async def mark_retry(self, message: PendingMessage, delay: float, error: str) -> None:
         async with self.db.transaction() as conn:

@@ -74,11 +74,18 @@ class FloodGuard:
         self.per_minute = per_minute
         self._seen: defaultdict[int, deque[float]] = defaultdict(deque)
         self._warned: dict[int, float] = {}
+        self._prune_at = self.PRUNE_AT
+        self._pruned_at = 0.0
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
-        if len(self._seen) > self.PRUNE_AT:
+        many = len(self._seen) > self.PRUNE_AT
+        if len(self._seen) > self._prune_at or (many and now - self._pruned_at > 60):
             self._forget_quiet_users(now)
+            # when many people are active at once, look again only after a minute or once
+            # their number has doubled, not on every message
+            self._pruned_at = now
+            self._prune_at = max(self.PRUNE_AT, 2 * len(self._seen))
         window = self._seen[user_id]
         while window and window[0] < now - 60:
             window.popleft()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections import OrderedDict, deque
@@ -50,8 +51,14 @@ class _Chat:
 def keyboard(buttons: list) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
+    return _keyboard(tuple(tuple((label, data) for label, data in row) for row in buttons))
+
+
+@functools.lru_cache(maxsize=1024)
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    """Menus repeat: build each keyboard once (PTB's objects are immutable)."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in buttons])
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
 
 
 class Outbox:
@@ -61,6 +68,8 @@ class Outbox:
         self.staff_chat_id = staff_chat_id
         self._chats: OrderedDict[int, _Chat] = OrderedDict()
         self._tasks: set[asyncio.Task] = set()
+        self._marks: list[tuple[PendingMessage, list[int]]] = []  # delivered, not yet recorded
+        self._marking: asyncio.Task | None = None
         self._runner: asyncio.Task | None = None
         self.delivered = 0
 
@@ -106,7 +115,7 @@ class Outbox:
                         return
                     message = chat.queued[0]
                 else:
-                    message = await self.store.next_pending(chat_id)
+                    message = await self.store.next_pending(chat_id, after=chat.done_upto)
                     if message is None:
                         chat.clean = True  # everything committed so far has gone out
                         chat.queued.clear()
@@ -145,9 +154,23 @@ class Outbox:
             delay = min(MAX_BACKOFF, 0.5 * 2 ** min(message.attempts, 7))
             await self.store.mark_retry(message, delay, type(exc).__name__)
             return False
-        await self.store.mark_delivered(message, sent_ids)
+        self._record_delivery(message, sent_ids)
         self.delivered += 1
         return True
+
+    def _record_delivery(self, message: PendingMessage, sent_ids: list[int]) -> None:
+        """Deliveries are written in batches: one transaction for all that finished meanwhile."""
+        self._marks.append((message, sent_ids))
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(self._write_deliveries())
+
+    async def _write_deliveries(self) -> None:
+        while self._marks:
+            batch, self._marks = self._marks, []
+            try:
+                await self.store.mark_delivered_many(batch)
+            except Exception:  # the messages went out; at worst they go again after a restart
+                log.exception("outbox: could not record %d deliveries", len(batch))
 
     async def _tell_staff_undeliverable(self, message: PendingMessage) -> None:
         """A person with an open ticket blocked the bot: staff must not wait for an answer."""
@@ -196,3 +219,6 @@ class Outbox:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._marking is not None:  # what went out must be recorded before the store closes
+            await asyncio.gather(self._marking, return_exceptions=True)
+        await self._write_deliveries()

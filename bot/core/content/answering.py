@@ -49,6 +49,7 @@ _UNKNOWN_WEIGHT = 1.0  # how much words the index does not know lower the score
 TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a known one
 _TYPO_WEIGHT = 0.5  # a corrected typo counts half a word
 MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
+MAX_REMEMBERED_CORRECTIONS = 20_000  # words whose correction is kept (about 2 MiB)
 
 # Sindhi letters folded onto their Urdu neighbours (after text.fold_arabic), for matching only.
 _SD_UR_FOLD = str.maketrans({
@@ -298,6 +299,24 @@ class Answerer:
             for f, w in vec.items():
                 self._centroid[f].append((tid, w / norm))
         self._vocab = sorted(f[2:] for f in self._postings if f.startswith("w:"))
+        self._vocab_near_length: dict[int, list[str]] = {}
+        # unknown word -> its correction: the same words come again and again (agency-name
+        # words such as "promoters", common misspellings); bounded, cleared when full
+        self._corrections: dict[str, str | None] = {}
+
+    def _typo_candidates(self, length: int) -> list[str]:
+        """Known words whose length allows fuzz.ratio >= TYPO_CUTOFF against a word of `length`.
+
+        ratio <= 200 * min(n, m) / (n + m), so the others can never reach the cut-off; the
+        order of the full list is kept, so ties resolve as before.
+        """
+        words = self._vocab_near_length.get(length)
+        if words is None:
+            words = [w for w in self._vocab
+                     if 200 * min(length, len(w)) / (length + len(w)) >= TYPO_CUTOFF - 1e-9]
+            if len(self._vocab_near_length) < 256:  # lengths are few; keep the cache bounded
+                self._vocab_near_length[length] = words
+        return words
 
     def _weight(self, feat: str, count: int) -> float:
         if feat.startswith("t:"):
@@ -316,9 +335,15 @@ class Answerer:
             if "w:" + tok in postings or len(tok) < 4 or budget[0] <= 0:
                 return None
             budget[0] -= 1
-            hit = process.extractOne(tok, self._vocab, scorer=fuzz.ratio,
+            if tok in self._corrections:
+                return self._corrections.get(tok)
+            hit = process.extractOne(tok, self._typo_candidates(len(tok)), scorer=fuzz.ratio,
                                      score_cutoff=TYPO_CUTOFF)
-            return hit[0] if hit else None
+            word = hit[0] if hit else None
+            if len(self._corrections) >= MAX_REMEMBERED_CORRECTIONS:
+                self._corrections.clear()
+            self._corrections[tok] = word
+            return word
 
         return correct
 
