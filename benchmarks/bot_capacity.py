@@ -69,6 +69,7 @@ class RoundResult:
     replies: int = 0
     wall: float = 0.0
     cpu: float = float("nan")
+    harness_cpu: float = float("nan")  # this process: the stand-in and the users
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -144,9 +145,10 @@ async def one_round(kind: str, scripts: list[list[Message]], distinct: list[Mess
             if bad or standin.delivered[STAFF_CHAT]:
                 result.errors.append(f"calibration: {len(bad)} messages unanswered, "
                                      f"{standin.delivered[STAFF_CHAT]} to the staff chat")
-            cpu_before = child.cpu_seconds()
+            cpu_before, harness_before = child.cpu_seconds(), time.process_time()
             await run_users(standin, scripts, expected, result, seconds)
             result.cpu = child.cpu_seconds() - cpu_before
+            result.harness_cpu = time.process_time() - harness_before
             result.errors += [] if child.alive() else ["bot process died"]
         except TimeoutError:
             result.errors.append("timed out")
@@ -207,6 +209,8 @@ def main() -> int:
                      f"{percentile(r.latencies, 50) * 1000:.0f}",
                      f"{percentile(r.latencies, 99) * 1000:.0f}",
                      f"{r.cpu / r.messages * 1000:.2f}" if r.messages else "n/a",
+                     f"{r.cpu / r.wall * 100:.0f}" if r.wall else "n/a",
+                     f"{r.harness_cpu / r.wall * 100:.0f}" if r.wall else "n/a",
                      "; ".join(r.errors) or "ok"])
     by = {k: [r for r in results if r.bot == k and not r.errors] for k in ("echo", "full")}
     ratio = ratio_replies = float("nan")
@@ -226,7 +230,8 @@ def main() -> int:
         "time); each on its own stand-in in the benchmark process.",
         "",
         table(["round", "bot", "users", "messages", "replies", "wall s", "answered/s", "replies/s",
-               "p50 first reply ms", "p99 first reply ms", "bot CPU ms/message", "status"], rows),
+               "p50 first reply ms", "p99 first reply ms", "bot CPU ms/message", "bot CPU %",
+               "stand-in + users CPU %", "status"], rows),
         "",
         f"**full / echo (messages answered per second, median of rounds): {ratio:.2f}** "
         f"(goal ≥ {GOAL}: {met}); by bot messages sent per second: {ratio_replies:.2f}.",

@@ -16,7 +16,11 @@ def _form(text: str) -> str:
 
 class UrgentWords:
     def __init__(self, phrases: dict[str, list[str]]) -> None:
-        self._phrases = sorted({_form(p) for items in phrases.values() for p in items if p.strip()})
+        # phrase words, indexed by their first word: a message is read once, word by word
+        self._by_first: dict[str, list[list[str]]] = {}
+        for words in sorted({tuple(_form(p).split()) for items in phrases.values() for p in items}):
+            if words:
+                self._by_first.setdefault(words[0], []).append(list(words))
 
     @classmethod
     def load(cls, path: Path) -> UrgentWords:
@@ -26,5 +30,10 @@ class UrgentWords:
         return cls({str(k): [str(p) for p in v or []] for k, v in data.items()})
 
     def found_in(self, text: str) -> bool:
-        form = _form(text)
-        return any(phrase in form for phrase in self._phrases)
+        """True when the text contains one of the phrases as whole words."""
+        words = _form(text).split()
+        for i, word in enumerate(words):
+            for phrase in self._by_first.get(word, ()):
+                if words[i:i + len(phrase)] == phrase:
+                    return True
+        return False

@@ -158,7 +158,7 @@ class SqlConversation:
         return tickets
 
     async def count(self, kind: str, key: str) -> None:
-        day = datetime.now(UTC).strftime("%Y-%m-%d")
+        day = datetime.now(UTC).date().isoformat()
         self.conn.execute(
             "INSERT INTO stats (day, kind, key, count) VALUES (?, ?, ?, 1)"
             " ON CONFLICT(day, kind, key) DO UPDATE SET count = count + 1", (day, kind, key))

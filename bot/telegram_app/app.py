@@ -29,6 +29,7 @@ from bot.telegram_app.admin import AdminCommands
 from bot.telegram_app.handlers import FloodGuard, Handlers
 from bot.telegram_app.outbox import Outbox
 from bot.telegram_app.transport import AiohttpRequest
+from bot.telegram_app.updates import ConfirmAfterHandling, InOrderPerChat
 
 log = logging.getLogger(__name__)
 
@@ -45,17 +46,6 @@ USER_COMMANDS = (
 )
 ADMIN_COMMANDS = ("reload", "stats", "export_reports")
 PURGE_EVERY_SECONDS = 3600
-
-
-class ConfirmAfterHandling(asyncio.Queue):
-    """The update queue. PTB's Updater confirms a batch of updates to Telegram (the offset of
-    its next getUpdates) as soon as it has put them here; put() returns only once the update
-    is handled (committed), so a kill -9 can no longer lose fetched but unhandled updates:
-    Telegram sends them again and processed_updates makes each take effect once."""
-
-    async def put(self, item: object) -> None:
-        await super().put(item)
-        await self.join()
 
 
 async def _error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -90,9 +80,10 @@ def build_application(settings: Settings, *, knowledge: KnowledgeHolder | None =
         # is what makes Telegram answer 429.
         builder = builder.rate_limiter(AIORateLimiter(
             overall_max_rate=1, overall_time_period=1 / settings.max_rate, max_retries=3))
-    builder = builder.request(AiohttpRequest(64, pool_timeout=30)).get_updates_request(
-        AiohttpRequest(1, read_timeout=40))
-    builder = builder.update_queue(ConfirmAfterHandling())
+    update_queue: asyncio.Queue = asyncio.Queue()
+    builder = builder.request(AiohttpRequest(64, pool_timeout=30)).update_queue(update_queue)
+    builder = builder.get_updates_request(ConfirmAfterHandling(update_queue, 1, read_timeout=40))
+    builder = builder.concurrent_updates(InOrderPerChat())
     state: dict[str, object] = {}
 
     async def post_init(app: Application) -> None:

@@ -19,6 +19,7 @@ through that language's examples; it is answered in the language it is written i
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -107,6 +108,7 @@ STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | set(RSD_WORDS) | _EN_STOP | {
 _DOUBLES = _ROMAN_RULES[-1][0]
 
 
+@functools.lru_cache(maxsize=50_000)
 def fold_roman(word: str) -> str:
     """One spelling for the many ways a Roman-Urdu word is typed (also applied to English)."""
     w = word
