@@ -71,6 +71,7 @@ class SqlConversation:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.queued: list[PendingMessage] = []
+        self._counts: list[tuple[str, str]] = []
 
     def _one(self, sql: str, params: tuple = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
@@ -158,10 +159,17 @@ class SqlConversation:
         return tickets
 
     async def count(self, kind: str, key: str) -> None:
-        day = datetime.now(UTC).date().isoformat()
-        self.conn.execute(
-            "INSERT INTO stats (day, kind, key, count) VALUES (?, ?, ?, 1)"
-            " ON CONFLICT(day, kind, key) DO UPDATE SET count = count + 1", (day, kind, key))
+        self._counts.append((kind, key))  # written together by finish()
+
+    def finish(self) -> None:
+        """Write what is collected for the end of the unit of work (the statistics)."""
+        if self._counts:
+            day = datetime.now(UTC).date().isoformat()
+            self.conn.executemany(
+                "INSERT INTO stats (day, kind, key, count) VALUES (?, ?, ?, 1)"
+                " ON CONFLICT(day, kind, key) DO UPDATE SET count = count + 1",
+                [(day, kind, key) for kind, key in self._counts])
+            self._counts.clear()
 
     async def enqueue(self, message: Outgoing, *, user_id: int | None) -> None:
         self.queued.append(enqueue(self.conn, message, user_id=user_id))

@@ -71,6 +71,7 @@ class Store:
                         raise AlreadyProcessed(update_id)
                 conversation = SqlConversation(raw)
                 value = run_to_completion(work(conversation))  # type: ignore[arg-type]
+                conversation.finish()
                 return Done(value, conversation.queued)
             return in_transaction(raw, transaction)
 

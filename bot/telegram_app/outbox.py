@@ -54,11 +54,25 @@ def keyboard(buttons: list) -> InlineKeyboardMarkup | None:
     return _keyboard(tuple(tuple((label, data) for label, data in row) for row in buttons))
 
 
+class _ReusedKeyboard(InlineKeyboardMarkup):
+    """A keyboard built once and sent many times: its JSON form is worked out once too."""
+
+    __slots__ = ("_json_form",)
+
+    def __init__(self, rows: tuple[tuple[tuple[str, str], ...], ...]) -> None:
+        super().__init__([[InlineKeyboardButton(label, callback_data=data) for label, data in row]
+                          for row in rows])
+        with self._unfrozen():  # PTB's way for subclasses to set their own attributes
+            self._json_form = super().to_dict()
+
+    def to_dict(self, recursive: bool = True) -> dict:
+        return self._json_form
+
+
 @functools.lru_cache(maxsize=1024)
 def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
     """Menus repeat: build each keyboard once (PTB's objects are immutable)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
+    return _ReusedKeyboard(rows)
 
 
 class Outbox:
