@@ -1,17 +1,16 @@
 """The SQLite database: one aiosqlite connection in WAL mode, versioned migrations.
 
-All access goes through :class:`Database`. A single asyncio lock serialises transactions,
-so a unit of work (one update: state, tickets, outbox) commits or rolls back as a whole.
-:meth:`Database.run` hands a whole function to the database thread at once: a unit of work
-costs one hand-off instead of one per statement.
+All access goes through :class:`Database`. Every transaction is one function handed to the
+database thread at once (:meth:`Database.run`): aiosqlite's single thread runs them one after
+another, so a unit of work (one update: state, tickets, outbox) commits or rolls back as a
+whole and never interleaves with another, without any lock on the asyncio side, and several
+can wait in the thread's queue while the event loop goes on.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -105,12 +104,11 @@ MIGRATIONS: tuple[str, ...] = (
 
 
 class Database:
-    """One connection, WAL, foreign-key-free simple schema, serialised transactions."""
+    """One connection, WAL, foreign-key-free simple schema, one-hand-off transactions."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -151,30 +149,17 @@ class Database:
                     await self.conn.execute("ROLLBACK")
                 raise
 
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A serialised write transaction: commits on success, rolls back on any error."""
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            await self.conn.execute("COMMIT")
-
     async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(connection)`` on the database thread in one hand-off, serialised with the
-        other transactions. ``fn`` gets the plain sqlite3 connection (usable on that thread only)."""
+        """Run ``fn(connection)`` on the database thread in one hand-off, after whatever was
+        handed over before. ``fn`` gets the plain sqlite3 connection (usable on that thread
+        only); a transaction must begin and end inside it (see :func:`in_transaction`)."""
         conn = self.conn
-        async with self._lock:
-            # aiosqlite has no public call for "run this function on your thread"; _execute is
-            # what its own methods use (pinned in pyproject, exercised by every storage test).
-            return await conn._execute(lambda: fn(conn._conn))
+        # aiosqlite has no public call for "run this function on your thread"; _execute is
+        # what its own methods use (pinned in pyproject, exercised by every storage test).
+        return await conn._execute(lambda: fn(conn._conn))
 
     async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        async with self._lock:
-            return list(await self.conn.execute_fetchall(sql, params))
+        return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
         rows = await self.fetchall(sql, params)
@@ -182,8 +167,7 @@ class Database:
 
     async def execute(self, sql: str, params: tuple = ()) -> None:
         """One statement on its own: atomic without an explicit transaction (autocommit)."""
-        async with self._lock:
-            await self.conn.execute(sql, params)
+        await self.conn.execute(sql, params)
 
 
 def in_transaction(raw: sqlite3.Connection, fn: Callable[[], T]) -> T:

@@ -131,16 +131,14 @@ class Store:
         await self.db.run(lambda raw: in_transaction(raw, lambda: write(raw)))
 
     async def mark_retry(self, message: PendingMessage, delay: float, error: str) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-                " WHERE id = ?", (time.time() + delay, error[:200], message.id))
+        await self.db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+            " WHERE id = ?", (time.time() + delay, error[:200], message.id))
 
     async def mark_failed(self, message: PendingMessage, error: str) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "UPDATE outbox SET failed = 1, attempts = attempts + 1, last_error = ?,"
-                " payload = '{}' WHERE id = ?", (error[:200], message.id))
+        await self.db.execute(
+            "UPDATE outbox SET failed = 1, attempts = attempts + 1, last_error = ?,"
+            " payload = '{}' WHERE id = ?", (error[:200], message.id))
 
     async def open_ticket_for_chat(self, chat_id: int) -> int | None:
         row = await self.db.fetchone(
@@ -184,19 +182,18 @@ class Store:
         """Delete closed tickets, reports and bookkeeping older than the retention period."""
         now = time.time() if now is None else now
         cutoff = now - retention_days * 86400
-        async with self.db.transaction() as conn:
-            removed = 0
-            cur = await conn.execute(
-                "DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets"
-                " WHERE status = 'closed' AND closed_at < ?)", (cutoff,))
-            cur = await conn.execute(
-                "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", (cutoff,))
-            removed += cur.rowcount
-            cur = await conn.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,))
-            removed += cur.rowcount
-            await conn.execute("DELETE FROM recent_activity WHERE at < ?", (cutoff,))
-            await conn.execute("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?",
-                               (now - 86400,))
-            await conn.execute("DELETE FROM processed_updates WHERE at < ?",
-                               (now - PROCESSED_UPDATES_KEPT_SECONDS,))
-        return removed
+
+        def delete(raw: sqlite3.Connection) -> int:
+            raw.execute("DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets"
+                        " WHERE status = 'closed' AND closed_at < ?)", (cutoff,))
+            removed = raw.execute(
+                "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", (cutoff,)).rowcount
+            removed += raw.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,)).rowcount
+            raw.execute("DELETE FROM recent_activity WHERE at < ?", (cutoff,))
+            raw.execute("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?",
+                        (now - 86400,))
+            raw.execute("DELETE FROM processed_updates WHERE at < ?",
+                        (now - PROCESSED_UPDATES_KEPT_SECONDS,))
+            return removed
+
+        return await self.db.run(lambda raw: in_transaction(raw, lambda: delete(raw)))
