@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from telegram import Chat, Message, Update
+from telegram.error import TimedOut
 
 from bot.telegram_app.transport import AiohttpRequest
 from bot.telegram_app.updates import ConfirmAfterHandling, InOrderPerChat
@@ -72,3 +74,21 @@ async def test_the_next_getupdates_waits_until_every_queued_update_is_handled(mo
         queue.task_done()
     assert await poll == (200, b'{"ok": true, "result": []}')
     assert sent == ["http://x/getUpdates?offset=3"]
+
+
+async def test_a_batch_that_is_never_handled_is_not_confirmed(monkeypatch) -> None:
+    import bot.telegram_app.updates as updates
+
+    sent: list[str] = []
+
+    async def fake_request(self, url: str, method: str, *args, **kwargs) -> tuple[int, bytes]:
+        sent.append(url)
+        return 200, b"{}"
+
+    monkeypatch.setattr(AiohttpRequest, "do_request", fake_request)
+    monkeypatch.setattr(updates, "HANDLED_WAIT_SECONDS", 0.05)
+    queue: asyncio.Queue = asyncio.Queue()
+    await queue.put("stuck update")
+    with pytest.raises(TimedOut):  # PTB's polling retries; a shutdown is not held for ever
+        await ConfirmAfterHandling(queue, 1).do_request("http://x/getUpdates?offset=9", "POST")
+    assert sent == []

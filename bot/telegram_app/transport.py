@@ -8,9 +8,10 @@ cheaper (measured in benchmarks/bot_capacity.py). Behaviour is PTB's: timeouts r
 
 from __future__ import annotations
 
-import asyncio
+import ssl
 
 import aiohttp
+import certifi
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -42,8 +43,10 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            # certifi's CA bundle, like PTB's httpx: a server image without system CAs still works
+            tls = ssl.create_default_context(cafile=certifi.where())
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300),
+                connector=aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300, ssl=tls),
                 skip_auto_headers=("User-Agent",))
 
     async def shutdown(self) -> None:
@@ -89,8 +92,6 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
-        except asyncio.CancelledError:
-            raise
 
 
 def _sum(*parts: object) -> float | None:

@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
+from telegram.error import TimedOut
 from telegram.ext import BaseUpdateProcessor
 
 from bot.telegram_app.transport import AiohttpRequest
@@ -16,6 +17,9 @@ from bot.telegram_app.transport import AiohttpRequest
 # is empty (see ConfirmAfterHandling): with more slots than that, no update ever waits for a
 # slot, so each reaches its chat's queue in the order Telegram sent it.
 MAX_CONCURRENT_UPDATES = 128
+# How long the next getUpdates waits for the batch before it gives up for now (PTB retries);
+# nothing is confirmed meanwhile, so a stuck shutdown cannot hang on it for ever.
+HANDLED_WAIT_SECONDS = 30.0
 
 
 class ConfirmAfterHandling(AiohttpRequest):
@@ -32,7 +36,10 @@ class ConfirmAfterHandling(AiohttpRequest):
         self._handled = update_queue
 
     async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        await self._handled.join()
+        try:
+            await asyncio.wait_for(self._handled.join(), HANDLED_WAIT_SECONDS)
+        except TimeoutError:
+            raise TimedOut("updates are still being handled; not confirming them yet") from None
         return await super().do_request(url, method, *args, **kwargs)
 
 
