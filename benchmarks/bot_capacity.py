@@ -4,10 +4,11 @@ Usage: .venv/bin/python benchmarks/bot_capacity.py [--users 600] [--rounds 3] [-
        [--no-write]
 
 Each bot runs in its own process (``python -m bot`` with a temporary DATA_DIR, the real
-content and agency list and a helpline staff chat; ``benchmarks/echo_bot.py``), both with
-``TELEGRAM_MAX_RATE=0`` and PTB's defaults (updates handled one at a time), each against its
-own Bot API stand-in living in this process together with the load generator. So the bot
-under test has a core to itself while the stand-in and the users use the other.
+content and agency list and a helpline staff chat; ``benchmarks/echo_bot.py`` with PTB's
+defaults: httpx, updates handled one at a time), both with ``TELEGRAM_MAX_RATE=0``, each
+against its own Bot API stand-in living in this process together with the load generator.
+So the bot under test has a core to itself while the stand-in and the users use the other.
+The table also gives each side's CPU use, to show which one limits the rate.
 
 Every user sends, one after the other and waiting for the whole answer each time, a
 question (English, Urdu or Roman Urdu), a licence number and an agency name. Throughput is
@@ -226,8 +227,9 @@ def main() -> int:
         "(2 cores shared with other work; rerun when high)",
         f"- Workload: {args.users} users, each sends a question (en / ur / Roman Urdu), a licence "
         "number and an agency name from the real list, waiting for each whole answer; all start "
-        "at once. Both bots: own process, `TELEGRAM_MAX_RATE=0`, PTB defaults (one update at a "
-        "time); each on its own stand-in in the benchmark process.",
+        "at once. Both bots: own process, `TELEGRAM_MAX_RATE=0`, each on its own stand-in in the "
+        "benchmark process. The echo bot: PTB's defaults (httpx, one update at a time). The full "
+        "bot as shipped (its aiohttp transport; chats side by side, each chat in order).",
         "",
         table(["round", "bot", "users", "messages", "replies", "wall s", "answered/s", "replies/s",
                "p50 first reply ms", "p99 first reply ms", "bot CPU ms/message", "bot CPU %",
