@@ -81,6 +81,7 @@ class Outbox:
         self.store = store
         self.staff_chat_id = staff_chat_id
         self._chats: OrderedDict[int, _Chat] = OrderedDict()
+        self._forget_at = KEEP_CHATS
         self._tasks: set[asyncio.Task] = set()
         self._marks: list[tuple[PendingMessage, list[int]]] = []  # delivered, not yet recorded
         self._marking: asyncio.Task | None = None
@@ -91,8 +92,10 @@ class Outbox:
         chat = self._chats.get(chat_id)
         if chat is None:
             chat = self._chats[chat_id] = _Chat()
-            if len(self._chats) > KEEP_CHATS:
+            if len(self._chats) > self._forget_at:
                 self._forget_idle_chats()
+                # many chats still waiting (Telegram down): look again once they have doubled
+                self._forget_at = max(KEEP_CHATS, 2 * len(self._chats))
         else:
             self._chats.move_to_end(chat_id)
         return chat
