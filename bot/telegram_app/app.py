@@ -158,8 +158,10 @@ def run_polling(settings: Settings) -> None:
     configure_logging(settings)
     app = build_application(settings)
     log.info("Rahnuma starting (Telegram long polling)")
+    # bootstrap_retries=-1: getMe and deleteWebhook are retried with back-off until Telegram
+    # answers; a network blip at start-up must never keep the helpline down.
     app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=30,
-                    drop_pending_updates=False, close_loop=False)
+                    drop_pending_updates=False, close_loop=False, bootstrap_retries=-1)
 
 
 __all__ = ["ChatType", "build_application", "run_polling"]
