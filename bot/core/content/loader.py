@@ -30,6 +30,8 @@ FACT_REF = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
 _BRACES = re.compile(r"\{\{.*?\}\}|\{\{|\}\}")
 TOPIC_FIELDS = {"id", "title", "questions", "keywords", "related", "sources", "unconfirmed"}
 FACT_KINDS = {"phone", "amount", "text"}
+# The words put before a phone number's `abroad:` form ("from abroad"), per language, in facts.yaml.
+FROM_ABROAD_FACT = "from_abroad"
 SKIP_DIRS = {"locale"}
 
 _YAML_HINT = ("check the indentation and the quotes; a value that contains ': ' or ' #', or "
@@ -235,7 +237,7 @@ def load_facts(path: Path) -> tuple[dict[str, Fact], dict[str, dict[str, int]], 
             problems += sp
         label = raw.get("label") if isinstance(raw.get("label"), dict) else {}
         facts[fid] = Fact(fid, value, kind, {str(k): str(v) for k, v in label.items()},
-                          source, confirmed, line)
+                          source, confirmed, line, _as_text(raw.get("abroad")) or None)
     return facts, field_lines, problems
 
 
@@ -289,8 +291,8 @@ def _substitute(text: str, start_line: int, lang: str, facts: dict[str, Fact],
                 f"unknown fact {{{{{m.group(1)}}}}}",
                 "use an id defined in content/facts.yaml (check the spelling), or add it there"))
             return m.group(0)
-        value = fact.value_for(lang)
-        return value if fact.confirmed else f"{value} ({mark})"
+        words = facts.get(FROM_ABROAD_FACT)
+        return fact.shown(lang, mark, words.value_for(lang) if words else "")
 
     return FACT_REF.sub(repl, text)
 

@@ -75,6 +75,7 @@ class Fact:
     source: Source | None = None
     confirmed: bool = False
     line: int | None = None
+    abroad: str | None = None  # a phone number as dialled from outside Pakistan ("+92 …")
 
     def value_for(self, lang: str) -> str:
         """The value in `lang` (per-language values fall back to en, then any)."""
@@ -85,6 +86,14 @@ class Fact:
         if "en" in self.value:
             return self.value["en"]
         return next(iter(self.value.values()), "")
+
+    def shown(self, lang: str, mark: str, from_abroad: str = "") -> str:
+        """The value as a topic shows it: the 'could not be confirmed' mark when unconfirmed,
+        and a phone number's form for callers abroad, e.g. `111-040-040 (from abroad: +92 …)`."""
+        text = self.value_for(lang)
+        if self.abroad:
+            text += f" ({from_abroad}: {self.abroad})" if from_abroad else f" ({self.abroad})"
+        return text if self.confirmed else f"{text} ({mark})"
 
     def values(self) -> list[str]:
         """Every written form of the value."""
