@@ -537,3 +537,32 @@ async def test_pywa_accepts_the_standin_signature_and_sends_through_it(
         assert sent.id.startswith("wamid.")
         [message] = await wa.wait_for(USER)
         assert message["payload"]["text"]["body"] == "*Rahnuma*"
+
+
+async def test_tracker_is_echoed_even_when_the_answer_was_lost(
+    receiver: Receiver, clock: FakeClock
+) -> None:
+    """The Cloud API has no idempotency key; biz_opaque_callback_data in the statuses is how a
+    bot can tell that a send whose answer it never got did go out."""
+    async with GraphApiStandin(webhook_url=receiver.url, clock=clock, auto_statuses=("sent",)) as wa:
+        await opened(wa)
+        headers = {"Authorization": f"Bearer {wa.token}"}
+        async with httpx.AsyncClient(base_url=f"{wa.base_url}/{VERSION}", headers=headers) as c:
+            wa.fail_next("drop_after")
+            body = text("reply 1") | {"biz_opaque_callback_data": "outbox:41"}
+            with pytest.raises(httpx.TransportError):
+                await post(c, wa, body)
+            wa.fail_next("502")
+            response = await post(c, wa, text("reply 2") | {"biz_opaque_callback_data": "outbox:42"})
+            assert response.status_code == 502 and "json" not in response.headers["content-type"]
+            too_long = text("x") | {"biz_opaque_callback_data": "x" * 513}
+            assert (await post(c, wa, too_long)).status_code == 400
+            # Marking a message as read (with the typing indicator) is accepted and recorded.
+            read = {"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.X",
+                    "typing_indicator": {"type": "text"}}
+            assert (await post(c, wa, read)).json() == {"success": True}
+            assert wa.read_marks == [read]
+        await wa.settled()
+        [status] = receiver.statuses()
+        assert status["biz_opaque_callback_data"] == "outbox:41" and status["status"] == "sent"
+        assert [text_of(m) for m in wa.sent] == ["reply 1"]

@@ -18,7 +18,7 @@ enforces WhatsApp's rules so that a bot breaking them fails in tests rather than
   notification; that is ``window_errors="status"`` (the default). ``window_errors="sync"``
   answers the send itself with the error instead;
 - a send limit (``max_rate`` messages per second, like ``WHATSAPP_MAX_RATE``): error 130429;
-- faults: ``500``, ``130429``, ``drop`` (connection closed, nothing done) and ``drop_after``
+- faults: ``500``, ``502``, ``130429``, ``drop`` (connection closed, nothing done), ``drop_after``
   (done, then the connection is closed: delivered but the answer lost), at random with
   :class:`Faults` or exactly with :meth:`GraphApiStandin.fail_next`;
 - ``Authorization: Bearer <token>`` on every call (error 190 otherwise).
@@ -76,9 +76,10 @@ JSONDict = dict[str, Any]
 WINDOW_SECONDS = 24 * 3600
 """The customer-service window: free-form messages only this long after the person last wrote."""
 
-FAULT_KINDS = frozenset({"500", "130429", "drop", "drop_after"})
-"""``500`` Internal Server Error; ``130429`` the throughput error; ``drop`` closes the connection
-before doing anything; ``drop_after`` sends the message, then closes the connection."""
+FAULT_KINDS = frozenset({"500", "502", "130429", "drop", "drop_after"})
+"""``500`` Internal Server Error (Graph error JSON); ``502`` a load balancer's HTML page, not
+JSON; ``130429`` the throughput error; ``drop`` closes the connection before doing anything;
+``drop_after`` sends the message, then closes the connection."""
 
 MAX_TEXT = 4096
 MAX_BUTTON_BODY = 1024
@@ -228,7 +229,8 @@ class GraphApiStandin:
     over all recipients. ``clock`` gives the time in seconds for the 24-hour window and for
     webhook timestamps (``time.time`` by default; a test may pass a fake one).
     ``auto_statuses`` (e.g. ``("sent", "delivered")``) are posted to the webhook for each
-    accepted message.
+    accepted message, with its ``biz_opaque_callback_data`` (a bot can use it to learn that a
+    send whose answer was lost did go out, since the Cloud API has no idempotency key).
     """
 
     def __init__(
@@ -282,6 +284,8 @@ class GraphApiStandin:
         self.unreachable: set[str] = set()
         """Recipients whose messages fail with 131026 (add wa_ids to simulate)."""
         self.last_inbound: dict[str, float] = {}
+        self.read_marks: list[JSONDict] = []
+        """Bodies of "mark as read" calls (``status: read``, optional ``typing_indicator``)."""
 
         self._media: dict[str, tuple[bytes, str, str | None]] = {}  # id -> (data, mime, filename)
         self._ids = itertools.count(1)
@@ -380,6 +384,9 @@ class GraphApiStandin:
                 if fault == "500":
                     return web.json_response(GraphError(131000, "Internal error", 500).to_json(),
                                              status=500)
+                if fault == "502":
+                    return web.Response(status=502, text="<html><body>Bad Gateway</body></html>",
+                                        content_type="text/html")
                 if fault == "130429":
                     raise self._rate_error()
                 if fault == "drop":
@@ -592,11 +599,19 @@ class GraphApiStandin:
     async def _accept(self, body: Any) -> JSONDict:
         if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp":
             raise GraphError(100, "The parameter messaging_product is required.")
+        if body.get("status") == "read":  # mark as read (and maybe show "typing…")
+            if not str(body.get("message_id", "")).startswith("wamid."):
+                raise GraphError(100, "The parameter message_id is required.")
+            self.read_marks.append(body)
+            return {"success": True}
         to = body.get("to")
         if not isinstance(to, str) or not re.fullmatch(r"\+?\d{6,15}", to):
             raise GraphError(100, "The parameter to is required and must be a phone number.")
         to = to.lstrip("+")
         texts = self._texts(body)
+        tracker = body.get("biz_opaque_callback_data")
+        if tracker is not None and (not isinstance(tracker, str) or len(tracker) > 512):
+            raise _invalid("biz_opaque_callback_data is a string of at most 512 characters")
         tags = [tag for text in texts for tag in find_html(text)]
         if tags:
             self.html_flags.append((to, tags))
@@ -618,9 +633,11 @@ class GraphApiStandin:
             )
             await self._notify()
             for status in self.auto_statuses:
-                self._background(self.send_status(message_id, status, recipient=to))
+                self._background(
+                    self.send_status(message_id, status, recipient=to, tracker=tracker)
+                )
         else:
-            entry = self._status_entry(message_id, "failed", to, error)
+            entry = self._status_entry(message_id, "failed", to, error, tracker)
             self._background(self.post_webhook(self._envelope({"statuses": [entry]})))
         answer: JSONDict = {
             "messaging_product": "whatsapp",
@@ -826,14 +843,20 @@ class GraphApiStandin:
         *,
         recipient: str,
         error: GraphError | None = None,
+        tracker: str | None = None,
     ) -> WebhookDelivery:
-        """A status notification (sent, delivered, read, failed) for a bot message."""
-        return await self.post_webhook(
-            self._envelope({"statuses": [self._status_entry(message_id, status, recipient, error)]})
-        )
+        """A status notification (sent, delivered, read, failed) for a bot message; ``tracker``
+        is the ``biz_opaque_callback_data`` the bot sent with it, which Meta echoes."""
+        entry = self._status_entry(message_id, status, recipient, error, tracker)
+        return await self.post_webhook(self._envelope({"statuses": [entry]}))
 
     def _status_entry(
-        self, message_id: str, status: str, recipient: str, error: GraphError | None
+        self,
+        message_id: str,
+        status: str,
+        recipient: str,
+        error: GraphError | None,
+        tracker: str | None = None,
     ) -> JSONDict:
         if status not in ("sent", "delivered", "read", "failed"):
             raise ValueError(f"unknown status {status!r}")
@@ -843,6 +866,8 @@ class GraphApiStandin:
             "timestamp": str(int(self.clock())),
             "recipient_id": recipient,
         }
+        if tracker is not None:
+            entry["biz_opaque_callback_data"] = tracker
         if status == "failed":
             error = error or GraphError(131026, "Message undeliverable.")
             entry["errors"] = [error.to_status_error()]
