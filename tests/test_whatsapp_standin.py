@@ -206,6 +206,8 @@ async def test_lists_follow_whatsapp_rules(wa: GraphApiStandin, http: httpx.Asyn
         rows_list([f"Topic {i}" for i in range(6)], [f"More {i}" for i in range(5)]),  # 11 rows
         rows_list(["x" * 25]),
         rows_list([]),
+        rows_list(["Fees"]) | {"interactive": rows_list(["Fees"])["interactive"]
+                               | {"body": {"text": "y" * 1025}}},
     ):
         response = await post(http, wa, bad)
         assert response.status_code == 400 and error_code(response) == 131009
