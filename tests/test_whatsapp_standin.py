@@ -259,6 +259,14 @@ async def test_window_closed_fails_with_131047_status_templates_pass(
     assert response.status_code == 200 and response.json()["messages"][0]["message_status"]
     [sent] = await wa.wait_for(USER)
     assert sent["type"] == "template"
+    # Tapping the template's quick-reply button is a message of type "button": the window opens.
+    with pytest.raises(AssertionError):
+        await wa.user_taps_template("923330000000", "Show")
+    await wa.user_taps_template(USER, "Show message")
+    tap = receiver.values()[-1]["messages"][0]
+    assert tap["type"] == "button" and tap["button"] == {"text": "Show message",
+                                                         "payload": "Show message"}
+    assert tap["context"]["id"] == sent["id"] and wa.in_window(USER)
     # Writing opens the window for 24 hours.
     await opened(wa)
     clock.now += WINDOW_SECONDS - 60

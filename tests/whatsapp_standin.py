@@ -24,7 +24,8 @@ enforces WhatsApp's rules so that a bot breaking them fails in tests rather than
 - ``Authorization: Bearer <token>`` on every call (error 190 otherwise).
 
 The other direction: :meth:`GraphApiStandin.user_sends`, :meth:`~GraphApiStandin.user_sends_media`,
-:meth:`~GraphApiStandin.user_taps` and :meth:`~GraphApiStandin.send_status` POST webhook bodies
+:meth:`~GraphApiStandin.user_taps`, :meth:`~GraphApiStandin.user_taps_template` and
+:meth:`~GraphApiStandin.send_status` POST webhook bodies
 to the bot's ``webhook_url`` signed like Meta (``X-Hub-Signature-256: sha256=<hex HMAC-SHA256
 of the raw body with the app secret>``), and :meth:`~GraphApiStandin.redeliver` sends the same
 body again (Meta retries until it gets a 200). The raw body is encoded the way Meta encodes it
@@ -834,6 +835,19 @@ class GraphApiStandin:
                     )
             raise AssertionError(f"the last choice sent to {wa_id} has no {reply_id!r}: {choices}")
         raise AssertionError(f"no buttons or list were sent to {wa_id}")
+
+    async def user_taps_template(
+        self, wa_id: str, text: str, payload: str | None = None, *, name: str = "Test User"
+    ) -> WebhookDelivery:
+        """The person taps a quick-reply button of the last template sent to them; Meta sends
+        it as a message of type ``button`` (``text`` is the button's label)."""
+        templates = [m for m in self.sent_to(wa_id) if m["type"] == "template"]
+        if not templates:
+            raise AssertionError(f"no template was sent to {wa_id}")
+        return await self._user_message(
+            wa_id, "button", {"text": text, "payload": text if payload is None else payload},
+            name=name, context=templates[-1]["id"], message_id=None,
+        )
 
     async def send_status(
         self,
