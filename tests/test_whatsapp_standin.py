@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -547,6 +549,33 @@ async def test_pywa_accepts_the_standin_signature_and_sends_through_it(
         assert sent.id.startswith("wamid.")
         [message] = await wa.wait_for(USER)
         assert message["payload"]["text"]["body"] == "*Rahnuma*"
+    # Or: pywa sets the base URL of the session once, in its constructor; the session is ours.
+    async with httpx.AsyncClient() as session:
+        client = WhatsApp(phone_id=wa.phone_number_id, token=wa.token, session=session,
+                          api_version="23.0", validate_updates=False)
+        session.base_url = f"{wa.base_url}/v23.0"
+        media = await client.upload_media(media=b"OggS-voice", mime_type="audio/ogg",
+                                          filename="voice.ogg")
+        await client.send_voice(to=USER, voice=media.id)
+        [message] = await wa.wait_for(USER)
+        assert message["payload"]["audio"] == {"id": media.id, "voice": True}
+        url = await client.get_media_url(media.id)
+        assert await client.get_media_bytes(url.url) == b"OggS-voice"
+
+
+def test_example_templates_file_follows_the_proposed_format() -> None:
+    """content/whatsapp_templates.yaml (docs/whatsapp.md): placeholders, clearly marked."""
+    yaml = pytest.importorskip("yaml")
+    path = Path(__file__).parent.parent / "content" / "whatsapp_templates.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    invite = data["invite_back"]
+    assert set(invite) == {"en", "ur", "sd"}
+    for entry in invite.values():
+        assert re.fullmatch(r"[a-z0-9_]+", entry["name"].lower())
+        assert entry["language"] in {"en", "ur"}  # WhatsApp has no Sindhi template language
+        assert not re.search(r"\{\{|\d{4,}", entry["text"])  # no variables, no numbers
+    placeholders = [e["name"] for e in invite.values() if e["name"].startswith("REPLACE_ME")]
+    assert data.get("placeholder") is True and len(placeholders) == 3
 
 
 async def test_tracker_is_echoed_even_when_the_answer_was_lost(
