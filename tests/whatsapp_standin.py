@@ -227,8 +227,9 @@ class GraphApiStandin:
     URL (may be set after construction, e.g. once the bot's port is known). ``templates``
     is the set of approved ``(name, language_code)`` pairs (None accepts any template).
     ``max_rate`` (None: no limit) is the messages per second allowed in any 1-second window,
-    over all recipients. ``clock`` gives the time in seconds for the 24-hour window and for
-    webhook timestamps (``time.time`` by default; a test may pass a fake one).
+    over all recipients, timed by ``rate_clock`` (``time.monotonic`` by default). ``clock``
+    gives the time in seconds for the 24-hour window and for webhook timestamps (``time.time``
+    by default). Tests may pass fake clocks for both.
     ``auto_statuses`` (e.g. ``("sent", "delivered")``) are posted to the webhook for each
     accepted message, with its ``biz_opaque_callback_data`` (a bot can use it to learn that a
     send whose answer was lost did go out, since the Cloud API has no idempotency key).
@@ -250,6 +251,7 @@ class GraphApiStandin:
         auto_statuses: Iterable[str] = (),
         faults: Faults | None = None,
         clock: Callable[[], float] = time.time,
+        rate_clock: Callable[[], float] = time.monotonic,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -268,6 +270,7 @@ class GraphApiStandin:
         self.auto_statuses = tuple(auto_statuses)
         self.faults = faults
         self.clock = clock
+        self.rate_clock = rate_clock
         self.host = host
         self.port = port
 
@@ -584,7 +587,7 @@ class GraphApiStandin:
     def _check_rate(self) -> None:
         if self.max_rate is None:
             return
-        now = time.monotonic()
+        now = self.rate_clock()
         while self._send_times and self._send_times[0] <= now - 1.0:
             self._send_times.popleft()
         if len(self._send_times) >= self.max_rate:
