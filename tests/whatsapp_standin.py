@@ -32,6 +32,8 @@ body again (Meta retries until it gets a 200). The raw body is encoded the way M
 (non-ASCII and ``/`` escaped), so a bot that re-serialises the JSON before checking the
 signature fails here too.
 
+It can also run on its own: ``python tests/whatsapp_standin.py --port 8082``.
+
 What the bot sent is in :attr:`GraphApiStandin.sent`; :meth:`GraphApiStandin.wait_for` waits for
 it. Usage::
 
@@ -43,6 +45,7 @@ it. Usage::
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import hashlib
@@ -233,6 +236,7 @@ class GraphApiStandin:
     ``auto_statuses`` (e.g. ``("sent", "delivered")``) are posted to the webhook for each
     accepted message, with its ``biz_opaque_callback_data`` (a bot can use it to learn that a
     send whose answer was lost did go out, since the Cloud API has no idempotency key).
+    ``enforce_window=False`` lets free-form messages reach anyone (benchmarks).
     """
 
     def __init__(
@@ -248,6 +252,7 @@ class GraphApiStandin:
         max_rate: float | None = None,
         window_errors: str = "status",
         reject_html: bool = True,
+        enforce_window: bool = True,
         auto_statuses: Iterable[str] = (),
         faults: Faults | None = None,
         clock: Callable[[], float] = time.time,
@@ -267,6 +272,7 @@ class GraphApiStandin:
         self.max_rate = max_rate
         self.window_errors = window_errors
         self.reject_html = reject_html
+        self.enforce_window = enforce_window
         self.auto_statuses = tuple(auto_statuses)
         self.faults = faults
         self.clock = clock
@@ -625,7 +631,7 @@ class GraphApiStandin:
         error: GraphError | None = None
         if to in self.unreachable:
             error = GraphError(131026, "Message undeliverable.")
-        elif kind != "template" and not self.in_window(to):
+        elif kind != "template" and self.enforce_window and not self.in_window(to):
             error = GraphError(131047, _REENGAGEMENT_DETAILS)
             if self.window_errors == "sync":
                 raise error
@@ -923,3 +929,34 @@ def text_of(message: JSONDict) -> str:
     if kind == "template":
         return f"[template {payload['template']['name']}]"
     return payload.get(kind, {}).get("caption", "")
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    standin = GraphApiStandin(
+        args.token, app_secret=args.app_secret, webhook_url=args.webhook_url,
+        max_rate=args.max_rate, enforce_window=not args.no_window, port=args.port,
+    )
+    await standin.start()
+    print(f"WhatsApp Graph API stand-in on {standin.base_url} "
+          f"(phone number id {standin.phone_number_id})", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await standin.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run the WhatsApp Graph API stand-in.")
+    parser.add_argument("--port", type=int, default=8082)
+    parser.add_argument("--token", default="TEST-WHATSAPP-TOKEN")
+    parser.add_argument("--app-secret", default="test-app-secret")
+    parser.add_argument("--webhook-url", default=None, help="the bot's /whatsapp URL")
+    parser.add_argument("--max-rate", type=float, default=None)
+    parser.add_argument("--no-window", action="store_true",
+                        help="do not enforce the 24-hour window (benchmarks)")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
