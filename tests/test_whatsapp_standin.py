@@ -197,6 +197,13 @@ async def test_reply_buttons_follow_whatsapp_rules(
         response = await post(http, wa, bad)
         assert response.status_code == 400 and error_code(response) == 131009, bad
     assert len(wa.sent_to(USER)) == 2 and len(wa.rejected) == 6
+    malformed = buttons("ok")
+    malformed["interactive"]["footer"] = "not an object"
+    malformed_buttons = buttons("ok")
+    malformed_buttons["interactive"]["action"]["buttons"] = ["ok"]
+    for bad in (malformed, malformed_buttons):
+        response = await post(http, wa, bad)
+        assert response.status_code == 400 and error_code(response) == 100
 
 
 async def test_lists_follow_whatsapp_rules(wa: GraphApiStandin, http: httpx.AsyncClient) -> None:

@@ -428,7 +428,11 @@ class GraphApiStandin:
             except ValueError:
                 raise GraphError(100, "The request body is not valid JSON") from None
             try:
-                return await self._accept(body)
+                try:
+                    return await self._accept(body)
+                except (AttributeError, KeyError, TypeError, ValueError) as exc:
+                    # A malformed body (e.g. a footer that is not an object): Meta answers 400.
+                    raise GraphError(100, f"malformed request: {type(exc).__name__}: {exc}") from exc
             except GraphError as exc:
                 self.rejected.append((body, exc.to_json()["error"]))
                 raise
