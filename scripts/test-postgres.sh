@@ -78,14 +78,19 @@ start() {
     }
     # Trust only the loopback address and the private socket folder (mode 700): nothing else.
     printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" >"$dir/data/pg_hba.conf"
-    port=$(free_port)
-    as_server_user "$bindir/pg_ctl" start --pgdata="$dir/data" --log="$dir/server.log" --wait \
-        --timeout=60 --silent -o "-c listen_addresses=127.0.0.1 -c port=$port \
-        -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off \
-        -c full_page_writes=off -c max_connections=200" || {
-        cat "$dir/server.log" >&2
-        return 1
-    }
+    for attempt in 1 2 3; do  # another program may take the free port before the server does
+        port=$(free_port)
+        if as_server_user "$bindir/pg_ctl" start --pgdata="$dir/data" --log="$dir/server.log" \
+            --wait --timeout=60 --silent -o "-c listen_addresses=127.0.0.1 -c port=$port \
+            -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off \
+            -c full_page_writes=off -c max_connections=200"; then
+            break
+        fi
+        if [ "$attempt" -eq 3 ]; then
+            cat "$dir/server.log" >&2
+            return 1
+        fi
+    done
     echo "$port" >"$dir/port"
     log "PostgreSQL $("$bindir/postgres" --version | awk "{print \$3}") running in $dir on 127.0.0.1:$port"
     url_of
