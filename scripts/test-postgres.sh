@@ -71,6 +71,10 @@ start() {
     mkdir -p "$dir"
     chmod 700 "$dir"
     if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
+    as_server_user test -w "$dir" || {
+        log "the postgres user cannot write to $dir (a parent folder is private?): choose one under /tmp"
+        return 1
+    }
     as_server_user "$bindir/initdb" --pgdata="$dir/data" --username=postgres --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 || {
         cat "$dir/initdb.log" >&2
