@@ -12,6 +12,8 @@
 # it holds nothing but test databases and is deleted by `stop`. Durability is switched off
 # (fsync=off) because the data is thrown away. PostgreSQL refuses to run as root, so as root
 # (CI) the server runs as the `postgres` user that Debian's package creates.
+# Measured (benchmarks/results/postgres.md): start 2-3 s, stop 0.2 s; on a fresh Debian 12
+# (debootstrap minbase + python3, as root) installing and starting took 19 s.
 set -euo pipefail
 
 cmd=${1:-}
@@ -44,7 +46,7 @@ install_postgres() {
     log "installing PostgreSQL from Debian's packages (apt-get install postgresql)"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends postgresql >&2
+    apt-get install -y -qq --no-install-recommends postgresql >/dev/null  # errors still show
 }
 
 free_port() {
