@@ -53,6 +53,14 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Only ever delete a folder this script made: missing, empty, or holding a test server.
+ours() {
+    [ ! -e "$dir" ] || [ -z "$(ls -A "$dir")" ] || [ -f "$dir/data/PG_VERSION" ] || [ -f "$dir/initdb.log" ] || {
+        log "$dir is not a test server's folder: refusing to delete it (choose a new folder)"
+        return 1
+    }
+}
+
 url_of() {
     [ -f "$dir/port" ] || { log "no server in $dir (run: $0 start $dir)"; return 1; }
     echo "postgresql://postgres@127.0.0.1:$(cat "$dir/port")/postgres"
@@ -69,6 +77,7 @@ start() {
         log "no initdb found after installing"
         return 1
     }
+    ours || return 1
     rm -rf "$dir"
     mkdir -p "$dir"
     chmod 700 "$dir"
@@ -83,7 +92,8 @@ start() {
         return 1
     }
     # Trust only the loopback address and the private socket folder (mode 700): nothing else.
-    printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" >"$dir/data/pg_hba.conf"
+    printf '%s\n' "local all all trust" "host all all 127.0.0.1/32 trust" |
+        as_server_user tee "$dir/data/pg_hba.conf" >/dev/null
     for attempt in 1 2 3; do  # another program may take the free port before the server does
         port=$(free_port)
         if as_server_user "$bindir/pg_ctl" start --pgdata="$dir/data" --log="$dir/server.log" \
@@ -104,6 +114,7 @@ start() {
 
 stop() {
     local bindir
+    ours || return 1
     if [ -d "$dir/data" ] && bindir=$(find_bindir); then
         as_server_user "$bindir/pg_ctl" stop --pgdata="$dir/data" --mode=fast --wait --silent || true
     fi
