@@ -159,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--retrieved", help="date the list was retrieved, YYYY-MM-DD")
     imp.add_argument("--demo", action="store_true", help="mark the list as demonstration data")
     imp.set_defaults(func=cmd_agencies_import)
+
+    from bot.backup import add_backup_command  # `backup`: bot/backup.py
+
+    add_backup_command(sub)
     return parser
 
 

@@ -16,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from standin import BotApiStandin
 
+pytest_plugins = ["pg"]  # the `pg_url` fixture: a fresh PostgreSQL database (tests/pg.py)
+
 PtbAppRunner = Callable[..., Awaitable[Application]]
 
 
