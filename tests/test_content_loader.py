@@ -46,11 +46,14 @@ def test_fixture_loads(tree_dir: Path) -> None:
     fees = tree.topic("en", "fees-and-receipts")
     assert fees is not None
     assert "Rs 15,000" in fees.body and "{{" not in fees.body
-    assert fees.more == "Pay through a bank, not cash."
+    assert fees.more.startswith("Pay through a bank, not cash.")
     assert fees.related == ("licensed-recruiters", "helpline")
     assert fees.sources[0].checked is not None and fees.sources[0].checked.isoformat() == \
         "2026-11-01"
-    assert "Could not be confirmed" in fees.answer  # the topic's unconfirmed: list is shown
+    # The first screen is the answer; the topic's unconfirmed: list is behind "More".
+    assert "Could not be confirmed" not in fees.answer
+    assert fees.more.endswith("Could not be confirmed:\n• The lower charge for people who "
+                              "found their own job.")
     assert tree.topic("ur", "fees-and-receipts").questions[1] == "agent kitni fees le sakta hai"
 
 

@@ -106,14 +106,18 @@ class Topic:
     sources: tuple[Source, ...] = ()
     unconfirmed: tuple[str, ...] = ()
     path: Path | None = None
-    unconfirmed_note: str = ""  # the localised note built from `unconfirmed` (may be "")
+    unconfirmed_note: str = ""  # the localised note built from `unconfirmed` (also in `more`)
 
     @property
     def answer(self) -> str:
-        """The answer as shown to the user: the body and the 'could not be confirmed' note."""
-        if self.unconfirmed_note:
-            return f"{self.body}\n\n{self.unconfirmed_note}"
+        """The first screen: the body. What could not be confirmed is behind "More" (`more`
+        ends with `unconfirmed_note`); each unconfirmed fact has its note after its sentence."""
         return self.body
+
+    @property
+    def lead(self) -> str:
+        """The body's first paragraph: the one thing to do (for the urgent card)."""
+        return self.body.split("\n\n", 1)[0].strip()
 
 
 @dataclass

@@ -61,6 +61,8 @@ def _check_coverage(scan: Scan) -> list[Problem]:
     for raw in scan.files:
         tid = raw.meta.get("id") or raw.path.stem
         ids_by_lang.setdefault(raw.lang, set()).add(str(tid))
+    for lang, stem in scan.broken:  # unreadable: already reported where the mistake is
+        ids_by_lang.setdefault(lang, set()).add(stem)
     all_ids = set().union(*ids_by_lang.values())
     for lang in LANGUAGES:
         folder = scan.root / lang
@@ -193,6 +195,7 @@ def _check_typed_facts(raw: RawFile, facts: dict[str, Fact]) -> list[Problem]:
         for m in _NUMBER.finditer(plain):
             cands = _candidates(m.group(0))
             line = start + plain.count("\n", 0, m.start())
+            as_written = text[m.start():m.end()].strip()  # same offsets: digits map 1:1
             for value, fact, phone in numbers:
                 hit = any((_phone_core(c) if phone else c) == value for c in cands)
                 near = phone and not hit and any(
@@ -201,13 +204,13 @@ def _check_typed_facts(raw: RawFile, facts: dict[str, Fact]) -> list[Problem]:
                     for c in cands)
                 if hit:
                     problems.append(Problem(
-                        raw.path, line, f"'{m.group(0).strip()}' is the fact '{fact.id}' typed "
+                        raw.path, line, f"'{as_written}' is the fact '{fact.id}' typed "
                         "out by hand", f"write {{{{{fact.id}}}}} instead, so a change in "
                         "facts.yaml reaches every language"))
                     break
                 if near:
                     problems.append(Problem(
-                        raw.path, line, f"'{m.group(0).strip()}' differs by one digit from the "
+                        raw.path, line, f"'{as_written}' differs by one digit from the "
                         f"fact '{fact.id}' ({fact.value_for(raw.lang)})",
                         f"write {{{{{fact.id}}}}} instead of typing the number"))
                     break
