@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
 from datetime import date, datetime
 from pathlib import Path
+from string import Formatter
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
@@ -47,11 +49,34 @@ def _compile(po_path: Path, lang: str) -> NullTranslations:
             catalog = read_po(fh, locale=lang, domain=DOMAIN)
     except (OSError, ValueError, UnknownLocaleError):
         return NullTranslations()
+    for msg in catalog:  # a translation that lost a placeholder would break .format()
+        if msg.id and msg.string and not _keeps_placeholders(msg.id, msg.string):
+            msg.string = "" if isinstance(msg.id, str) else tuple("" for _ in msg.string)
     buf = io.BytesIO()
     # use_fuzzy=False: a translation Poedit marks "needs work" is not shown to users.
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
     return Translations(buf, domain=DOMAIN)
+
+
+_PERCENT = re.compile(r"%\(([^)]*)\)[#0 +-]*\d*(?:\.\d+)?[sdifrx]")
+
+
+def placeholders(text: str) -> set[str] | None:
+    """The placeholders of a message: `{n}` as "{n}", `%(n)s` as "%(n)s"; None when its
+    braces do not parse (a lone `{` or `}`)."""
+    try:
+        fields = {"{" + name + "}" for _lit, name, _spec, _conv in Formatter().parse(text)
+                  if name is not None}
+    except ValueError:
+        return None
+    return fields | {m.group(0) for m in _PERCENT.finditer(text)}
+
+
+def _keeps_placeholders(msgid: str | tuple, string: str | tuple) -> bool:
+    want = placeholders(msgid if isinstance(msgid, str) else msgid[0])
+    strings = [string] if isinstance(string, str) else list(string)
+    return all(not s or placeholders(s) == want for s in strings)
 
 
 def translator(lang: str, root: Path | str | None = None) -> NullTranslations:
@@ -111,9 +136,16 @@ def text_direction(lang: str) -> str:
     return "rtl" if _locale(lang).character_order == "right-to-left" else "ltr"
 
 
+# Babel's Sindhi patterns put the year first ("2026 نومبر 29"); Sindhi readers write the
+# day first, like Urdu: day, month, year.
+_DATE_PATTERNS = {("sd", "long"): "d MMMM y", ("sd", "medium"): "d MMM y",
+                  ("sd", "short"): "d/M/y"}
+
+
 def format_date(d: date | datetime, lang: str, fmt: str = "long") -> str:
-    """A date the way `lang` writes it, e.g. '29 نومبر، 2026' in ur."""
-    return _babel_format_date(d, format=fmt, locale=_locale(lang))
+    """A date the way `lang` writes it, day first: '29 نومبر، 2026' (ur), '29 نومبر 2026' (sd)."""
+    pattern = _DATE_PATTERNS.get((lang, fmt), fmt)
+    return _babel_format_date(d, format=pattern, locale=_locale(lang))
 
 
 def format_number(n: float, lang: str) -> str:
@@ -155,7 +187,7 @@ def N_(msgid: str) -> str:
 EXTRACT_KEYWORDS = ("_", "N_", "gettext", "say", "button", "ngettext")
 
 
-def extract_messages(fileobj, keywords, comment_tags, options):  # noqa: ANN001, ARG001
+def extract_messages(fileobj, keywords, comment_tags, options):
     """Babel extraction method (babel.cfg) that reads the Python syntax tree.
 
     Babel's own Python extractor misses a keyword call nested in another one

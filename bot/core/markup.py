@@ -75,10 +75,10 @@ def telegram_html_problems(text: str) -> list[str]:
     problems: list[str] = []
     stack: list[str] = []
     for m in _HTML_TOKEN.finditer(text):
-        token = m.group(0)
-        if not token.startswith("<") or m.group(2) is None:
-            if not token.startswith("&") or token == "&":
-                problems.append(f"a bare '{token}' that is not escaped")
+        piece = m.group(0)
+        if not piece.startswith("<") or m.group(2) is None:
+            if not piece.startswith("&") or piece == "&":
+                problems.append(f"a bare '{piece}' that is not escaped")
             continue
         closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3) or ""
         if name not in TELEGRAM_TAGS:

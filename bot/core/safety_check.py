@@ -58,11 +58,23 @@ class Questionnaire:
 
 
 def load_questionnaire(path: Path) -> Questionnaire:
-    where = str(path)
+    """Read and check content/safety_check.yaml (safely: regular file, size limit, no aliases)."""
+    from bot.core.content import files
+
+    text, problem = files.read_text(path)
+    if problem is not None:
+        raise QuestionnaireError(problem.format())
+    assert text is not None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise QuestionnaireError(f"{where}: cannot read the questionnaire: {exc}") from exc
+        data, _node = files.load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise QuestionnaireError(files.yaml_problem(exc, text, path, 1, path.name).format()) from exc
+    return parse_questionnaire(data, path)
+
+
+def parse_questionnaire(data: object, path: Path) -> Questionnaire:
+    """The questionnaire from the parsed YAML; QuestionnaireError says what is wrong."""
+    where = str(path)
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         raise QuestionnaireError(f"{where}: expected a 'questions:' list — see the example at the top")
     questions = []
@@ -70,16 +82,25 @@ def load_questionnaire(path: Path) -> Questionnaire:
         if not isinstance(item, dict) or not item.get("id"):
             raise QuestionnaireError(f"{where}: question {n} has no id")
         for field in ("ask", "reason"):
-            missing = [lang for lang in LANGS if not str((item.get(field) or {}).get(lang, "")).strip()]
+            value = item.get(field)
+            missing = [lang for lang in LANGS
+                       if not isinstance(value, dict) or not str(value.get(lang, "")).strip()]
             if missing:
                 raise QuestionnaireError(
                     f"{where}: question '{item['id']}': '{field}' is missing for {', '.join(missing)}")
         # YAML 1.1 reads a bare yes/no key as true/false: accept both spellings.
-        points = {_ANSWER_KEYS.get(k, k): v for k, v in (item.get("points") or {}).items()}
-        if set(points) != set(ANSWERS) or not all(isinstance(v, int) for v in points.values()):
+        raw_points = item.get("points")
+        points = {_ANSWER_KEYS.get(k, k): v for k, v in (
+            raw_points.items() if isinstance(raw_points, dict) else ())}
+        if set(points) != set(ANSWERS) or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in points.values()):
             raise QuestionnaireError(
                 f"{where}: question '{item['id']}': 'points' needs whole numbers for yes, no and unsure")
         questions.append(Question(str(item["id"]), dict(item["ask"]), dict(points),
                                   dict(item["reason"]), bool(item.get("critical", False))))
     levels = data.get("levels") or {}
-    return Questionnaire(tuple(questions), int(levels.get("high", 5)), int(levels.get("medium", 2)))
+    try:
+        high, medium = int(levels.get("high", 5)), int(levels.get("medium", 2))
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise QuestionnaireError(f"{where}: 'levels' needs whole numbers for high and medium") from exc
+    return Questionnaire(tuple(questions), high, medium)

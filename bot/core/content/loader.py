@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.core.content import files
+from bot.core.content.catalogs import CatalogScan, scan_catalogs
 from bot.core.content.topics import (
     LANGUAGES,
     MAX_MESSAGE_CHARS,
@@ -26,6 +27,7 @@ from bot.core.content.topics import (
 )
 from bot.core.i18n import translator
 from bot.core.markup import markdown_problems
+from bot.core.safety_check import Questionnaire, QuestionnaireError, parse_questionnaire
 
 MORE_MARKER = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FACT_REF = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
@@ -64,6 +66,9 @@ class Scan:
     # (lang, file name without .md) of topic files that could not be read at all: their
     # error is reported once, not again as "the topic is missing"
     broken: set[tuple[str, str]] = field(default_factory=set)
+    catalogs: CatalogScan = field(default_factory=CatalogScan)
+    questionnaire: Questionnaire | None = None  # content/safety_check.yaml
+    urgent_phrases: dict[str, list[str]] | None = None  # content/urgent.yaml
 
     @property
     def has_errors(self) -> bool:
@@ -491,8 +496,56 @@ def scan_content(root: Path) -> Scan:
                     raw.path, lines[i] if i < len(lines) else raw.key_lines.get("related"),
                     f"related: '{rid}' is not a topic id",
                     "use the id of an existing topic (its file name without .md)"))
+    scan.catalogs = scan_catalogs(root)
+    scan.problems += scan.catalogs.problems
+    _read_questionnaire(scan)
+    _read_urgent(scan)
     if not any(scan.tree.topics.values()) and not scan.has_errors:
         scan.problems.append(Problem(root, None, "no topics found",
                                      "add files content/en/<topic-id>.md (see "
                                      "docs/content-format.md)"))
     return scan
+
+
+# --------------------------------------------------------------------------- other files
+
+
+def _read_yaml_file(scan: Scan, name: str) -> Any:
+    """A YAML file of the content folder, read safely; None (problem recorded) on error."""
+    path = scan.root / name
+    if not path.exists() and not path.is_symlink():
+        return None  # `content check` and the bot's start-up say it is missing
+    text, problem = read_text(path, scan.root)
+    if problem is not None:
+        scan.problems.append(problem)
+        return None
+    assert text is not None
+    data, _keys, _items, problems = parse_yaml(text, path, 1, name)
+    scan.problems += problems
+    return data
+
+
+def _read_questionnaire(scan: Scan) -> None:
+    data = _read_yaml_file(scan, "safety_check.yaml")
+    if data is None:
+        return
+    try:
+        scan.questionnaire = parse_questionnaire(data, scan.root / "safety_check.yaml")
+    except QuestionnaireError as exc:
+        message = str(exc).split(": ", 1)[-1]
+        scan.problems.append(Problem(scan.root / "safety_check.yaml", None, message,
+                                     "see the explanation at the top of the file"))
+
+
+def _read_urgent(scan: Scan) -> None:
+    path = scan.root / "urgent.yaml"
+    data = _read_yaml_file(scan, "urgent.yaml")
+    if data is None:
+        return
+    if not isinstance(data, dict) or not all(isinstance(v, list) or v is None
+                                             for v in data.values()):
+        scan.problems.append(Problem(path, 1, "urgent.yaml must be one list of phrases per "
+                                     "language (en:, ur:, sd:)", "see the top of the file"))
+        return
+    scan.urgent_phrases = {str(k): [str(p) for p in v or [] if p is not None]
+                           for k, v in data.items()}

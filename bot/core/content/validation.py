@@ -28,6 +28,13 @@ def check_content(root: Path, *, today: date | None = None) -> list[Problem]:
     if not Path(root).is_dir():
         return problems
     problems += _check_coverage(scan)
+    problems += scan.catalogs.incomplete
+    for name, what in (("safety_check.yaml", "the job-offer safety check"),
+                       ("urgent.yaml", "the urgent words that bring up the helpline")):
+        if not (Path(root) / name).exists():
+            problems.append(Problem(Path(root) / name, None, f"{name} is missing: the bot "
+                                    f"cannot start without {what}",
+                                    f"restore content/{name} (see docs/content-format.md)"))
     for raw in scan.files:
         problems += _check_sources(raw, today)
         problems += _check_typed_facts(raw, scan.tree.facts)
