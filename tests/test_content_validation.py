@@ -149,3 +149,75 @@ def test_cli_content_check(full: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert cli_main(["content", "check", "--content", str(full)]) == 1
     out = capsys.readouterr().out
     assert "en/helpline.md:3: error: the file is not UTF-8 text — fix:" in out
+
+
+# --- issue 12: translations, staff errors, what the live bot loads -------------------------
+
+REPO_LOCALE = Path(__file__).resolve().parent.parent / "content" / "locale"
+
+
+@pytest.fixture
+def with_locale(full: Path) -> Path:
+    shutil.copytree(REPO_LOCALE, full / "locale")
+    return full
+
+
+def test_typed_fact_is_quoted_as_written_in_urdu_digits(full: Path) -> None:
+    edit(full / "ur" / "helpline.md", "{{fia_tip_hotline}}", "۱۱۱-۲۴۷-۷۸۶")
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1 and "'۱۱۱-۲۴۷-۷۸۶' is the fact 'fia_tip_hotline'" in errs[0].message
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_broken_file_is_reported_once_not_also_as_missing(full: Path, lang: str) -> None:
+    path = full / lang / "fees-and-receipts.md"
+    edit(path, "questions:\n", 'questions:\n  - "never closed\n')
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1, format_problems(errs)
+    assert errs[0].line == 5 and "quote" in errs[0].message
+    assert not any("missing" in p.message or "translation" in p.message for p in errs)
+
+
+def test_repository_catalogs_are_complete(with_locale: Path) -> None:
+    assert errors(check_content(with_locale, today=TODAY)) == []
+
+
+@pytest.mark.parametrize("lang", ["ur", "sd"])
+def test_untranslated_and_fuzzy_messages_fail_the_check(with_locale: Path, lang: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    po = with_locale / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    lines = po.read_text(encoding="utf-8").split("\n")
+    why = lines.index('msgid "Why:"')
+    lines[why + 1] = 'msgstr ""'
+    sources = lines.index('msgid "Sources"')
+    lines.insert(sources, "#, fuzzy")
+    po.write_text("\n".join(lines), encoding="utf-8")
+    errs = errors(check_content(with_locale, today=TODAY))
+    # the msgstr lines (the "#, fuzzy" line moved "Why:" one line down)
+    assert {(Path(p.path), p.line) for p in errs} == {(po, why + 3), (po, sources + 3)}
+    assert any("'Why:' has no translation" in p.message for p in errs)
+    assert any("'Sources' is marked fuzzy" in p.message for p in errs)
+    assert cli_main(["content", "check", "--content", str(with_locale)]) == 1
+    out = capsys.readouterr().out
+    table = out[out.index("Translation status"):].split("\n")
+    row = next(line.split() for line in table if line.startswith(lang))
+    total = int(row[1])
+    assert row[2:] == [str(total - 2), "1", "1", "0"]  # translated, fuzzy, untranslated, missing
+    assert cli_main(["content", "check", "--status", "--content", str(with_locale)]) == 1
+    assert capsys.readouterr().out.startswith("Translation status")
+
+
+def test_a_message_missing_from_a_catalog_fails_the_check(with_locale: Path) -> None:
+    pot = with_locale / "locale" / "messages.pot"
+    pot.write_text(pot.read_text(encoding="utf-8") + '\nmsgid "A brand new button"\nmsgstr ""\n',
+                   encoding="utf-8")
+    errs = errors(check_content(with_locale, today=TODAY))
+    assert sorted(Path(p.path).parts[-3] for p in errs) == ["sd", "ur"]
+    assert all("'A brand new button' is missing from the catalog" in p.message for p in errs)
+    assert all("make catalogs" in p.hint for p in errs)
+
+
+def test_missing_safety_check_file_fails_the_check(full: Path) -> None:
+    (full / "safety_check.yaml").unlink()
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1 and "safety_check.yaml is missing" in errs[0].message

@@ -44,10 +44,14 @@ def catalog_path(lang: str, root: Path | str | None = None) -> Path:
 
 def _compile(po_path: Path, lang: str) -> NullTranslations:
     """Read a .po file and compile it in memory; NullTranslations when it is missing/broken."""
+    from bot.core.content.files import read_bytes  # regular files only, size-limited
+
+    data, _problem = read_bytes(po_path)
+    if data is None:
+        return NullTranslations()
     try:
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang, domain=DOMAIN)
-    except (OSError, ValueError, UnknownLocaleError):
+        catalog = read_po(io.BytesIO(data), locale=lang, domain=DOMAIN)
+    except (ValueError, UnknownLocaleError):
         return NullTranslations()
     for msg in catalog:  # a translation that lost a placeholder would break .format()
         if msg.id and msg.string and not _keeps_placeholders(msg.id, msg.string):
