@@ -69,6 +69,8 @@ def test_an_ampersand_in_a_link_is_escaped_exactly_once() -> None:
     html = markdown_to_html("[BE&OE list](https://beoe.gov.pk/list?show=all&page=2)")
     assert 'href="https://beoe.gov.pk/list?show=all&amp;page=2"' in html
     assert "&amp;amp;" not in html and ">BE&amp;OE list</a>" in html
+    assert markdown_problems("[list](https://beoe.gov.pk/list?show=all&amp;page=2)")  # pasted
+    assert markdown_problems("[list](https://beoe.gov.pk/list?show=all&page=2)") == []
 
 
 def test_telegram_html_problems_finds_what_telegram_refuses() -> None:

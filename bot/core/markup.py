@@ -108,6 +108,8 @@ def markdown_problems(line: str) -> list[str]:
     problems = telegram_html_problems(rendered)
     if "**" in html_to_plain(rendered):
         problems.append("a '**' is not closed, or bold (**…**) and a link […](…) overlap")
+    if any("&amp;" in m[2] for m in _LINK.finditer(line)):
+        problems.append("a link address has '&amp;'; write a plain '&' (the bot escapes it)")
     return problems
 
 
