@@ -221,3 +221,28 @@ def test_missing_safety_check_file_fails_the_check(full: Path) -> None:
     (full / "safety_check.yaml").unlink()
     errs = errors(check_content(full, today=TODAY))
     assert len(errs) == 1 and "safety_check.yaml is missing" in errs[0].message
+
+
+def test_words_that_mislead_are_warned_about_where_readers_see_them(with_locale: Path) -> None:
+    shutil.copy(REPO_LOCALE.parent / "words.yaml", with_locale / "words.yaml")
+    ur = with_locale / "ur" / "fees-and-receipts.md"
+    edit(ur, "questions:\n", "questions:\n  - مہاجرین کی فیس\n")  # how people ask: not flagged
+    ur.write_text(ur.read_text(encoding="utf-8") + "\nمہاجرین کو رسید لینی چاہیے۔\n",
+                  encoding="utf-8")
+    sd = with_locale / "sd" / "licensed-recruiters.md"
+    sd.write_text(sd.read_text(encoding="utf-8") + "\nلائسنس ڪسيا به وڃن ٿا. هيلپ لائين\n",
+                  encoding="utf-8")
+    po = with_locale / "locale" / "sd" / "LC_MESSAGES" / "messages.po"
+    edit(po, 'msgstr "هيلپ لائن"', 'msgstr "هيلپ لائين"')
+    problems = check_content(with_locale, today=TODAY)
+    assert errors(problems) == []
+    warned = {(Path(p.path).name, p.line, p.message.split("'")[1]) for p in problems
+              if "misleads" in p.message}
+    ur_lines = ur.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    sd_lines = sd.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    po_line = po.read_text(encoding="utf-8").split("\n").index('msgstr "هيلپ لائين"') + 1
+    assert warned == {("fees-and-receipts.md", len(ur_lines), "مہاجرین"),
+                      ("licensed-recruiters.md", len(sd_lines), "لائسنس کسيا"),
+                      ("licensed-recruiters.md", len(sd_lines), "هيلپ لائين"),
+                      ("messages.po", po_line, "هيلپ لائين")}
+    assert any("تارکینِ وطن" in p.hint for p in problems)
