@@ -7,36 +7,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+import test_dialogue
 
-from bot.core.dialogue.engine import Dialogue
-from bot.core.dialogue.messages import Incoming, Result
-from bot.core.knowledge_holder import KnowledgeHolder
+from bot.core.dialogue.messages import Result
 from bot.core.markup import html_to_plain
 from bot.core.safety_check import QuestionnaireError, load_questionnaire
-from bot.storage.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONNAIRE = load_questionnaire(REPO / "content" / "safety_check.yaml")
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> KnowledgeHolder:
-    return KnowledgeHolder(REPO / "content", REPO / "content" / "agencies.csv")
-
-
-@pytest.fixture
-async def talk(knowledge: KnowledgeHolder, tmp_path: Path):
-    store = await Store.open(tmp_path / "db.sqlite3")
-    dialogue = Dialogue(knowledge, None)
-    counter = iter(range(1, 10_000))
-
-    async def send(user: int = 1, **event: object) -> Result:
-        incoming = Incoming(user, user, **event)  # type: ignore[arg-type]
-        done = await store.unit_of_work(next(counter), lambda uow: dialogue.handle(uow, incoming))
-        return done.value
-
-    yield send
-    await store.close()
+knowledge = test_dialogue.knowledge  # the same fixtures: the dialogue on a real SQLite file
+talk = test_dialogue.talk
 
 
 def plain(result: Result) -> str:
