@@ -75,6 +75,9 @@ async def test_next_steps_differ_by_risk(talk) -> None:
         assert all(step in text for step in QUESTIONNAIRE.steps(level, "ur")), level
         others = {"low", "medium", "high"} - {level}
         assert not any(QUESTIONNAIRE.steps(o, "ur")[0] in text for o in others)
+    high = seen["high"]  # the one thing to do comes first, the reasons after it
+    route_reason = next(q for q in QUESTIONNAIRE.questions if q.id == "route").reason["ur"]
+    assert high.index(QUESTIONNAIRE.steps("high", "ur")[0]) < high.index(route_reason)
 
 
 @pytest.mark.parametrize("lang_code", ["en", "ur", "sd"])

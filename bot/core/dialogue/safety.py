@@ -76,19 +76,18 @@ def finish(turn: Turn) -> None:
         "medium": "🟠 " + turn._("Medium risk: check more before you pay anything."),
         "low": "🟢 " + turn._("Low risk from what you told me. Still follow the legal steps."),
     }[outcome.level]
-    lines = [f"<b>{escape(headline)}</b>"]
+    # What to do comes first (the first screen); why, after it.
+    next_steps = turn._("Next steps:")
+    lines = [f"<b>{escape(headline)}</b>", "", f"<b>{escape(next_steps)}</b>"]
+    lines += [f"• {escape(step)}" for step in questionnaire.steps(outcome.level, turn.lang)]
     by_id = {q.id: q for q in questionnaire.questions}
     if outcome.reasons:
         why = turn._("Why:")
         lines += ["", f"<b>{escape(why)}</b>"]
         lines += [f"• {escape(by_id[r].reason.get(turn.lang) or by_id[r].reason['en'])}"
                   for r in outcome.reasons]
-    next_steps = turn._("Next steps:")
-    lines += ["", f"<b>{escape(next_steps)}</b>"]
-    lines += [f"• {escape(step)}" for step in questionnaire.steps(outcome.level, turn.lang)]
     buttons = [(turn.button("📚 Red flags of fake jobs", "topic:fake-job-red-flags"),)]
-    if outcome.level == "high":
-        lines += ["", escape(turn._("You can talk to the helpline now. It is free and confidential."))]
+    if outcome.level == "high":  # the next steps already say: talk to the helpline now
         buttons.insert(0, (turn.button("☎️ Talk to the helpline", "menu:helpline"),))
     buttons.append((turn.button("☰ Menu", "menu:main"),))
     turn.reply("\n".join(lines), tuple(buttons))
