@@ -420,3 +420,43 @@ def test_a_broken_file_at_start_up_serves_its_last_good_version(live: Path, tmp_
         assert holder.reload()  # still broken: /reload says so and keeps serving
     finally:
         reload_catalogs(REPO_CONTENT)
+
+
+def test_a_safety_check_mistake_is_reported_at_its_question(tree_dir: Path) -> None:
+    path = tree_dir / "safety_check.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.strip() == "- id: contract")
+    points = next(i for i in range(at, len(lines)) if lines[i].strip().startswith("points:"))
+    lines[points] = "    points: {yes: 0, no: lots, unsure: 1}"
+    write(path, "\n".join(lines))
+    tree, problems = load_content(tree_dir)
+    err = only_error(problems, path)
+    assert tree is None and err.line == at + 1
+    assert "'contract'" in err.message and "whole numbers" in err.message
+
+
+@pytest.mark.parametrize("text", ["agent took my passport", "ایجنٹ نے پاسپورٹ رکھ لیا ہے",
+                                  "ايجنٽ منهنجو پاسپورٽ رکي ڇڏيو"])
+async def test_the_urgent_card_fits_one_screen_with_details_behind_more(text: str,
+                                                                         tmp_path: Path) -> None:
+    from bot.core.dialogue.engine import Dialogue
+    from bot.core.dialogue.messages import Incoming
+    from bot.core.knowledge_holder import KnowledgeHolder
+    from bot.core.markup import html_to_plain
+    from bot.storage.store import Store
+
+    holder = KnowledgeHolder(REPO_CONTENT, REPO_CONTENT / "agencies.csv")
+    store = await Store.open(tmp_path / "db.sqlite3")
+    try:
+        dialogue = Dialogue(holder, None)
+        done = await store.unit_of_work(1, lambda uow: dialogue.handle(uow, Incoming(1, 1, text=text)))
+        messages = done.value.messages
+    finally:
+        await store.close()
+    shown = "\n".join(html_to_plain(m.text) for m in messages)
+    assert "111-247-786" in shown  # the one thing to do: the number to call
+    assert len(shown) < 800  # one phone screen (it was about 1,100 in Urdu with two disclaimers)
+    for lang in ("en", "ur", "sd"):  # the list of what could not be confirmed is behind More
+        note = holder.current.content.topic(lang, "helpline").unconfirmed_note.split("\n")[0]
+        assert note and note not in shown
+    assert any(b.data == "topic:helpline" for m in messages for row in m.buttons for b in row)

@@ -16,7 +16,13 @@ _ANSWER_KEYS: dict[object, str] = {True: "yes", False: "no"}
 
 
 class QuestionnaireError(ValueError):
-    """The questionnaire file is malformed; the message says where and how to fix it."""
+    """The questionnaire file is malformed; the message says where and how to fix it.
+
+    `question` is the 1-based number of the question at fault (None: the file as a whole)."""
+
+    def __init__(self, message: str, question: int | None = None) -> None:
+        super().__init__(message)
+        self.question = question
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +119,14 @@ def parse_questionnaire(data: object, path: Path) -> Questionnaire:
     questions = []
     for n, item in enumerate(data["questions"], start=1):
         if not isinstance(item, dict) or not item.get("id"):
-            raise QuestionnaireError(f"{where}: question {n} has no id")
+            raise QuestionnaireError(f"{where}: question {n} has no id", n)
         for part in ("ask", "reason"):
             value = item.get(part)
             missing = [lang for lang in LANGS
                        if not isinstance(value, dict) or not str(value.get(lang, "")).strip()]
             if missing:
                 raise QuestionnaireError(
-                    f"{where}: question '{item['id']}': '{part}' is missing for {', '.join(missing)}")
+                    f"{where}: question '{item['id']}': '{part}' is missing for {', '.join(missing)}", n)
         # YAML 1.1 reads a bare yes/no key as true/false: accept both spellings.
         raw_points = item.get("points")
         points = {_ANSWER_KEYS.get(k, k): v for k, v in (
@@ -128,17 +134,17 @@ def parse_questionnaire(data: object, path: Path) -> Questionnaire:
         if set(points) != set(ANSWERS) or not all(
                 isinstance(v, int) and not isinstance(v, bool) for v in points.values()):
             raise QuestionnaireError(
-                f"{where}: question '{item['id']}': 'points' needs whole numbers for yes, no and unsure")
+                f"{where}: question '{item['id']}': 'points' needs whole numbers for yes, no and unsure", n)
         labels = item.get("answers") or {}
         if not isinstance(labels, dict) or not all(
                 isinstance(v, dict) for v in labels.values()):
             raise QuestionnaireError(f"{where}: question '{item['id']}': 'answers' needs a "
-                                     "button text per language for yes / no / unsure")
+                                     "button text per language for yes / no / unsure", n)
         labels = {_ANSWER_KEYS.get(k, k): {str(lang): str(t) for lang, t in v.items()}
                   for k, v in labels.items()}
         if set(labels) - set(ANSWERS):
             raise QuestionnaireError(f"{where}: question '{item['id']}': 'answers' may only "
-                                     "name yes, no and unsure")
+                                     "name yes, no and unsure", n)
         questions.append(Question(str(item["id"]), dict(item["ask"]), dict(points),
                                   dict(item["reason"]), bool(item.get("critical", False)),
                                   bool(item.get("urgent", False)), labels))

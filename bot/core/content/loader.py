@@ -510,36 +510,39 @@ def scan_content(root: Path) -> Scan:
 # --------------------------------------------------------------------------- other files
 
 
-def _read_yaml_file(scan: Scan, name: str) -> Any:
-    """A YAML file of the content folder, read safely; None (problem recorded) on error."""
+def _read_yaml_file(scan: Scan, name: str) -> tuple[Any, dict[str, list[int]]]:
+    """A YAML file of the content folder, read safely, and the lines of its list items;
+    None (problem recorded) on error."""
     path = scan.root / name
     if not path.exists() and not path.is_symlink():
-        return None  # `content check` and the bot's start-up say it is missing
+        return None, {}  # `content check` and the bot's start-up say it is missing
     text, problem = read_text(path, scan.root)
     if problem is not None:
         scan.problems.append(problem)
-        return None
+        return None, {}
     assert text is not None
-    data, _keys, _items, problems = parse_yaml(text, path, 1, name)
+    data, _keys, items, problems = parse_yaml(text, path, 1, name)
     scan.problems += problems
-    return data
+    return data, items
 
 
 def _read_questionnaire(scan: Scan) -> None:
-    data = _read_yaml_file(scan, "safety_check.yaml")
+    data, items = _read_yaml_file(scan, "safety_check.yaml")
     if data is None:
         return
     try:
         scan.questionnaire = parse_questionnaire(data, scan.root / "safety_check.yaml")
     except QuestionnaireError as exc:
         message = str(exc).split(": ", 1)[-1]
-        scan.problems.append(Problem(scan.root / "safety_check.yaml", None, message,
+        lines = items.get("questions", [])
+        line = lines[exc.question - 1] if exc.question and exc.question <= len(lines) else None
+        scan.problems.append(Problem(scan.root / "safety_check.yaml", line, message,
                                      "see the explanation at the top of the file"))
 
 
 def _read_urgent(scan: Scan) -> None:
     path = scan.root / "urgent.yaml"
-    data = _read_yaml_file(scan, "urgent.yaml")
+    data, _items = _read_yaml_file(scan, "urgent.yaml")
     if data is None:
         return
     if not isinstance(data, dict) or not all(isinstance(v, list) or v is None
