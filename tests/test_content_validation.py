@@ -246,3 +246,11 @@ def test_words_that_mislead_are_warned_about_where_readers_see_them(with_locale:
                       ("licensed-recruiters.md", len(sd_lines), "هيلپ لائين"),
                       ("messages.po", po_line, "هيلپ لائين")}
     assert any("تارکینِ وطن" in p.hint for p in problems)
+
+
+def test_a_ui_string_missing_from_the_template_fails_the_check(with_locale: Path) -> None:
+    pot = with_locale / "locale" / "messages.pot"
+    edit(pot, 'msgid "Why:"\nmsgstr ""\n', "")
+    errs = errors(check_content(with_locale, today=TODAY))
+    assert [(Path(p.path), p.message.split("'")[1]) for p in errs] == [(pot, "Why:")]
+    assert "used by the bot but is not in messages.pot" in errs[0].message

@@ -189,3 +189,29 @@ def format_status(status: list[LanguageStatus]) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
                        for i, cell in enumerate(row)) for row in rows]
     return "Translation status (content/locale):\n" + "\n".join(lines)
+
+
+def code_messages() -> set[str]:
+    """Every UI string the bot's code passes to _, N_, gettext, ngettext, say or button."""
+    import bot
+    from bot.core.i18n import extract_messages
+
+    found: set[str] = set()
+    for path in sorted(Path(bot.__file__).parent.rglob("*.py")):
+        with path.open("rb") as fh:
+            for _line, _func, message, _comments in extract_messages(fh, [], [], {}):
+                found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def stale_template_problems(root: Path) -> list[Problem]:
+    """UI strings the code uses that messages.pot lacks: no language can translate them."""
+    pot = template_path(root)
+    template, _lines, _problem = _read_catalog(pot, root, None) if pot.is_file() else (None, [], None)
+    if template is None:
+        return []
+    known = {_msgid(m) for m in template if m.id}
+    return [Problem(pot, None, f"'{msgid[:60]}' is used by the bot but is not in messages.pot; "
+                    "every reader sees it in English", "a programmer runs `make catalogs`, then "
+                    "translators translate it in Poedit")
+            for msgid in sorted(code_messages() - known)]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from bot.core.content.catalogs import stale_template_problems
 from bot.core.content.loader import (
     FACT_REF,
     RawFile,
@@ -37,6 +38,7 @@ def check_content(root: Path, *, today: date | None = None) -> list[Problem]:
         return problems
     problems += _check_coverage(scan)
     problems += scan.catalogs.incomplete
+    problems += stale_template_problems(Path(root))
     for name, what in (("safety_check.yaml", "the job-offer safety check"),
                        ("urgent.yaml", "the urgent words that bring up the helpline")):
         if not (Path(root) / name).exists():
