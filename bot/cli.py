@@ -80,15 +80,23 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.content.catalogs import format_status, scan_catalogs
     from bot.core.content.validation import check_content, format_problems
 
     root = Path(args.content) if args.content else settings.content_dir
     problems = check_content(root)
     errors = [p for p in problems if p.severity == "error"]
-    if problems:
+    if problems and not args.status:
         sys.stdout.write(format_problems(problems) + "\n")
+    status = scan_catalogs(root).status if root.is_dir() else []
+    if status:
+        sys.stdout.write(("" if args.status or not problems else "\n")
+                         + format_status(status) + "\n\n")
+    if args.status:
+        return 0 if not errors else 1
     if errors:
-        sys.stdout.write(f"{len(errors)} error(s): content NOT valid; the bot keeps the last good content.\n")
+        sys.stdout.write(f"{len(errors)} error(s): content NOT valid. Fix every line marked "
+                         "error (see docs/content-guide.md).\n")
         return 1
     sys.stdout.write(f"content OK ({root})\n")
     return 0
@@ -148,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     content_sub = content.add_subparsers(dest="content_command", required=True)
     ccheck = content_sub.add_parser("check", help="validate the content tree")
     ccheck.add_argument("--content", help="content directory (default: CONTENT_DIR)")
+    ccheck.add_argument("--status", action="store_true",
+                        help="print only the translation-status table")
     ccheck.set_defaults(func=cmd_content_check)
 
     agencies = sub.add_parser("agencies", help="agency list tools")

@@ -42,7 +42,8 @@ def _event(line: str, buttons: list[Button]) -> Incoming:
 
 async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     try:
-        knowledge = KnowledgeHolder(settings.content_dir, settings.agencies_file)
+        knowledge = KnowledgeHolder(settings.content_dir, settings.agencies_file,
+                                    last_good_dir=settings.data_dir / "content-last-good")
     except KnowledgeError as exc:
         stdout.write("Cannot start: the content or agency list has problems:\n" + str(exc) + "\n")
         return 1

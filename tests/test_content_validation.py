@@ -149,3 +149,108 @@ def test_cli_content_check(full: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert cli_main(["content", "check", "--content", str(full)]) == 1
     out = capsys.readouterr().out
     assert "en/helpline.md:3: error: the file is not UTF-8 text — fix:" in out
+
+
+# --- issue 12: translations, staff errors, what the live bot loads -------------------------
+
+REPO_LOCALE = Path(__file__).resolve().parent.parent / "content" / "locale"
+
+
+@pytest.fixture
+def with_locale(full: Path) -> Path:
+    shutil.copytree(REPO_LOCALE, full / "locale")
+    return full
+
+
+def test_typed_fact_is_quoted_as_written_in_urdu_digits(full: Path) -> None:
+    edit(full / "ur" / "helpline.md", "{{fia_tip_hotline}}", "۱۱۱-۲۴۷-۷۸۶")
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1 and "'۱۱۱-۲۴۷-۷۸۶' is the fact 'fia_tip_hotline'" in errs[0].message
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_broken_file_is_reported_once_not_also_as_missing(full: Path, lang: str) -> None:
+    path = full / lang / "fees-and-receipts.md"
+    edit(path, "questions:\n", 'questions:\n  - "never closed\n')
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1, format_problems(errs)
+    assert errs[0].line == 5 and "quote" in errs[0].message
+    assert not any("missing" in p.message or "translation" in p.message for p in errs)
+
+
+def test_repository_catalogs_are_complete(with_locale: Path) -> None:
+    assert errors(check_content(with_locale, today=TODAY)) == []
+
+
+@pytest.mark.parametrize("lang", ["ur", "sd"])
+def test_untranslated_and_fuzzy_messages_fail_the_check(with_locale: Path, lang: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    po = with_locale / "locale" / lang / "LC_MESSAGES" / "messages.po"
+    lines = po.read_text(encoding="utf-8").split("\n")
+    why = lines.index('msgid "Why:"')
+    lines[why + 1] = 'msgstr ""'
+    sources = lines.index('msgid "Sources"')
+    lines.insert(sources, "#, fuzzy")
+    po.write_text("\n".join(lines), encoding="utf-8")
+    errs = errors(check_content(with_locale, today=TODAY))
+    # the msgstr lines (the "#, fuzzy" line moved "Why:" one line down)
+    assert {(Path(p.path), p.line) for p in errs} == {(po, why + 3), (po, sources + 3)}
+    assert any("'Why:' has no translation" in p.message for p in errs)
+    assert any("'Sources' is marked fuzzy" in p.message for p in errs)
+    assert cli_main(["content", "check", "--content", str(with_locale)]) == 1
+    out = capsys.readouterr().out
+    table = out[out.index("Translation status"):].split("\n")
+    row = next(line.split() for line in table if line.startswith(lang))
+    total = int(row[1])
+    assert row[2:] == [str(total - 2), "1", "1", "0"]  # translated, fuzzy, untranslated, missing
+    assert cli_main(["content", "check", "--status", "--content", str(with_locale)]) == 1
+    assert capsys.readouterr().out.startswith("Translation status")
+
+
+def test_a_message_missing_from_a_catalog_fails_the_check(with_locale: Path) -> None:
+    pot = with_locale / "locale" / "messages.pot"
+    pot.write_text(pot.read_text(encoding="utf-8") + '\nmsgid "A brand new button"\nmsgstr ""\n',
+                   encoding="utf-8")
+    errs = errors(check_content(with_locale, today=TODAY))
+    assert sorted(Path(p.path).parts[-3] for p in errs) == ["sd", "ur"]
+    assert all("'A brand new button' is missing from the catalog" in p.message for p in errs)
+    assert all("make catalogs" in p.hint for p in errs)
+
+
+def test_missing_safety_check_file_fails_the_check(full: Path) -> None:
+    (full / "safety_check.yaml").unlink()
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1 and "safety_check.yaml is missing" in errs[0].message
+
+
+def test_words_that_mislead_are_warned_about_where_readers_see_them(with_locale: Path) -> None:
+    shutil.copy(REPO_LOCALE.parent / "words.yaml", with_locale / "words.yaml")
+    ur = with_locale / "ur" / "fees-and-receipts.md"
+    edit(ur, "questions:\n", "questions:\n  - مہاجرین کی فیس\n")  # how people ask: not flagged
+    ur.write_text(ur.read_text(encoding="utf-8") + "\nمہاجرین کو رسید لینی چاہیے۔\n",
+                  encoding="utf-8")
+    sd = with_locale / "sd" / "licensed-recruiters.md"
+    sd.write_text(sd.read_text(encoding="utf-8") + "\nلائسنس ڪسيا به وڃن ٿا. هيلپ لائين\n",
+                  encoding="utf-8")
+    po = with_locale / "locale" / "sd" / "LC_MESSAGES" / "messages.po"
+    edit(po, 'msgstr "هيلپ لائن"', 'msgstr "هيلپ لائين"')
+    problems = check_content(with_locale, today=TODAY)
+    assert errors(problems) == []
+    warned = {(Path(p.path).name, p.line, p.message.split("'")[1]) for p in problems
+              if "misleads" in p.message}
+    ur_lines = ur.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    sd_lines = sd.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    po_line = po.read_text(encoding="utf-8").split("\n").index('msgstr "هيلپ لائين"') + 1
+    assert warned == {("fees-and-receipts.md", len(ur_lines), "مہاجرین"),
+                      ("licensed-recruiters.md", len(sd_lines), "لائسنس کسيا"),
+                      ("licensed-recruiters.md", len(sd_lines), "هيلپ لائين"),
+                      ("messages.po", po_line, "هيلپ لائين")}
+    assert any("تارکینِ وطن" in p.hint for p in problems)
+
+
+def test_a_ui_string_missing_from_the_template_fails_the_check(with_locale: Path) -> None:
+    pot = with_locale / "locale" / "messages.pot"
+    edit(pot, 'msgid "Why:"\nmsgstr ""\n', "")
+    errs = errors(check_content(with_locale, today=TODAY))
+    assert [(Path(p.path), p.message.split("'")[1]) for p in errs] == [(pot, "Why:")]
+    assert "used by the bot but is not in messages.pot" in errs[0].message

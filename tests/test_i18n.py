@@ -121,3 +121,44 @@ def test_placeholders_survive_translation() -> None:
             want = set(re.findall(r"\{\w*\}", ids[0]))
             for s in strings:
                 assert set(re.findall(r"\{\w*\}", s)) == want, (lang, msg.id, s)
+
+
+def test_a_translation_that_lost_its_placeholder_falls_back_to_english(root: Path) -> None:
+    po = root / "locale" / "ur" / "LC_MESSAGES" / "messages.po"
+    po.write_text(PO + '\nmsgid "Ticket #{n}"\nmsgstr "ٹکٹ #{نمبر}"\n\n'
+                  'msgid "List date: {date}"\nmsgstr "فہرست کی تاریخ: {date}"\n', encoding="utf-8")
+    tr = i18n.translator("ur", root)
+    assert tr.gettext("Ticket #{n}").format(n=7) == "Ticket #7"  # never a KeyError
+    assert tr.gettext("List date: {date}") == "فہرست کی تاریخ: {date}"
+
+
+def test_sindhi_and_urdu_dates_read_day_month_year() -> None:
+    assert i18n.format_date(date(2026, 11, 29), "sd") == "29 نومبر 2026"
+    assert i18n.format_date(date(2026, 11, 29), "ur") == "29 نومبر، 2026"
+    assert i18n.format_date(date(2026, 11, 29), "en") == "November 29, 2026"
+
+
+def test_messages_pot_has_every_ui_string_of_the_code() -> None:
+    """The extraction method reads the syntax tree: a button nested in `say(…)` and a call
+    inside an f-string are UI strings too. `make catalogs` refreshes the template."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+
+    repo = CONTENT.parent
+    keywords = {**DEFAULT_KEYWORDS, "N_": None, "say": None, "button": None}  # as the Makefile
+    code = {msg if isinstance(msg, str) else msg[0] for _f, _l, msg, _c, _x in extract_from_dir(
+        repo / "bot", method_map=[("**.py", "bot.core.i18n:extract_messages")],
+        keywords=keywords)}
+    with (CONTENT / "locale" / "messages.pot").open("rb") as fh:
+        template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
+    assert {"Why:", "Next steps:", "Sources", "✖ No, keep it"} <= code
+    assert not code - template, f"run `make catalogs`: not in messages.pot: {code - template}"
+
+
+def test_the_extractor_sees_nested_calls_and_f_strings() -> None:
+    import io
+
+    source = (b'turn.say("Delete?", ((turn.button("Yes, delete"),),))\n'
+              b'x = f"<b>{escape(turn._(\'Why:\'))}</b>"\n'
+              b'n = tr.ngettext("{n} topic", "{n} topics", k)\n')
+    found = [m for _line, _f, m, _c in i18n.extract_messages(io.BytesIO(source), [], [], {})]
+    assert found == ["Delete?", "Yes, delete", "Why:", ("{n} topic", "{n} topics")]

@@ -6,8 +6,10 @@ from bot.core.markup import (
     TELEGRAM_LIMIT,
     escape,
     html_to_plain,
+    markdown_problems,
     markdown_to_html,
     split_message,
+    telegram_html_problems,
     visible_length,
 )
 
@@ -50,3 +52,31 @@ def test_a_long_relayed_text_keeps_its_ticket_header_with_the_first_part() -> No
     assert parts[0].startswith("<b>#12</b>\nxxx")
     assert all(visible_length(p) <= TELEGRAM_LIMIT for p in parts)
     assert sum(html_to_plain(p).count("x") for p in parts) == 5000
+
+
+def test_bold_and_link_never_cross_in_the_html() -> None:
+    for text in ["**a [b** c](https://x.pk)", "**[ایجنٹ** دیکھیں](https://x.pk) **",
+                 "[**ڏسو**](https://x.pk) ۽ **[لنڪ](https://y.pk)**", "** [x](https://x.pk) **y"]:
+        html = markdown_to_html(text)
+        assert telegram_html_problems(html) == [], (text, html)
+    assert markdown_to_html("**see [this](https://x.pk)**") == \
+        '<b>see <a href="https://x.pk">this</a></b>'
+    assert markdown_problems("**a [b** c](https://x.pk)")  # content check refuses it
+    assert markdown_problems("**ٺيڪ** [لنڪ](https://x.pk)") == []
+
+
+def test_an_ampersand_in_a_link_is_escaped_exactly_once() -> None:
+    html = markdown_to_html("[BE&OE list](https://beoe.gov.pk/list?show=all&page=2)")
+    assert 'href="https://beoe.gov.pk/list?show=all&amp;page=2"' in html
+    assert "&amp;amp;" not in html and ">BE&amp;OE list</a>" in html
+    assert markdown_problems("[list](https://beoe.gov.pk/list?show=all&amp;page=2)")  # pasted
+    assert markdown_problems("[list](https://beoe.gov.pk/list?show=all&page=2)") == []
+
+
+def test_telegram_html_problems_finds_what_telegram_refuses() -> None:
+    assert telegram_html_problems('<b>a <a href="x">b</b> c</a>')  # crossed
+    assert telegram_html_problems("<b>open")
+    assert telegram_html_problems("<div>x</div>")
+    assert telegram_html_problems("AT&T")
+    assert telegram_html_problems("1 < 2")
+    assert telegram_html_problems('<b>ok</b> &amp; <a href="https://x.pk">ok</a> &#1234;') == []

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
 from datetime import date, datetime
 from pathlib import Path
+from string import Formatter
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
@@ -42,16 +44,43 @@ def catalog_path(lang: str, root: Path | str | None = None) -> Path:
 
 def _compile(po_path: Path, lang: str) -> NullTranslations:
     """Read a .po file and compile it in memory; NullTranslations when it is missing/broken."""
-    try:
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang, domain=DOMAIN)
-    except (OSError, ValueError, UnknownLocaleError):
+    from bot.core.content.files import read_bytes  # regular files only, size-limited
+
+    data, _problem = read_bytes(po_path)
+    if data is None:
         return NullTranslations()
+    try:
+        catalog = read_po(io.BytesIO(data), locale=lang, domain=DOMAIN)
+    except (ValueError, UnknownLocaleError):
+        return NullTranslations()
+    for msg in catalog:  # a translation that lost a placeholder would break .format()
+        if msg.id and msg.string and not _keeps_placeholders(msg.id, msg.string):
+            msg.string = "" if isinstance(msg.id, str) else tuple("" for _ in msg.string)
     buf = io.BytesIO()
     # use_fuzzy=False: a translation Poedit marks "needs work" is not shown to users.
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
     return Translations(buf, domain=DOMAIN)
+
+
+_PERCENT = re.compile(r"%\(([^)]*)\)[#0 +-]*\d*(?:\.\d+)?[sdifrx]")
+
+
+def placeholders(text: str) -> set[str] | None:
+    """The placeholders of a message: `{n}` as "{n}", `%(n)s` as "%(n)s"; None when its
+    braces do not parse (a lone `{` or `}`)."""
+    try:
+        fields = {"{" + name + "}" for _lit, name, _spec, _conv in Formatter().parse(text)
+                  if name is not None}
+    except ValueError:
+        return None
+    return fields | {m.group(0) for m in _PERCENT.finditer(text)}
+
+
+def _keeps_placeholders(msgid: str | tuple, string: str | tuple) -> bool:
+    want = placeholders(msgid if isinstance(msgid, str) else msgid[0])
+    strings = [string] if isinstance(string, str) else list(string)
+    return all(not s or placeholders(s) == want for s in strings)
 
 
 def translator(lang: str, root: Path | str | None = None) -> NullTranslations:
@@ -111,9 +140,16 @@ def text_direction(lang: str) -> str:
     return "rtl" if _locale(lang).character_order == "right-to-left" else "ltr"
 
 
+# Babel's Sindhi patterns put the year first ("2026 نومبر 29"); Sindhi readers write the
+# day first, like Urdu: day, month, year.
+_DATE_PATTERNS = {("sd", "long"): "d MMMM y", ("sd", "medium"): "d MMM y",
+                  ("sd", "short"): "d/M/y"}
+
+
 def format_date(d: date | datetime, lang: str, fmt: str = "long") -> str:
-    """A date the way `lang` writes it, e.g. '29 نومبر، 2026' in ur."""
-    return _babel_format_date(d, format=fmt, locale=_locale(lang))
+    """A date the way `lang` writes it, day first: '29 نومبر، 2026' (ur), '29 نومبر 2026' (sd)."""
+    pattern = _DATE_PATTERNS.get((lang, fmt), fmt)
+    return _babel_format_date(d, format=pattern, locale=_locale(lang))
 
 
 def format_number(n: float, lang: str) -> str:
@@ -147,3 +183,46 @@ def missing_translations(lang: str, root: Path | str | None = None) -> list[str]
 def N_(msgid: str) -> str:
     """Mark a string for extraction into messages.pot without translating it yet."""
     return msgid
+
+
+# --------------------------------------------------------------------------- extraction
+
+# Functions whose first string argument is a UI message (`make catalogs`, babel.cfg).
+EXTRACT_KEYWORDS = ("_", "N_", "gettext", "say", "button", "ngettext")
+
+
+def extract_messages(fileobj, keywords, comment_tags, options):
+    """Babel extraction method (babel.cfg) that reads the Python syntax tree.
+
+    Babel's own Python extractor misses a keyword call nested in another one
+    (`turn.say("…", ((turn.button("Yes"),),))`) and calls inside f-strings
+    (`f"<b>{turn._('Why:')}</b>"`); the syntax tree sees both. Yields
+    (line, function, message, comments) as Babel expects; `ngettext` yields both forms.
+    """
+    import ast
+
+    source = fileobj.read()
+    if isinstance(source, bytes):
+        source = source.decode("utf-8")
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    names = set(keywords or ()) | set(EXTRACT_KEYWORDS)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name not in names:
+            continue
+        strings = []
+        for arg in node.args[:2 if name == "ngettext" else 1]:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                strings.append(arg.value)
+        if name == "ngettext" and len(strings) == 2:
+            found.append((node.lineno, name, tuple(strings), []))
+        elif name != "ngettext" and strings and strings[0]:
+            found.append((node.lineno, name, strings[0], []))
+    yield from sorted(found, key=lambda item: item[0])

@@ -13,9 +13,9 @@ from bot.core.agencies.listfile import AgencyListError, load_agency_list
 from bot.core.agencies.matcher import AgencyMatcher
 from bot.core.agencies.records import AgencyList
 from bot.core.content.answering import Answerer
-from bot.core.content.loader import load_content
+from bot.core.content.loader import scan_content
 from bot.core.content.topics import ContentTree
-from bot.core.safety_check import Questionnaire, QuestionnaireError, load_questionnaire
+from bot.core.safety_check import Questionnaire
 from bot.core.urgency import UrgentWords
 
 
@@ -30,25 +30,24 @@ class Knowledge:
 
 
 def load_knowledge(content_dir: Path, agencies_file: Path) -> tuple[Knowledge | None, list[str]]:
-    """Load everything; on any error return (None, problems) and change nothing."""
+    """Load everything; on any error return (None, problems) and change nothing.
+
+    The content folder is read by the same scan as `content check` (topics, facts, the
+    catalogs, safety_check.yaml, urgent.yaml), so /reload refuses what the check refuses.
+    """
     problems: list[str] = []
-    tree, content_problems = load_content(content_dir)
-    problems += [p.format() for p in content_problems if p.severity == "error"]
+    scan = scan_content(content_dir)
+    problems += [p.format() for p in scan.problems if p.is_error]
     agencies = None
     try:
         agencies = load_agency_list(agencies_file)
     except AgencyListError as exc:
         problems.append(exc.report())
-    questionnaire = urgent = None
-    try:
-        questionnaire = load_questionnaire(content_dir / "safety_check.yaml")
-    except QuestionnaireError as exc:
-        problems.append(str(exc))
-    try:
-        urgent = UrgentWords.load(content_dir / "urgent.yaml")
-    except (OSError, ValueError) as exc:
-        problems.append(f"{content_dir / 'urgent.yaml'}: {exc}")
-    if problems or tree is None or agencies is None or questionnaire is None or urgent is None:
+    tree, questionnaire = scan.tree, scan.questionnaire
+    for name, loaded in (("safety_check.yaml", questionnaire), ("urgent.yaml", scan.urgent_phrases)):
+        if loaded is None and not problems:
+            problems.append(f"{content_dir / name}: error: the file is missing or empty")
+    if problems or questionnaire is None or scan.urgent_phrases is None or agencies is None:
         return None, problems or ["content could not be loaded"]
     return Knowledge(tree, Answerer(tree), agencies, AgencyMatcher(agencies), questionnaire,
-                     urgent), []
+                     UrgentWords(scan.urgent_phrases)), []

@@ -1,12 +1,22 @@
-"""The knowledge in service, swapped whole on reload; the old one stays when a reload fails."""
+"""The knowledge in service, swapped whole on reload; the old one stays when a reload fails.
+
+With `last_good_dir` (e.g. DATA_DIR/content-last-good) every good load leaves a copy of the
+content files there, and a start-up with a broken file serves that file's last good version
+instead of refusing to start (`fallback` says which files; `content check` still fails).
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
+from bot.core.content import last_good
+from bot.core.content.loader import scan_content
 from bot.core.i18n import reload_catalogs
 from bot.core.knowledge import Knowledge, load_knowledge
+
+log = logging.getLogger(__name__)
 
 
 class KnowledgeError(RuntimeError):
@@ -16,14 +26,22 @@ class KnowledgeError(RuntimeError):
 
 
 class KnowledgeHolder:
-    def __init__(self, content_dir: Path, agencies_file: Path) -> None:
-        self.content_dir = content_dir
+    def __init__(self, content_dir: Path, agencies_file: Path, *,
+                 last_good_dir: Path | None = None) -> None:
+        self.content_dir = Path(content_dir)
         self.agencies_file = agencies_file
+        self.last_good_dir = Path(last_good_dir) if last_good_dir is not None else None
+        self.fallback: list[str] = []  # files served from their last good version, and why
         self._lock = threading.Lock()
-        knowledge, problems = load_knowledge(content_dir, agencies_file)
+        knowledge, problems = load_knowledge(self.content_dir, agencies_file)
+        serving = self.content_dir
+        if knowledge is None:
+            knowledge, serving = self._start_from_last_good(problems)
+        else:
+            self._keep_as_last_good()
         if knowledge is None:
             raise KnowledgeError(problems)
-        reload_catalogs(content_dir)
+        reload_catalogs(serving)
         self._current = knowledge
 
     @property
@@ -40,5 +58,54 @@ class KnowledgeHolder:
             if knowledge is None:
                 return problems
             self._current = knowledge
+            self.fallback = []
             reload_catalogs(self.content_dir)
+            self._keep_as_last_good()
             return []
+
+    # --- the last good version --------------------------------------------------------------
+
+    def _keep_as_last_good(self) -> None:
+        if self.last_good_dir is None:
+            return
+        try:
+            last_good.save_snapshot(self.content_dir, self.last_good_dir / "snapshot")
+        except OSError as exc:  # a full or read-only disk must not stop the bot
+            log.warning("could not keep the last good content: %s", exc.strerror)
+
+    def _start_from_last_good(self, problems: list[str]) -> tuple[Knowledge | None, Path]:
+        """Serve the current files with each broken one replaced by its last good version;
+        failing that, the last good snapshot as a whole."""
+        if self.last_good_dir is None:
+            return None, self.content_dir
+        snapshot = self.last_good_dir / "snapshot"
+        if not last_good.has_snapshot(snapshot):
+            return None, self.content_dir
+        root = self.content_dir.resolve()
+        broken: set[Path] = set()
+        for p in scan_content(self.content_dir).problems:
+            if p.is_error:
+                try:
+                    broken.add(Path(p.path).resolve().relative_to(root))
+                except (ValueError, OSError):
+                    continue
+        patched = self.last_good_dir / "serving"
+        try:
+            taken = last_good.patch_with_snapshot(self.content_dir, snapshot, broken, patched)
+        except OSError as exc:
+            log.warning("could not build the content from its last good version: %s",
+                        exc.strerror)
+            return None, self.content_dir
+        knowledge, _ = load_knowledge(patched, self.agencies_file)
+        if knowledge is not None:
+            self.fallback = [f"{rel.as_posix()}: has errors; its last good version is served"
+                             for rel in taken] + problems
+            log.warning("content has errors; serving the last good version of %d file(s)",
+                        len(taken))
+            return knowledge, patched
+        knowledge, _ = load_knowledge(snapshot, self.agencies_file)
+        if knowledge is not None:
+            self.fallback = ["the content has errors; the last good content is served", *problems]
+            log.warning("content has errors; serving the last good content")
+            return knowledge, snapshot
+        return None, self.content_dir

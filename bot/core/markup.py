@@ -12,7 +12,8 @@ import re
 TELEGRAM_LIMIT = 4096
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\((https?://[^)\s]+)\)")
+_SLOT = re.compile("\x01(\\d+)\x02")
 _TAG = re.compile(r"<[^>]+>")
 _ENTITY_TAIL = re.compile(r"&[#\w]*$")
 
@@ -22,6 +23,32 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _bold(escaped: str) -> str:
+    return _BOLD.sub(r"<b>\1</b>", escaped)
+
+
+def inline_to_html(line: str) -> str:
+    """One line of content Markdown -> Telegram HTML whose tags always nest.
+
+    Links are cut out first and put back whole, so a bold span either holds a whole link or
+    stays inside the link text: `**a [b** c](…)` cannot produce crossed tags (its unpaired
+    `**` stay visible as text, and `content check` reports them). The URL is escaped once.
+    """
+    links: list[re.Match[str]] = []
+
+    def cut(m: re.Match[str]) -> str:
+        links.append(m)
+        return f"\x01{len(links) - 1}\x02"
+
+    text = _LINK.sub(cut, line.replace("\x01", "").replace("\x02", ""))
+
+    def put_back(m: re.Match[str]) -> str:
+        link = links[int(m[1])]
+        return f'<a href="{html.escape(link[2], quote=True)}">{_bold(escape(link[1]))}</a>'
+
+    return _SLOT.sub(put_back, _bold(escape(text)))
+
+
 def markdown_to_html(text: str) -> str:
     """The small Markdown subset content uses: **bold**, [links](https://…), '- ' lists."""
     lines = []
@@ -29,11 +56,61 @@ def markdown_to_html(text: str) -> str:
         stripped = line.strip()
         if stripped.startswith(("- ", "* ")):
             line = "• " + stripped[2:]
-        line = escape(line)
-        line = _BOLD.sub(r"<b>\1</b>", line)
-        line = _LINK.sub(lambda m: f'<a href="{html.escape(m[2])}">{m[1]}</a>', line)
-        lines.append(line)
+        lines.append(inline_to_html(line))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+# Tags Telegram's HTML parse mode accepts (core.telegram.org/bots/api#html-style).
+TELEGRAM_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a",
+                           "code", "pre", "tg-spoiler", "span", "blockquote", "tg-emoji"})
+_HTML_TOKEN = re.compile(
+    r"<(/?)([a-zA-Z][\w-]*)((?:\s[^<>]*)?)>"   # a tag
+    r"|&(?:#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);"  # an entity Telegram knows
+    r"|[<>&]")                                  # anything else Telegram refuses
+
+
+def telegram_html_problems(text: str) -> list[str]:
+    """Why Telegram would refuse this HTML (unknown tags, crossed or unclosed tags, a bare
+    < or &), in words; [] when it is accepted."""
+    problems: list[str] = []
+    stack: list[str] = []
+    for m in _HTML_TOKEN.finditer(text):
+        piece = m.group(0)
+        if not piece.startswith("<") or m.group(2) is None:
+            if not piece.startswith("&") or piece == "&":
+                problems.append(f"a bare '{piece}' that is not escaped")
+            continue
+        closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3) or ""
+        if name not in TELEGRAM_TAGS:
+            problems.append(f"the tag <{name}> is not one Telegram knows")
+        elif not closing:
+            if name == "a" and "href=" not in attrs:
+                problems.append("a link without an address")
+            if name == "a" and "a" in stack:
+                problems.append("a link inside a link")
+            stack.append(name)
+        elif not stack or stack[-1] != name:
+            problems.append(f"</{name}> closes a tag that is not the last one opened "
+                            "(bold and a link overlap)" if name in stack else
+                            f"</{name}> closes a tag that was never opened")
+            if name in stack:
+                while stack and stack.pop() != name:
+                    pass
+        else:
+            stack.pop()
+    problems += [f"<{name}> is never closed" for name in stack]
+    return problems
+
+
+def markdown_problems(line: str) -> list[str]:
+    """Mistakes in one line of content Markdown that would show to the reader."""
+    rendered = inline_to_html(line)
+    problems = telegram_html_problems(rendered)
+    if "**" in html_to_plain(rendered):
+        problems.append("a '**' is not closed, or bold (**…**) and a link […](…) overlap")
+    if any("&amp;" in m[2] for m in _LINK.finditer(line)):
+        problems.append("a link address has '&amp;'; write a plain '&' (the bot escapes it)")
+    return problems
 
 
 def html_to_plain(text: str) -> str:

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from bot.core.content import files
+from bot.core.content.catalogs import CatalogScan, scan_catalogs
 from bot.core.content.topics import (
     LANGUAGES,
     MAX_MESSAGE_CHARS,
@@ -24,6 +26,8 @@ from bot.core.content.topics import (
     Topic,
 )
 from bot.core.i18n import translator
+from bot.core.markup import markdown_problems
+from bot.core.safety_check import Questionnaire, QuestionnaireError, parse_questionnaire
 
 MORE_MARKER = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FACT_REF = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
@@ -33,9 +37,7 @@ FACT_KINDS = {"phone", "amount", "text"}
 # The words put before a phone number's `abroad:` form ("from abroad"), per language, in facts.yaml.
 FROM_ABROAD_FACT = "from_abroad"
 SKIP_DIRS = {"locale"}
-
-_YAML_HINT = ("check the indentation and the quotes; a value that contains ': ' or ' #', or "
-              "starts with [ { & * ! | > % @ ` or a quote, must be written inside \"double quotes\"")
+FIRST_SCREEN_CHARS = 1200  # about two phone screens; beyond it the answer gets a warning
 
 
 @dataclass
@@ -63,6 +65,12 @@ class Scan:
     files: list[RawFile] = field(default_factory=list)
     facts_path: Path | None = None
     fact_lines: dict[str, dict[str, int]] = field(default_factory=dict)
+    # (lang, file name without .md) of topic files that could not be read at all: their
+    # error is reported once, not again as "the topic is missing"
+    broken: set[tuple[str, str]] = field(default_factory=set)
+    catalogs: CatalogScan = field(default_factory=CatalogScan)
+    questionnaire: Questionnaire | None = None  # content/safety_check.yaml
+    urgent_phrases: dict[str, list[str]] | None = None  # content/urgent.yaml
 
     @property
     def has_errors(self) -> bool:
@@ -78,35 +86,21 @@ def load_content(root: Path) -> tuple[ContentTree | None, list[Problem]]:
 # --------------------------------------------------------------------------- reading files
 
 
-def read_text(path: Path) -> tuple[str | None, Problem | None]:
-    """A file's text (UTF-8, BOM allowed, newlines normalised), or the problem reading it."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, Problem(path, None, f"cannot read the file ({exc.strerror})",
-                             "check that the file exists and can be read")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, Problem(path, line, "the file is not UTF-8 text",
-                             "open it in a text editor and save it as UTF-8 "
-                             "(in Notepad: Save As… > Encoding: UTF-8)")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+def read_text(path: Path, root: Path | None = None) -> tuple[str | None, Problem | None]:
+    """A file's text (regular files only, size-limited, UTF-8), or the problem reading it."""
+    return files.read_text(path, root)
 
 
-def parse_yaml(text: str, path: Path, first_line: int
+def parse_yaml(text: str, path: Path, first_line: int, what: str = "the front matter"
                ) -> tuple[Any, dict[str, int], dict[str, list[int]], list[Problem]]:
     """YAML text -> (data, key line map, list item lines, problems). Lines are file lines."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = files.load_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = first_line + mark.line if mark is not None else first_line
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, {}, {}, [Problem(path, line, f"the front matter is not valid YAML ({what})",
-                                      _YAML_HINT)]
+        return None, {}, {}, [files.yaml_problem(exc, text, path, first_line, what)]
+    except RecursionError:
+        return None, {}, {}, [Problem(path, first_line, f"{what} is nested too deeply",
+                                      files.YAML_HINT)]
     key_lines: dict[str, int] = {}
     item_lines: dict[str, list[int]] = {}
     problems: list[Problem] = []
@@ -174,23 +168,24 @@ def parse_source(raw: Any, path: Path, line: int | None) -> tuple[Source | None,
                   checked), problems
 
 
-def load_facts(path: Path) -> tuple[dict[str, Fact], dict[str, dict[str, int]], list[Problem]]:
+def load_facts(path: Path, root: Path | None = None
+               ) -> tuple[dict[str, Fact], dict[str, dict[str, int]], list[Problem]]:
     """facts.yaml -> facts by id, line of each fact's fields, problems."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}, {}, [Problem(path, None, "facts.yaml is missing",
                                 "create content/facts.yaml (it may be empty) to define facts",
                                 "warning")]
-    text, problem = read_text(path)
+    text, problem = read_text(path, root)
     if problem:
         return {}, {}, [problem]
     assert text is not None
-    data, key_lines, _items, problems = parse_yaml(text, path, 1)
+    data, key_lines, _items, problems = parse_yaml(text, path, 1, "facts.yaml")
     if data is None:
         return {}, {}, problems
     if not isinstance(data, dict):
         return {}, {}, [*problems, Problem(path, 1, "facts.yaml must be a list of 'fact_id:' "
                                            "blocks", "see docs/content-format.md")]
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = files.load_yaml(text)[1]  # already read once without error
     field_lines: dict[str, dict[str, int]] = {}
     for key_node, value_node in node.value:
         if isinstance(value_node, yaml.MappingNode):
@@ -292,14 +287,43 @@ def _substitute(text: str, start_line: int, lang: str, facts: dict[str, Fact],
                 "use an id defined in content/facts.yaml (check the spelling), or add it there"))
             return m.group(0)
         words = facts.get(FROM_ABROAD_FACT)
-        return fact.shown(lang, mark, words.value_for(lang) if words else "")
+        value = fact.shown(lang, words.value_for(lang) if words else "")
+        return value if fact.confirmed else value + _UNCONFIRMED
 
-    return FACT_REF.sub(repl, text)
+    return place_unconfirmed_notes(FACT_REF.sub(repl, text), f"({mark})")
 
 
-def _read_topic(path: Path, lang: str, facts: dict[str, Fact], problems: list[Problem]
-                ) -> tuple[Topic | None, RawFile | None]:
-    text, problem = read_text(path)
+_UNCONFIRMED = "\x00"  # stands after an unconfirmed fact's value until the note is placed
+# The end of a sentence: . ! ? and Urdu/Sindhi ۔ ؟, followed by a space, the end of the line,
+# or closing Markdown (** or a bracket); "3.5" or "www.x.pk" are not sentence ends.
+_SENTENCE_END = re.compile(r"[.!?۔؟](?=\s|$|\*\*|[)\]])")
+
+
+def place_unconfirmed_notes(text: str, note: str) -> str:
+    """Put the note for unconfirmed facts after the sentence that holds them, never inside
+    it: "the age is 25 years (could not be confirmed)." — one note per sentence."""
+    if _UNCONFIRMED not in text:
+        return text
+    out_lines = []
+    for line in text.split("\n"):
+        points: list[int] = []
+        while _UNCONFIRMED in line:
+            i = line.index(_UNCONFIRMED)
+            line = line[:i] + line[i + 1:]
+            points = [p - 1 if p > i else p for p in points]
+            end = _SENTENCE_END.search(line.replace(_UNCONFIRMED, " "), i)
+            j = end.start() if end else len(line.rstrip())
+            if j not in points:
+                points.append(j)
+        for j in sorted(points, reverse=True):
+            line = line[:j] + " " + note + line[j:]
+        out_lines.append(line)
+    return "\n".join(out_lines)
+
+
+def _read_topic(path: Path, lang: str, facts: dict[str, Fact], problems: list[Problem],
+                root: Path | None = None) -> tuple[Topic | None, RawFile | None]:
+    text, problem = read_text(path, root)
     if problem:
         problems.append(problem)
         return None, None
@@ -378,15 +402,31 @@ def _read_topic(path: Path, lang: str, facts: dict[str, Fact], problems: list[Pr
     if unconfirmed:
         note = tr.gettext("Could not be confirmed:") + "\n" + "\n".join(
             f"• {u}" for u in unconfirmed)
-    answer_len = len(body) + (len(note) + 2 if note else 0)
-    if answer_len > MAX_MESSAGE_CHARS:
+        # The first screen says what to do; what could not be confirmed is detail, behind
+        # "More" (each unconfirmed fact keeps its own note after its sentence).
+        more = f"{more}\n\n{note}".strip()
+    if len(body) > MAX_MESSAGE_CHARS:
         problems.append(Problem(path, body_line + lead,
-                                f"the answer is {answer_len} characters; the limit is "
+                                f"the answer is {len(body)} characters; the limit is "
                                 f"{MAX_MESSAGE_CHARS}",
                                 "shorten it or move detail after '<!-- more -->'"))
+    elif len(body) > FIRST_SCREEN_CHARS:
+        problems.append(Problem(path, body_line + lead,
+                                f"the answer is {len(body)} characters, more than a phone "
+                                f"screen (about {FIRST_SCREEN_CHARS})",
+                                "say the one thing to do first and move the detail after "
+                                "'<!-- more -->'", "warning"))
     if len(more) > MAX_MESSAGE_CHARS:
         problems.append(Problem(path, more_line, f"the 'more' part is {len(more)} characters; "
                                 f"the limit is {MAX_MESSAGE_CHARS}", "shorten it"))
+    for part, start in ((body_raw, body_line), (more_raw, more_line)):
+        for i, text_line in enumerate(part.split("\n")):
+            for what in markdown_problems(text_line):
+                problems.append(Problem(path, start + i, f"this line would not show in "
+                                        f"Telegram as written: {what}",
+                                        "close every ** on the same line, and keep a link "
+                                        "[text](https://…) either wholly inside or wholly "
+                                        "outside a bold **…**"))
     raw_file = RawFile(path, lang, meta, key_lines, item_lines, body_raw, body_line,
                        more_raw, more_line)
     if not title or not body:
@@ -405,12 +445,17 @@ def scan_content(root: Path) -> Scan:
                                      "pass --content DIR or set CONTENT_DIR"))
         return scan
     scan.facts_path = root / "facts.yaml"
-    facts, scan.fact_lines, fp = load_facts(scan.facts_path)
+    facts, scan.fact_lines, fp = load_facts(scan.facts_path, root)
     scan.problems += fp
     scan.tree.facts = facts
     for sub in sorted(p for p in root.iterdir() if p.is_dir()):
         name = sub.name
         if name.startswith((".", "_")) or name in SKIP_DIRS:
+            continue
+        if not files.is_inside(sub, root):
+            scan.problems.append(Problem(sub, None, "this folder is a link to a place outside "
+                                         "the content folder; it is not read",
+                                         "replace the link with the folder itself"))
             continue
         if name not in LANGUAGES:
             scan.problems.append(Problem(sub, None, f"'{name}' is not a language the bot "
@@ -420,9 +465,11 @@ def scan_content(root: Path) -> Scan:
             continue
         by_id: dict[str, Topic] = {}
         for path in sorted(sub.glob("*.md")):
-            topic, raw = _read_topic(path, name, facts, scan.problems)
+            topic, raw = _read_topic(path, name, facts, scan.problems, root)
             if raw is not None:
                 scan.files.append(raw)
+            else:
+                scan.broken.add((name, path.stem))
             if topic is None:
                 continue
             if topic.id in by_id:
@@ -452,8 +499,59 @@ def scan_content(root: Path) -> Scan:
                     raw.path, lines[i] if i < len(lines) else raw.key_lines.get("related"),
                     f"related: '{rid}' is not a topic id",
                     "use the id of an existing topic (its file name without .md)"))
+    scan.catalogs = scan_catalogs(root)
+    scan.problems += scan.catalogs.problems
+    _read_questionnaire(scan)
+    _read_urgent(scan)
     if not any(scan.tree.topics.values()) and not scan.has_errors:
         scan.problems.append(Problem(root, None, "no topics found",
                                      "add files content/en/<topic-id>.md (see "
                                      "docs/content-format.md)"))
     return scan
+
+
+# --------------------------------------------------------------------------- other files
+
+
+def _read_yaml_file(scan: Scan, name: str) -> tuple[Any, dict[str, list[int]]]:
+    """A YAML file of the content folder, read safely, and the lines of its list items;
+    None (problem recorded) on error."""
+    path = scan.root / name
+    if not path.exists() and not path.is_symlink():
+        return None, {}  # `content check` and the bot's start-up say it is missing
+    text, problem = read_text(path, scan.root)
+    if problem is not None:
+        scan.problems.append(problem)
+        return None, {}
+    assert text is not None
+    data, _keys, items, problems = parse_yaml(text, path, 1, name)
+    scan.problems += problems
+    return data, items
+
+
+def _read_questionnaire(scan: Scan) -> None:
+    data, items = _read_yaml_file(scan, "safety_check.yaml")
+    if data is None:
+        return
+    try:
+        scan.questionnaire = parse_questionnaire(data, scan.root / "safety_check.yaml")
+    except QuestionnaireError as exc:
+        message = str(exc).split(": ", 1)[-1]
+        lines = items.get("questions", [])
+        line = lines[exc.question - 1] if exc.question and exc.question <= len(lines) else None
+        scan.problems.append(Problem(scan.root / "safety_check.yaml", line, message,
+                                     "see the explanation at the top of the file"))
+
+
+def _read_urgent(scan: Scan) -> None:
+    path = scan.root / "urgent.yaml"
+    data, _items = _read_yaml_file(scan, "urgent.yaml")
+    if data is None:
+        return
+    if not isinstance(data, dict) or not all(isinstance(v, list) or v is None
+                                             for v in data.values()):
+        scan.problems.append(Problem(path, 1, "urgent.yaml must be one list of phrases per "
+                                     "language (en:, ur:, sd:)", "see the top of the file"))
+        return
+    scan.urgent_phrases = {str(k): [str(p) for p in v or [] if p is not None]
+                           for k, v in data.items()}

@@ -87,13 +87,14 @@ class Fact:
             return self.value["en"]
         return next(iter(self.value.values()), "")
 
-    def shown(self, lang: str, mark: str, from_abroad: str = "") -> str:
-        """The value as a topic shows it: the 'could not be confirmed' mark when unconfirmed,
-        and a phone number's form for callers abroad, e.g. `111-040-040 (from abroad: +92 …)`."""
+    def shown(self, lang: str, from_abroad: str = "") -> str:
+        """The value as a topic shows it, with a phone number's form for callers abroad, e.g.
+        `111-040-040 (from abroad: +92 …)`; the loader places any "could not be confirmed"
+        note after the sentence."""
         text = self.value_for(lang)
         if self.abroad:
             text += f" ({from_abroad}: {self.abroad})" if from_abroad else f" ({self.abroad})"
-        return text if self.confirmed else f"{text} ({mark})"
+        return text
 
     def values(self) -> list[str]:
         """Every written form of the value."""
@@ -115,14 +116,18 @@ class Topic:
     sources: tuple[Source, ...] = ()
     unconfirmed: tuple[str, ...] = ()
     path: Path | None = None
-    unconfirmed_note: str = ""  # the localised note built from `unconfirmed` (may be "")
+    unconfirmed_note: str = ""  # the localised note built from `unconfirmed` (also in `more`)
 
     @property
     def answer(self) -> str:
-        """The answer as shown to the user: the body and the 'could not be confirmed' note."""
-        if self.unconfirmed_note:
-            return f"{self.body}\n\n{self.unconfirmed_note}"
+        """The first screen: the body. What could not be confirmed is behind "More" (`more`
+        ends with `unconfirmed_note`); each unconfirmed fact has its note after its sentence."""
         return self.body
+
+    @property
+    def lead(self) -> str:
+        """The body's first paragraph: the one thing to do (for the urgent card)."""
+        return self.body.split("\n\n", 1)[0].strip()
 
 
 @dataclass

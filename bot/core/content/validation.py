@@ -11,9 +11,18 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from bot.core.content.loader import FACT_REF, RawFile, Scan, parse_source, scan_content
+from bot.core.content.catalogs import stale_template_problems
+from bot.core.content.loader import (
+    FACT_REF,
+    RawFile,
+    Scan,
+    parse_source,
+    parse_yaml,
+    read_text,
+    scan_content,
+)
 from bot.core.content.topics import LANGUAGES, REQUIRED_TOPICS, Fact, Problem
-from bot.core.text import ascii_digits
+from bot.core.text import ascii_digits, match_form
 
 STALE_DAYS = 365
 MIN_FACT_DIGITS = 4  # shorter numbers (days, counts) are too common to flag
@@ -28,10 +37,19 @@ def check_content(root: Path, *, today: date | None = None) -> list[Problem]:
     if not Path(root).is_dir():
         return problems
     problems += _check_coverage(scan)
+    problems += scan.catalogs.incomplete
+    problems += stale_template_problems(Path(root))
+    for name, what in (("safety_check.yaml", "the job-offer safety check"),
+                       ("urgent.yaml", "the urgent words that bring up the helpline")):
+        if not (Path(root) / name).exists():
+            problems.append(Problem(Path(root) / name, None, f"{name} is missing: the bot "
+                                    f"cannot start without {what}",
+                                    f"restore content/{name} (see docs/content-format.md)"))
     for raw in scan.files:
         problems += _check_sources(raw, today)
         problems += _check_typed_facts(raw, scan.tree.facts)
     problems += _check_fact_sources(scan, today)
+    problems += _check_words(scan)
     return _sorted(problems)
 
 
@@ -61,6 +79,8 @@ def _check_coverage(scan: Scan) -> list[Problem]:
     for raw in scan.files:
         tid = raw.meta.get("id") or raw.path.stem
         ids_by_lang.setdefault(raw.lang, set()).add(str(tid))
+    for lang, stem in scan.broken:  # unreadable: already reported where the mistake is
+        ids_by_lang.setdefault(lang, set()).add(stem)
     all_ids = set().union(*ids_by_lang.values())
     for lang in LANGUAGES:
         folder = scan.root / lang
@@ -193,6 +213,7 @@ def _check_typed_facts(raw: RawFile, facts: dict[str, Fact]) -> list[Problem]:
         for m in _NUMBER.finditer(plain):
             cands = _candidates(m.group(0))
             line = start + plain.count("\n", 0, m.start())
+            as_written = text[m.start():m.end()].strip()  # same offsets: digits map 1:1
             for value, fact, phone in numbers:
                 hit = any((_phone_core(c) if phone else c) == value for c in cands)
                 near = phone and not hit and any(
@@ -201,14 +222,109 @@ def _check_typed_facts(raw: RawFile, facts: dict[str, Fact]) -> list[Problem]:
                     for c in cands)
                 if hit:
                     problems.append(Problem(
-                        raw.path, line, f"'{m.group(0).strip()}' is the fact '{fact.id}' typed "
+                        raw.path, line, f"'{as_written}' is the fact '{fact.id}' typed "
                         "out by hand", f"write {{{{{fact.id}}}}} instead, so a change in "
                         "facts.yaml reaches every language"))
                     break
                 if near:
                     problems.append(Problem(
-                        raw.path, line, f"'{m.group(0).strip()}' differs by one digit from the "
+                        raw.path, line, f"'{as_written}' differs by one digit from the "
                         f"fact '{fact.id}' ({fact.value_for(raw.lang)})",
                         f"write {{{{{fact.id}}}}} instead of typing the number"))
                     break
+    return problems
+
+
+# --------------------------------------------------------------------------- misleading words
+
+WORDS_FILE = "words.yaml"
+_LANG_KEY = re.compile(r"(?:^|[{,\s])(en|ur|sd):\s")
+
+
+def _word_form(text: str) -> str:
+    return " " + " ".join(re.sub(r"[^\w]+", " ", match_form(text)).split()) + " "
+
+
+def _load_words(scan: Scan) -> tuple[dict[str, list[dict[str, str]]], list[Problem]]:
+    path = scan.root / WORDS_FILE
+    if not path.exists():
+        return {}, []
+    text, problem = read_text(path, scan.root)
+    if problem is not None:
+        return {}, [problem]
+    assert text is not None
+    data, _k, _i, problems = parse_yaml(text, path, 1, WORDS_FILE)
+    if problems or not isinstance(data, dict):
+        return {}, problems or [Problem(path, 1, f"{WORDS_FILE} must list words per language",
+                                        "see the top of the file")]
+    words: dict[str, list[dict[str, str]]] = {}
+    for lang, items in data.items():
+        for item in items or []:
+            if isinstance(item, dict) and item.get("word"):
+                words.setdefault(str(lang), []).append(
+                    {k: str(item.get(k) or "") for k in ("word", "use", "why")})
+    return words, []
+
+
+def _word_problems(path: Path, line: int | None, text: str, entries: list[dict[str, str]]
+                   ) -> list[Problem]:
+    form = _word_form(text)
+    return [Problem(path, line, f"'{e['word']}' misleads readers: {e['why']}",
+                    f"write {e['use']}", "warning")
+            for e in entries if _word_form(e["word"]) in form]
+
+
+def _check_words(scan: Scan) -> list[Problem]:
+    """Words a native reader flagged (content/words.yaml), in what readers see."""
+    words, problems = _load_words(scan)
+    if not words:
+        return problems
+    for raw in scan.files:
+        entries = words.get(raw.lang, [])
+        if not entries:
+            continue
+        title = raw.meta.get("title")
+        if isinstance(title, str):
+            problems += _word_problems(raw.path, raw.key_lines.get("title"), title, entries)
+        for part, start in ((raw.body_raw, raw.body_line), (raw.more_raw, raw.more_line)):
+            for i, line in enumerate(part.split("\n")):
+                problems += _word_problems(raw.path, start + i, line, entries)
+        for item in raw.meta.get("unconfirmed") or []:
+            if isinstance(item, str):
+                problems += _word_problems(raw.path, raw.key_lines.get("unconfirmed"), item,
+                                           entries)
+    for fact in scan.tree.facts.values():
+        for lang, label in fact.label.items():
+            problems += _word_problems(scan.facts_path or scan.root, fact.line, label,
+                                       words.get(lang, []))
+    for lang, entries in words.items():
+        po = scan.root / "locale" / lang / "LC_MESSAGES" / "messages.po"
+        problems += _check_lines(po, scan.root, entries, only_msgstr=True)
+    problems += _check_lines(scan.root / "safety_check.yaml", scan.root, words)
+    return problems
+
+
+def _check_lines(path: Path, root: Path, words: dict[str, list[dict[str, str]]] | list[
+        dict[str, str]], *, only_msgstr: bool = False) -> list[Problem]:
+    """Per line of a .po (translations only) or a YAML file with en:/ur:/sd: keys."""
+    if not path.is_file():
+        return []
+    text, _problem = read_text(path, root)
+    if text is None:
+        return []
+    problems: list[Problem] = []
+    in_msgstr = False
+    for n, line in enumerate(text.split("\n"), start=1):
+        if only_msgstr:
+            assert isinstance(words, list)
+            if line.startswith(("msgstr", "msgid", "#")) or not line.strip():
+                in_msgstr = line.startswith("msgstr")
+            if in_msgstr:
+                problems += _word_problems(path, n, line, words)
+            continue
+        assert isinstance(words, dict)
+        keys = list(_LANG_KEY.finditer(line))
+        for i, m in enumerate(keys):
+            end = keys[i + 1].start() if i + 1 < len(keys) else len(line)
+            problems += _word_problems(path, n, line[m.end():end], words.get(m.group(1), []))
     return problems

@@ -244,6 +244,8 @@ class Dialogue:
                      "helpline now.")
             await helpline.start(turn, urgent=True)
             return
+        if mode == "safety" and safety.typed(turn, text):  # "haan", "نہیں" … like the buttons
+            return
         if mode == "check" or find_identifier(text):
             turn.user.state = {}
             await self._check(turn, text)

@@ -7,19 +7,26 @@ import time
 from bot.core.dialogue.messages import Incoming, Outgoing, StaffReply
 from bot.core.dialogue.ports import Ticket
 from bot.core.dialogue.turn import LANG_NAMES, Turn
-from bot.core.markup import escape
+from bot.core.markup import escape, markdown_to_html
 
 CLOSE_COMMANDS = ("/close",)
 CAPTIONED_MEDIA = frozenset({"photo", "video", "document", "audio", "voice", "animation"})
 
 
-def show_numbers(turn: Turn) -> None:
+def show_numbers(turn: Turn, *, urgent: bool = False) -> None:
+    """The helpline numbers. Urgent: only the first lines (the one thing to do), the rest
+    behind "More", so that the first screen is short."""
+    topic = turn.topic("helpline")
+    if urgent and topic is not None and topic.lead != topic.body:
+        turn.reply(markdown_to_html(topic.lead),
+                   ((turn.button("📖 More", "topic:helpline"),),))
+        return
     turn.reply(turn.topic_html("helpline") or escape(turn._("Helpline numbers are not available.")))
 
 
 async def start(turn: Turn, *, urgent: bool = False) -> None:
     """Numbers first; then, when a staff chat is configured, a ticket."""
-    show_numbers(turn)
+    show_numbers(turn, urgent=urgent)
     if turn.staff_chat_id is None:
         turn.say("A chat with helpline staff is not available here. Please call the numbers above.",
                  turn.back_to_menu())

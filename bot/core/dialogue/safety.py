@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.dialogue.messages import Button
 from bot.core.dialogue.turn import Turn
 from bot.core.i18n import N_
-from bot.core.markup import escape
+from bot.core.markup import escape, markdown_to_html
 from bot.core.safety_check import ANSWERS
 
 _ANSWER_LABELS = {"yes": N_("Yes"), "no": N_("No"), "unsure": N_("Not sure")}
@@ -22,9 +22,25 @@ def ask_current(turn: Turn) -> None:
     questions = turn.knowledge.questionnaire.questions
     step = int(turn.user.state.get("step", 0))
     q = questions[step]
-    buttons = tuple(Button(turn._(_ANSWER_LABELS[a]), f"sc:{q.id}:{a}") for a in ANSWERS)
+    buttons = tuple((Button(q.label(a, turn.lang) or turn._(_ANSWER_LABELS[a]), f"sc:{q.id}:{a}"),)
+                    for a in ANSWERS)
     text = f"<b>{step + 1}/{len(questions)}</b> {escape(q.ask.get(turn.lang) or q.ask['en'])}"
-    turn.reply(text, (buttons, (turn.button("✖ Stop", "menu:main"),)))
+    turn.reply(text, (*buttons, (turn.button("✖ Stop", "menu:main"),)))
+
+
+def typed(turn: Turn, text: str) -> bool:
+    """A typed answer (haan, nahi, ہاں, نہیں, ها, نه, yes, no …) during the check, taken like
+    the button. False when the text is not an answer (then it is read as a question)."""
+    state = turn.user.state
+    questions = turn.knowledge.questionnaire.questions
+    step = int(state.get("step", 0))
+    if state.get("mode") != "safety" or step >= len(questions):
+        return False
+    value = turn.knowledge.questionnaire.read_typed(text)
+    if value is None:
+        return False
+    answer(turn, questions[step].id, value)
+    return True
 
 
 def answer(turn: Turn, question_id: str, value: str) -> None:
@@ -43,6 +59,8 @@ def answer(turn: Turn, question_id: str, value: str) -> None:
         return
     state["answers"][question_id] = value
     state["step"] = step + 1
+    if questions[step].urgent and value == "yes":
+        _urgent_help(turn)
     if state["step"] < len(questions):
         ask_current(turn)
     else:
@@ -58,19 +76,28 @@ def finish(turn: Turn) -> None:
         "medium": "🟠 " + turn._("Medium risk: check more before you pay anything."),
         "low": "🟢 " + turn._("Low risk from what you told me. Still follow the legal steps."),
     }[outcome.level]
-    lines = [f"<b>{escape(headline)}</b>"]
+    # What to do comes first (the first screen); why, after it.
+    next_steps = turn._("Next steps:")
+    lines = [f"<b>{escape(headline)}</b>", "", f"<b>{escape(next_steps)}</b>"]
+    lines += [f"• {escape(step)}" for step in questionnaire.steps(outcome.level, turn.lang)]
     by_id = {q.id: q for q in questionnaire.questions}
     if outcome.reasons:
-        lines += ["", f"<b>{escape(turn._('Why:'))}</b>"]
+        why = turn._("Why:")
+        lines += ["", f"<b>{escape(why)}</b>"]
         lines += [f"• {escape(by_id[r].reason.get(turn.lang) or by_id[r].reason['en'])}"
                   for r in outcome.reasons]
-    lines += ["", f"<b>{escape(turn._('Next steps:'))}</b>",
-              "• " + escape(turn._("Check the agent's licence number here (/check).")),
-              "• " + escape(turn._("Pay only against a signed, stamped receipt, through a bank.")),
-              "• " + escape(turn._("Get your job registered at the Protector of Emigrants office."))]
     buttons = [(turn.button("📚 Red flags of fake jobs", "topic:fake-job-red-flags"),)]
-    if outcome.level == "high":
-        lines += ["", escape(turn._("You can talk to the helpline now. It is free and confidential."))]
+    if outcome.level == "high":  # the next steps already say: talk to the helpline now
         buttons.insert(0, (turn.button("☎️ Talk to the helpline", "menu:helpline"),))
     buttons.append((turn.button("☰ Menu", "menu:main"),))
     turn.reply("\n".join(lines), tuple(buttons))
+
+
+def _urgent_help(turn: Turn) -> None:
+    """Someone else holds the passport: the helpline's first lines now, the check goes on."""
+    helpline = turn.topic("helpline")
+    text = "⚠️ " + escape(turn._("Nobody may keep your passport. This can be a sign of "
+                                 "forced labour or trafficking. Get help now:"))
+    if helpline is not None:
+        text += "\n\n" + markdown_to_html(helpline.lead)
+    turn.reply(text, ((turn.button("☎️ Talk to the helpline", "menu:helpline"),),))
