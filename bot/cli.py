@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.config import Settings
+from bot.core.languages import LANGUAGES
 
 MAX_QUERY_CHARS = 10_000
 
@@ -136,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a pre-migration question from the content")
     ask.add_argument("text", nargs="*")
-    ask.add_argument("--lang", choices=["en", "ur", "sd"], default=None)
+    ask.add_argument("--lang", choices=list(LANGUAGES), default=None)
     ask.add_argument("--content", help="content directory (default: CONTENT_DIR)")
     ask.set_defaults(func=cmd_ask)
 

@@ -12,10 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.text import clean
-
-SINDHI_LETTERS = frozenset("ڪڻڄٻڀٽٿڊڌڏڍڙڳڱڃڇ۾ٺڦ")
-URDU_LETTERS = frozenset("ٹڈڑںہے")
+from bot.core.text import SINDHI_LETTERS, URDU_LETTERS, clean
+from bot.core.text import is_arabic_char as _is_arabic
 
 SINDHI_WORDS = frozenset("""
 آهي آهن آهيان آهيون ڇا ڪٿي ڪيئن ڪير ڪڏهن ڪهڙو ڪهڙي ڪهڙا ڪيترو ڪيتري ڪيترا جي جو جا ۾ کي
@@ -78,10 +76,6 @@ class Detection:
     lang: str
     roman_urdu: bool = False
     confident: bool = False
-
-
-def _is_arabic(ch: str) -> bool:
-    return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
 
 
 def _detect_arabic(words: list[str]) -> Detection:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.languages import LANGUAGES as LANGS
+
 ANSWERS = ("yes", "no", "unsure")
-LANGS = ("en", "ur", "sd")
 _ANSWER_KEYS: dict[object, str] = {True: "yes", False: "no"}
 
 

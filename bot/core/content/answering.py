@@ -3,11 +3,11 @@
 Method (measured in benchmarks/results/qa.md): every example question, keyword list and title
 of every topic in every language is one small document. Text is normalised (Sindhi letters
 folded onto their Urdu neighbours; Roman-Urdu spellings folded: aa/a, ee/i, oo/u, ph/f, q/k,
-w/v, ai/e, doubled letters), function words, greetings and praise words ("best", "safe") are
-dropped, place names and domain-wide words ("abroad", "visa") count only a fraction of a word
-(GENERIC), and each other word gives a word feature plus character 3-grams, so spelling
-variants still overlap; an unknown word of 4+ letters is also read as its closest known
-word (rapidfuzz) at reduced weight (typos).
+v/w, ai/e, doubled letters; all in `bot.core.text`), function words, greetings and praise
+words ("best", "safe") are dropped, place names and domain-wide words ("abroad", "visa")
+count only a fraction of a word (GENERIC), and each other word gives a word feature plus
+character 3-grams, so spelling variants still overlap; an unknown word of 4+
+letters is also read as its closest known word (rapidfuzz) at reduced weight (typos).
 Features are TF-IDF weighted, with document frequency counted over topics. A topic's score
 mixes the best cosine similarity of the question with one of its documents, the second best,
 and the similarity with the topic's centroid. Words the index does not know lower the score,
@@ -19,7 +19,6 @@ through that language's examples; it is answered in the language it is written i
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -38,7 +37,7 @@ from bot.core.language import (
     Detection,
     detect_language,
 )
-from bot.core.text import clean, match_form
+from bot.core.text import clean, fold_roman, loose_arabic
 
 THRESHOLD = 0.24  # below this best score: no topic (chosen on the labelled set, benchmarks/qa_eval)
 MAX_QUESTION_CHARS = 1000  # longer text is not a question: no topic, no matching work
@@ -52,28 +51,7 @@ _TYPO_WEIGHT = 0.5  # a corrected typo counts half a word
 MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
 MAX_REMEMBERED_CORRECTIONS = 20_000  # words whose correction is kept (about 2 MiB)
 
-# Sindhi letters folded onto their Urdu neighbours (after text.fold_arabic), for matching only.
-_SD_UR_FOLD = str.maketrans({
-    "ٽ": "ٹ", "ٺ": "ٹ", "ڊ": "ڈ", "ڍ": "ڈ", "ڙ": "ڑ", "ڻ": "ن", "ں": "ن", "ٿ": "ت", "ڀ": "ب",
-    "ٻ": "ب", "ڄ": "ج", "ڃ": "ج", "ڳ": "گ", "ڱ": "گ", "ڇ": "چ", "ڌ": "د", "ڏ": "د", "ڦ": "پ",
-    "ے": "ی", "ۓ": "ی", "ء": "", "ۄ": "و", "ٖ": "", "ٗ": "",
-})
 _TOKEN = re.compile(r"[^\W_]+")
-_ROMAN_RULES = [
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"q"), "k"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"ee"), "i"),  # theek/thik, zaroori/zaruri
-    (re.compile(r"oo"), "u"),
-    (re.compile(r"aa"), "a"),  # kahaan/kahan
-    (re.compile(r"y"), "i"),
-    (re.compile(r"ai|ei|ey"), "e"),  # hai/hay/he, paisay/paise, kaise/kese
-    (re.compile(r"ie$|ia$"), "i"),  # chahie/chahiye
-    (re.compile(r"ou"), "u"),
-    (re.compile(r"(?<=[aeiou])h$"), ""),  # final h after a vowel: kah/ka, yeh/ye
-    (re.compile(r"hin$"), "hi"),  # nahin/nahi
-    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: zarurri/zaruri, fees/fes
-]
 
 # Words that carry no topic (from every language), kept out of the index and the question.
 _CONTENT_WORDS = {"paise", "pese", "paisay", "paisa", "wapas", "galat", "pay", "paid", "help",
@@ -105,20 +83,8 @@ STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | set(RSD_WORDS) | _EN_STOP | {
               "thank", "thankyou", "shukriya", "shukria", "ok", "okay", "acha", "achha"}) - _CONTENT_WORDS
 
 
-_DOUBLES = _ROMAN_RULES[-1][0]
-
-
-@functools.lru_cache(maxsize=50_000)
-def fold_roman(word: str) -> str:
-    """One spelling for the many ways a Roman-Urdu word is typed (also applied to English)."""
-    w = word
-    for pattern, repl in _ROMAN_RULES:
-        w = pattern.sub(repl, w)
-    return _DOUBLES.sub(r"\1", w) or word
-
-
 def _fold_script(text: str) -> str:
-    return match_form(text).translate(_SD_UR_FOLD)
+    return loose_arabic(text)
 
 
 # Words common to the whole domain that do not say which topic a question is about: the

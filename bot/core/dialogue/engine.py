@@ -17,11 +17,12 @@ from bot.core.dialogue.turn import LANG_NAMES, Turn
 from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
 from bot.core.language import detect_language
+from bot.core.languages import LANGUAGES, language_for_code
 from bot.core.markup import escape, markdown_to_html
 from bot.core.text import clean
 from bot.core.verdict_text import render_check
 
-LANGS = ("en", "ur", "sd")
+LANGS = LANGUAGES  # old name
 MAX_TEXT = 4096
 TICKET_REF = re.compile(r"#(\d{1,9})\b")
 MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
@@ -38,8 +39,7 @@ def choose_language(user: UserRecord, text: str | None, language_code: str | Non
             return detection.lang
     if user.lang in LANGS:
         return user.lang  # type: ignore[return-value]
-    code = (language_code or "").split("-")[0].lower()
-    return code if code in LANGS else "ur"
+    return language_for_code(language_code)
 
 
 class Dialogue:
