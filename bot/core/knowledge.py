@@ -15,6 +15,7 @@ from bot.core.agencies.records import AgencyList
 from bot.core.content.answering import Answerer
 from bot.core.content.loader import load_content
 from bot.core.content.topics import ContentTree
+from bot.core.reading import Reader
 from bot.core.safety_check import Questionnaire, QuestionnaireError, load_questionnaire
 from bot.core.urgency import UrgentWords
 
@@ -27,6 +28,7 @@ class Knowledge:
     matcher: AgencyMatcher
     questionnaire: Questionnaire
     urgent: UrgentWords
+    reader: Reader
 
 
 def load_knowledge(content_dir: Path, agencies_file: Path) -> tuple[Knowledge | None, list[str]]:
@@ -48,7 +50,15 @@ def load_knowledge(content_dir: Path, agencies_file: Path) -> tuple[Knowledge | 
         urgent = UrgentWords.load(content_dir / "urgent.yaml")
     except (OSError, ValueError) as exc:
         problems.append(f"{content_dir / 'urgent.yaml'}: {exc}")
-    if problems or tree is None or agencies is None or questionnaire is None or urgent is None:
+    reader = None
+    if tree is not None and urgent is not None:
+        answerer = Answerer(tree)
+        try:
+            reader = Reader.load(content_dir, tree, answerer, urgent)
+        except (OSError, ValueError) as exc:
+            problems.append(str(exc))
+    if problems or tree is None or agencies is None or questionnaire is None or urgent is None \
+            or reader is None:
         return None, problems or ["content could not be loaded"]
-    return Knowledge(tree, Answerer(tree), agencies, AgencyMatcher(agencies), questionnaire,
-                     urgent), []
+    return Knowledge(tree, reader.answerer, agencies, AgencyMatcher(agencies), questionnaire,
+                     urgent, reader), []

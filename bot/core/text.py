@@ -157,6 +157,21 @@ def fold_roman(word: str) -> str:
     return _DOUBLES.sub(r"\1", w) or word
 
 
+# --- words for phrase lists ---------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = str.maketrans("", "", "'’`")
+
+
+def match_words(text: str, *, limit: int | None = None) -> list[str]:
+    """The words of `text` in the form phrase lists are compared in (content/urgent.yaml,
+    small_talk.yaml …): Arabic script `loose_arabic`, Latin `fold_roman`, digits ASCII."""
+    found = _WORD.findall(loose_arabic(text.translate(_APOSTROPHES)))
+    if limit is not None:
+        found = found[:limit]
+    return [w if is_arabic_char(w[0]) else fold_roman(w) for w in found]
+
+
 # --- Roman Urdu: names --------------------------------------------------------------------
 
 # Applied in order on a lower-case ASCII word.

@@ -176,6 +176,7 @@ class Answer:
     score: float
     detection: Detection | None = None
     candidates: tuple[tuple[str, float], ...] = field(default=())  # best topic ids first
+    also: tuple[str, ...] = field(default=())  # other topics the message also needs (buttons)
 
     @property
     def topic_id(self) -> str | None:
@@ -351,6 +352,9 @@ class Answerer:
                                      + CENTROID * cen[t]) / qnorm))
                        for t, (a, b) in best.items()), key=lambda ts: -ts[1])
 
+    def ask_whole(self, text: str, lang: str | None = None) -> Answer:
+        return self.ask(text, lang)
+
     def ask(self, text: str, lang: str | None = None) -> Answer:
         """Answer `text`. `lang` is the user's saved language, used when detection is unclear.
 
@@ -370,10 +374,14 @@ class Answerer:
             score = ranked[0][1] if ranked else 0.0
             return Answer(query, out_lang, None, score, detection, tuple(ranked[:3]))
         tid, score = ranked[0]
-        return Answer(query, out_lang, self._topic_in(tid, out_lang), score, detection,
+        return Answer(query, out_lang, self.topic_in(tid, out_lang), score, detection,
                       tuple(ranked[:3]))
 
-    def _topic_in(self, tid: str, lang: str) -> Topic | None:
+    def knows(self, word: str) -> bool:
+        """True when `word` (a `tokens()` word) is in some topic's questions, title or keywords."""
+        return "w:" + word in self._postings
+
+    def topic_in(self, tid: str, lang: str) -> Topic | None:
         """The topic in `lang`, else in English, else in any language."""
         for candidate in (lang, "en", *self.tree.topics):
             topic = self.tree.topic(candidate, tid)
