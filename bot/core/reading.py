@@ -104,7 +104,7 @@ class Reader:
         cleaned = clean(raw, max_len=MAX_CHARS)
         words = match_words(cleaned)
         detection = detect_language(cleaned)
-        signs = self.urgent.signs(cleaned) if words else frozenset()
+        signs = self.urgent.signs(cleaned, words) if words else frozenset()
         urgent = self.urgent.is_urgent(signs)
         small = None if urgent else self.small_talk.kind_of(words)
         out_lang = reply_language(detection, lang, small_talk=small is not None)
@@ -117,7 +117,7 @@ class Reader:
             return Reading(intent="small_talk", small_talk=small, **base)  # type: ignore[arg-type]
         if (expect_agency and not urgent) or self._about_recruiter(cleaned, words):
             return Reading(intent="agency", **base)  # type: ignore[arg-type]
-        answer = self.answerer.ask(raw, lang=out_lang)
+        answer = self.answerer.ask(raw, lang=out_lang, detection=detection)
         if answer.lang != out_lang:
             answer = Answer(answer.query, out_lang, self.answerer.topic_in(answer.topic_id, out_lang)
                             if answer.topic_id else None, answer.score, answer.detection,

@@ -144,6 +144,10 @@ class Countries:
 
     names: dict[Words, tuple[str, str]]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_phrases", frozenset(self.names))
+        object.__setattr__(self, "_longest", max((len(p) for p in self.names), default=1))
+
     @classmethod
     def load(cls, path: Path) -> Countries:
         data = _read(path)
@@ -158,8 +162,7 @@ class Countries:
     def topics_in(self, tokens: list[str]) -> tuple[str, ...]:
         """The guide topic ids of the countries named in `tokens`, in order, each once."""
         found: list[str] = []
-        longest = max((len(p) for p in self.names), default=1)
-        for start, end in find_phrases(tokens, frozenset(self.names), longest):
+        for start, end in find_phrases(tokens, self._phrases, self._longest):  # type: ignore[attr-defined]
             topic = self.names[tuple(tokens[start:end])][1]
             if topic not in found:
                 found.append(topic)

@@ -52,13 +52,20 @@ ARABIC_RANGES = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 
 ARABIC_CLASS = "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ARABIC_RANGES)  # for regexes
 
 
+_ARABIC_RE = re.compile(f"[{ARABIC_CLASS}]")
+
+
 def is_arabic_char(ch: str) -> bool:
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in ARABIC_RANGES)
+    return "\u0600" <= ch <= "\u06ff" or (ch >= "\u0750" and _ARABIC_RE.match(ch) is not None)
 
 
 def has_arabic_script(text: str) -> bool:
-    return any(is_arabic_char(ch) for ch in text)
+    return _ARABIC_RE.search(text) is not None
+
+
+def count_arabic(text: str) -> int:
+    """How many Arabic-script characters `text` has."""
+    return len(_ARABIC_RE.findall(text))
 
 
 # --- digits ------------------------------------------------------------------------------

@@ -101,9 +101,10 @@ class UrgentWords:
                 return False
         return True
 
-    def signs(self, text: str) -> frozenset[str]:
-        """The names of the signs found in `text` ("violence", "unpaid", "cry" …)."""
-        tokens = words(text)
+    def signs(self, text: str, tokens: list[str] | None = None) -> frozenset[str]:
+        """The names of the signs found in `text` ("violence", "unpaid", "cry" …).
+        `tokens`: `words(text)`, when the caller has them already."""
+        tokens = words(text) if tokens is None else tokens[:MAX_WORDS]
         found: set[str] = set()
         for i, token in enumerate(tokens):
             for phrase in self._index.get(token[:3], ()):

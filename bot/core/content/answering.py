@@ -40,7 +40,13 @@ from bot.core.language import (
 from bot.core.text import clean, fold_roman, loose_arabic
 
 THRESHOLD = 0.24  # below this best score: no topic (chosen on the labelled set, benchmarks/qa_eval)
-MAX_QUESTION_CHARS = 1000  # longer text is not a question: no topic, no matching work
+MAX_QUESTION_CHARS = 4096  # what one Telegram message holds; longer text is read up to here
+# Long messages: a story, then the question. Sentences end at . ? ! ۔ ؟ or a new line.
+_SENTENCE_END = re.compile(r"(?<=[.?!۔؟])\s+|\n+")
+_QUESTION_MARK = re.compile(r"[?؟]")
+QUESTION_WEIGHT = 0.6  # a long message's score: max(whole text, 0.6 question + 0.4 best other)
+MAX_SENTENCES = 12     # the story is read from its last 12 sentences
+ALSO_MARGIN = 0.1      # a second topic is offered when one sentence carries it this clearly
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
 _IDF_FLOOR = 1.0  # idf = log((1 + topics) / (1 + topics with the feature)) + floor
 SUPPORT = 0.15  # weight of a topic's second-best document in its score
@@ -125,6 +131,22 @@ def _generic_forms() -> frozenset[str]:
 
 
 GENERIC = _generic_forms()
+
+
+# Words that make a sentence a question even without a question mark.
+_ASKING = {
+    "en": frozenset("how what where which who whom when why can could should shall do does is are "
+                    "will would may".split()),
+    "ur": frozenset("کیا کیسے کہاں کون کب کیوں کتنا کتنی کتنے kya kia kaise kese kahan kaun kon kab "
+                    "kyun kitna kitni kitne konsa".split()),
+    "sd": frozenset("ڇا ڪيئن ڪٿي ڪير ڪڏهن ڇو ڪيترو ڪيتري ڪيترا ڪهڙو ڪهڙي chha kiyan kithe kehro "
+                    "kitro".split()),
+}
+
+
+def _asks(sentence: str, lang: str) -> bool:
+    words = sentence.casefold().split()
+    return any(w.strip(",.!;:") in _ASKING.get(lang, _ASKING["en"]) for w in words)
 
 
 def tokens(text: str) -> list[str]:
@@ -316,8 +338,9 @@ class Answerer:
 
         return correct
 
-    def scores(self, text: str) -> list[tuple[str, float]]:
-        """(topic id, score 0..1) best first, for every topic that shares a feature."""
+    def scores(self, text: str, *, unknown_weight: float = _UNKNOWN_WEIGHT) -> list[tuple[str, float]]:
+        """(topic id, score 0..1) best first, for every topic that shares a feature.
+        `unknown_weight`: how much words the index does not know lower the score."""
         feats = features(text, self._corrector())
         weights: dict[str, float] = {}
         for f, c in feats.items():
@@ -328,7 +351,7 @@ class Answerer:
         if not weights:
             return []
         # Unknown features still count in the question's length: off-topic words lower the score.
-        unknown = _UNKNOWN_WEIGHT * sum(
+        unknown = unknown_weight * sum(
             ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0) * self._max_idf) ** 2
             for f, c in feats.items() if f not in self._idf and f[:2] not in ("t:", "g:"))
         qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
@@ -352,30 +375,57 @@ class Answerer:
                                      + CENTROID * cen[t]) / qnorm))
                        for t, (a, b) in best.items()), key=lambda ts: -ts[1])
 
-    def ask_whole(self, text: str, lang: str | None = None) -> Answer:
-        return self.ask(text, lang)
-
-    def ask(self, text: str, lang: str | None = None) -> Answer:
+    def ask(self, text: str, lang: str | None = None, *,
+            detection: Detection | None = None, whole: bool = False) -> Answer:
         """Answer `text`. `lang` is the user's saved language, used when detection is unclear.
 
         The reported and answer language is the message's language when it is clear,
-        else `lang`, else the best guess.
+        else `lang`, else the best guess. `detection`: the message's language, when known.
+        A message of several sentences is read as a story and a question (`_long`) unless
+        `whole`.
         """
         query = text if isinstance(text, str) else ""
         cleaned = clean(query, max_len=MAX_QUESTION_CHARS + 1)
-        detection = detect_language(cleaned[:MAX_QUESTION_CHARS])
+        detection = detection or detect_language(cleaned[:MAX_QUESTION_CHARS])
         out_lang = detection.lang
         if lang and not detection.confident:
             out_lang = lang
-        if len(cleaned) > MAX_QUESTION_CHARS:
-            return Answer(query, out_lang, None, 0.0, detection)
-        ranked = self.scores(cleaned)
+        cleaned = cleaned[:MAX_QUESTION_CHARS]
+        sentences = [s for s in _SENTENCE_END.split(cleaned) if any(c.isalnum() for c in s)]
+        if whole or len(sentences) < 2:
+            ranked, also = self.scores(cleaned), ()
+        else:
+            ranked, also = self._long(cleaned, sentences, detection.lang)
         if not ranked or ranked[0][1] < self.threshold:
             score = ranked[0][1] if ranked else 0.0
             return Answer(query, out_lang, None, score, detection, tuple(ranked[:3]))
         tid, score = ranked[0]
         return Answer(query, out_lang, self.topic_in(tid, out_lang), score, detection,
-                      tuple(ranked[:3]))
+                      tuple(ranked[:3]), tuple(t for t in also if t != tid)[:1])
+
+    def ask_whole(self, text: str, lang: str | None = None) -> Answer:
+        """`ask` with the whole message as one question (the simple alternative of the
+        reading benchmark: no question sentence, no second topic)."""
+        return self.ask(text, lang, whole=True)
+
+    def _long(self, text: str, sentences: list[str], lang: str
+              ) -> tuple[list[tuple[str, float]], tuple[str, ...]]:
+        """A story and a question: the question's sentences carry most of the score, the
+        story supports it. -> (ranked topics, another topic the message clearly needs)."""
+        asks = [i for i, s in enumerate(sentences) if _QUESTION_MARK.search(s) or _asks(s, lang)]
+        asks = asks[-3:] or [len(sentences) - 1]
+        question = dict(self.scores(" ".join(sentences[i] for i in asks)))
+        rest = [s for i, s in enumerate(sentences) if i not in asks]
+        story_ranked = self.scores(" ".join(rest[-MAX_SENTENCES:])) if rest else []
+        story = dict(story_ranked)
+        combined = dict(self.scores(text))
+        for tid in {*question, *story}:
+            mixed = QUESTION_WEIGHT * question.get(tid, 0.0) + (1 - QUESTION_WEIGHT) * story.get(tid, 0.0)
+            combined[tid] = max(combined.get(tid, 0.0), mixed)
+        ranked = sorted(combined.items(), key=lambda ts: -ts[1])
+        carried = [t for t, score in (*sorted(question.items(), key=lambda ts: -ts[1])[:1],
+                                      *story_ranked[:1]) if score >= self.threshold + ALSO_MARGIN]
+        return ranked, tuple(dict.fromkeys(carried))
 
     def knows(self, word: str) -> bool:
         """True when `word` (a `tokens()` word) is in some topic's questions, title or keywords."""
