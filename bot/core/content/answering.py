@@ -40,7 +40,7 @@ from bot.core.language import (
 from bot.core.text import clean, fold_roman, loose_arabic
 
 THRESHOLD = 0.24  # below this best score: no topic (chosen on the labelled set, benchmarks/qa_eval)
-MAX_QUESTION_CHARS = 4096  # what one Telegram message holds; longer text is read up to here
+MAX_QUESTION_CHARS = 4096  # what one Telegram message holds; longer text is not a question
 # Long messages: a story, then the question. Sentences end at . ? ! ۔ ؟ or a new line.
 _SENTENCE_END = re.compile(r"(?<=[.?!۔؟])\s+|\n+")
 _QUESTION_MARK = re.compile(r"[?؟]")
@@ -390,7 +390,8 @@ class Answerer:
         out_lang = detection.lang
         if lang and not detection.confident:
             out_lang = lang
-        cleaned = cleaned[:MAX_QUESTION_CHARS]
+        if len(cleaned) > MAX_QUESTION_CHARS:   # more than one message holds: not a question
+            return Answer(query, out_lang, None, 0.0, detection)
         sentences = [s for s in _SENTENCE_END.split(cleaned) if any(c.isalnum() for c in s)]
         if whole or len(sentences) < 2:
             ranked, also = self.scores(cleaned), ()
