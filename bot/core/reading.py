@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import phonenumbers
+
 from bot.core.agencies.matcher import find_identifier
 from bot.core.content.answering import GENERIC, Answer, Answerer, tokens
 from bot.core.content.topics import ContentTree
@@ -37,6 +39,14 @@ OFF_TOPIC_FLOOR = 0.1     # below this best topic score, nothing in the message 
 HOW_WORDS = frozenset(match_words(
     "how where which what when why whom kaise kese kaisay kesay kahan kab kyun kyon konsa kaunsa "
     "kidhar kiyan kithe kehro کیسے کہاں کب کیوں کونسا کون سا کدھر ڪيئن ڪٿي ڪڏهن ڇو ڪهڙو ڪهڙي"))
+
+
+def _real_phone(number: str) -> bool:
+    """A phone number some network could reach ("123 123 123" is not one)."""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,8 @@ class Reader:
     def _about_recruiter(self, text: str, words: list[str]) -> bool:
         """A licence or phone number, a bare licence number, or a short message about a named
         recruiter ("is X licensed", "X wale asli hain", "کیا X رجسٹرڈ ہے")."""
-        if find_identifier(text):
+        found = find_identifier(text)
+        if found and (not found.startswith("+") or _real_phone(found)):
             return True
         cue = self.recruiter
         digits = [w for w in words if w.isdigit()]

@@ -44,9 +44,14 @@ MAX_QUESTION_CHARS = 4096  # what one Telegram message holds; longer text is not
 # Long messages: a story, then the question. Sentences end at . ? ! ۔ ؟ or a new line.
 _SENTENCE_END = re.compile(r"(?<=[.?!۔؟])\s+|\n+")
 _QUESTION_MARK = re.compile(r"[?؟]")
-QUESTION_WEIGHT = 0.6  # a long message's score: max(whole text, 0.6 question + 0.4 best other)
+# A long message's score: max(0.8 whole text, 0.6 question sentences + 0.4 the story).
+WHOLE_WEIGHT = 0.8
+QUESTION_WEIGHT = 0.6
 MAX_SENTENCES = 12     # the story is read from its last 12 sentences
-ALSO_MARGIN = 0.1      # a second topic is offered when one sentence carries it this clearly
+# A second topic of a long message is offered as a button when it scores this far above the
+# answer threshold and at least this share of the main topic's score.
+ALSO_MARGIN = 0.1
+ALSO_SHARE = 0.65
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
 _IDF_FLOOR = 1.0  # idf = log((1 + topics) / (1 + topics with the feature)) + floor
 SUPPORT = 0.15  # weight of a topic's second-best document in its score
@@ -412,21 +417,22 @@ class Answerer:
     def _long(self, text: str, sentences: list[str], lang: str
               ) -> tuple[list[tuple[str, float]], tuple[str, ...]]:
         """A story and a question: the question's sentences carry most of the score, the
-        story supports it. -> (ranked topics, another topic the message clearly needs)."""
+        story supports it. -> (ranked topics, other topics the message clearly needs too)."""
         asks = [i for i, s in enumerate(sentences) if _QUESTION_MARK.search(s) or _asks(s, lang)]
         asks = asks[-3:] or [len(sentences) - 1]
         question = dict(self.scores(" ".join(sentences[i] for i in asks)))
         rest = [s for i, s in enumerate(sentences) if i not in asks]
         story_ranked = self.scores(" ".join(rest[-MAX_SENTENCES:])) if rest else []
         story = dict(story_ranked)
-        combined = dict(self.scores(text))
+        combined = {tid: WHOLE_WEIGHT * score for tid, score in self.scores(text)}
         for tid in {*question, *story}:
             mixed = QUESTION_WEIGHT * question.get(tid, 0.0) + (1 - QUESTION_WEIGHT) * story.get(tid, 0.0)
             combined[tid] = max(combined.get(tid, 0.0), mixed)
         ranked = sorted(combined.items(), key=lambda ts: -ts[1])
-        carried = [t for t, score in (*sorted(question.items(), key=lambda ts: -ts[1])[:1],
-                                      *story_ranked[:1]) if score >= self.threshold + ALSO_MARGIN]
-        return ranked, tuple(dict.fromkeys(carried))
+        main = ranked[0][1] if ranked else 0.0
+        also = tuple(t for t, score in ranked[1:3]
+                     if score >= self.threshold + ALSO_MARGIN and score >= ALSO_SHARE * main)
+        return ranked, also
 
     def knows(self, word: str) -> bool:
         """True when `word` (a `tokens()` word) is in some topic's questions, title or keywords."""
