@@ -44,10 +44,9 @@ MAX_QUESTION_CHARS = 4096  # what one Telegram message holds; longer text is not
 # Long messages: a story, then the question. Sentences end at . ? ! ۔ ؟ or a new line.
 _SENTENCE_END = re.compile(r"(?<=[.?!۔؟])\s+|\n+")
 _QUESTION_MARK = re.compile(r"[?؟]")
-# A long message's score: max(0.8 whole text, 0.6 question sentences + 0.4 the story).
-WHOLE_WEIGHT = 0.8
-QUESTION_WEIGHT = 0.6
-MAX_SENTENCES = 12     # the story is read from its last 12 sentences
+# A long message's score: half its question sentences, half the whole message.
+QUESTION_WEIGHT = 0.5
+MAX_SENTENCES = 12     # the story is read from its last 12 sentences (and the question)
 # A second topic of a long message is offered as a button when it scores this far above the
 # answer threshold and at least this share of the main topic's score.
 ALSO_MARGIN = 0.1
@@ -416,18 +415,15 @@ class Answerer:
 
     def _long(self, text: str, sentences: list[str], lang: str
               ) -> tuple[list[tuple[str, float]], tuple[str, ...]]:
-        """A story and a question: the question's sentences carry most of the score, the
-        story supports it. -> (ranked topics, other topics the message clearly needs too)."""
+        """A story and a question: the question's sentences carry half the score, the whole
+        message the other half. -> (ranked topics, other topics the message clearly needs too)."""
         asks = [i for i, s in enumerate(sentences) if _QUESTION_MARK.search(s) or _asks(s, lang)]
         asks = asks[-3:] or [len(sentences) - 1]
         question = dict(self.scores(" ".join(sentences[i] for i in asks)))
-        rest = [s for i, s in enumerate(sentences) if i not in asks]
-        story_ranked = self.scores(" ".join(rest[-MAX_SENTENCES:])) if rest else []
-        story = dict(story_ranked)
-        combined = {tid: WHOLE_WEIGHT * score for tid, score in self.scores(text)}
-        for tid in {*question, *story}:
-            mixed = QUESTION_WEIGHT * question.get(tid, 0.0) + (1 - QUESTION_WEIGHT) * story.get(tid, 0.0)
-            combined[tid] = max(combined.get(tid, 0.0), mixed)
+        kept = sorted({*asks, *range(max(0, len(sentences) - MAX_SENTENCES), len(sentences))})
+        whole = dict(self.scores(" ".join(sentences[i] for i in kept)))
+        combined = {tid: QUESTION_WEIGHT * question.get(tid, 0.0)
+                    + (1 - QUESTION_WEIGHT) * whole.get(tid, 0.0) for tid in {*question, *whole}}
         ranked = sorted(combined.items(), key=lambda ts: -ts[1])
         main = ranked[0][1] if ranked else 0.0
         also = tuple(t for t, score in ranked[1:3]
