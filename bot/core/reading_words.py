@@ -134,8 +134,11 @@ class RecruiterWords:
                    frozenset(w for p in _phrases(data.get("city"), f"{path}: city") for w in p),
                    int(data.get("max_words", 12)))
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_longest", max((len(p) for p in self.ask | self.business), default=1))
+
     def spans(self, tokens: list[str], which: frozenset[Words]) -> list[tuple[int, int]]:
-        return find_phrases(tokens, which, max((len(p) for p in which), default=1))
+        return find_phrases(tokens, which, self._longest)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
