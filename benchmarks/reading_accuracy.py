@@ -98,65 +98,46 @@ def mark(ok: bool) -> str:
 
 def evaluate(reader: Reader, old: OldUrgent, rows: list[Row], misses: list[str]) -> dict:
     c: dict = defaultdict(lambda: [0, 0])   # key -> [hits, n]
-    answerer = reader.answerer
+
+    def tally(ok: bool, keys: tuple[str, ...], miss: str) -> None:
+        for k in keys:
+            c[k][0] += ok
+            c[k][1] += 1
+        if not ok and miss:
+            misses.append(miss)
+
     for row in rows:
         r = reader.read(row.text)
-        v = row.variety
-        if row.urgent in ("0", "1") and row.kind in ("urgent", "calm", "family"):
+        v, kind = row.variety, row.kind
+        if row.urgent in ("0", "1") and kind in ("urgent", "calm", "family"):
             want = row.urgent == "1"
-            key = "urgent" if want else "calm_ok"
-            if row.kind == "calm":
-                key = "calm_ok"
-            for k in (f"{key}:{v}", key):
-                c[k][0] += r.urgent == want
-                c[k][1] += 1
-            for k in (f"old_{key}:{v}", f"old_{key}"):
-                c[k][0] += old.found_in(row.text) == want
-                c[k][1] += 1
-            if r.urgent != want:
-                misses.append(f"[{row.kind} {v}] urgent={r.urgent} (want {want}) signs="
-                              f"{sorted(r.signs)}: {row.text[:90]!r}")
-        if row.kind in ("small_talk", "family", "off_topic", "calm", "long", "urgent"):
-            for k in ("never_agency", f"never_agency:{row.kind}"):
-                c[k][0] += r.intent != "agency"
-                c[k][1] += 1
-            if r.intent == "agency":
-                misses.append(f"[{row.kind} {v}] read as a recruiter: {row.text[:90]!r}")
-        if row.kind == "small_talk":
-            for k in ("small_talk", f"small_talk:{v}"):
-                c[k][0] += r.intent == "small_talk"
-                c[k][1] += 1
-            if r.intent != "small_talk":
-                misses.append(f"[small_talk {v}] {r.intent}: {row.text!r}")
-        if row.kind == "recruiter":
-            for k in ("recruiter", f"recruiter:{v}"):
-                c[k][0] += r.intent == "agency"
-                c[k][1] += 1
-            if r.intent != "agency":
-                misses.append(f"[recruiter {v}] {r.intent}: {row.text!r}")
-        if row.kind == "off_topic":
-            for k in ("off_topic", "off_topic_intent"):
-                c[k][1] += 1
-            c["off_topic"][0] += r.topic_id is None and r.intent != "agency"
-            c["off_topic_intent"][0] += r.intent == "off_topic"
-            if r.topic_id is not None or r.intent != "off_topic":
-                misses.append(f"[off_topic {v}] {r.intent} {r.topic_id}: {row.text!r}")
-        if row.kind == "long":
-            loaded = reader.tree.topic("en", row.topic) is not None
+            key = "urgent" if want and kind != "calm" else "calm_ok"
+            tally(r.urgent == want, (f"{key}:{v}", key), f"[{kind} {v}] urgent={r.urgent} (want "
+                  f"{want}) signs={sorted(r.signs)}: {row.text[:90]!r}")
+            tally(old.found_in(row.text) == want, (f"old_{key}:{v}", f"old_{key}"), "")
+        if kind in ("small_talk", "family", "off_topic", "calm", "long", "urgent"):
+            tally(r.intent != "agency", ("never_agency", f"never_agency:{kind}"),
+                  f"[{kind} {v}] read as a recruiter: {row.text[:90]!r}")
+        if kind == "small_talk":
+            tally(r.intent == "small_talk", ("small_talk", f"small_talk:{v}"),
+                  f"[small_talk {v}] {r.intent}: {row.text!r}")
+        if kind == "recruiter":
+            tally(r.intent == "agency", ("recruiter", f"recruiter:{v}"),
+                  f"[recruiter {v}] {r.intent}: {row.text!r}")
+        if kind == "off_topic":
+            tally(r.topic_id is None and r.intent != "agency", ("off_topic",), "")
+            tally(r.intent == "off_topic", ("off_topic_intent",),
+                  f"[off_topic {v}] {r.intent} {r.topic_id}: {row.text!r}")
+        if kind == "long":
             group = v if v in ("en", "ur") else "other"
-            if not loaded:
+            if reader.tree.topic("en", row.topic) is None:
                 c[f"long_missing:{group}"][1] += 1
                 continue
-            got = r.topic_id
-            whole = answerer.ask_whole(row.text).topic_id
-            for k in (f"long:{group}", "long"):
-                c[k][0] += got == row.topic
-                c[k][1] += 1
-                c["old_" + k][0] += whole == row.topic
-                c["old_" + k][1] += 1
-            if got != row.topic:
-                cands = ", ".join(f"{t} {s:.2f}" for t, s in (r.answer.candidates if r.answer else ()))
-                misses.append(f"[long {v}] want {row.topic}, got {got} ({cands}): {row.text[:70]!r}…")
+            cands = ", ".join(f"{t} {s:.2f}" for t, s in (r.answer.candidates if r.answer else ()))
+            tally(r.topic_id == row.topic, (f"long:{group}", "long"),
+                  f"[long {v}] want {row.topic}, got {r.topic_id} ({cands}): {row.text[:70]!r}…")
+            whole = reader.answerer.ask_whole(row.text).topic_id
+            tally(whole == row.topic, (f"old_long:{group}", "old_long"), "")
     return c
 
 
