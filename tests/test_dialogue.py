@@ -207,9 +207,11 @@ async def test_urgent_message_in_a_helpline_chat_flags_the_ticket(talk) -> None:
     assert not any("URGENT" in m.text for m in calm.messages)
     result = await talk(46, text="please help they locked me in the room")
     staff = [m.text for m in result.messages if m.chat_id == STAFF]
-    assert any("locked me in the room" in t for t in staff) and any("URGENT" in t for t in staff)
+    assert len(staff) == 1 and "locked me in the room" in staff[0] and "URGENT" in staff[0]
     again = await talk(46, text="they beat me again")
     assert sum("URGENT" in m.text for m in again.messages) == 0   # flagged once
+    rows = await talk.store.db.fetchall("SELECT urgent FROM tickets WHERE user_id = 46")
+    assert [tuple(r) for r in rows] == [(1,)]
 
 
 async def test_a_long_story_is_answered_and_the_second_topic_offered(talk) -> None:

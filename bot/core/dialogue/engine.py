@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.core.agencies.matcher import CheckResult
 from bot.core.dialogue import helpline, report, safety
@@ -281,11 +282,17 @@ class Dialogue:
             await self._answer(turn, reading, helpline_shown=True)
 
     async def _flag_urgent(self, turn: Turn) -> None:
-        """A message in a helpline chat reads as urgent: the ticket is flagged, staff are told."""
+        """A message relayed in a helpline chat reads as urgent: the ticket is flagged, and the
+        relayed message itself says so to staff (no extra message), the first time."""
         ticket = await turn.conv.open_ticket_of(turn.user.user_id)
-        if ticket is not None and not ticket.urgent:
-            await turn.conv.update_ticket(ticket.id, urgent=1)
-            turn.to_staff(f"⚠️ <b>#{ticket.id}</b> URGENT", ticket_id=ticket.id)
+        if ticket is None or ticket.urgent:
+            return
+        await turn.conv.update_ticket(ticket.id, urgent=1)
+        messages = turn.result.messages
+        for i in range(len(messages) - 1, -1, -1):
+            if messages[i].ticket_id == ticket.id and messages[i].text:
+                messages[i] = replace(messages[i], text="⚠️ URGENT " + messages[i].text)
+                return
 
     def _small_talk(self, turn: Turn, kind: str) -> None:
         turn.say(SMALL_TALK_REPLIES.get(kind, SMALL_TALK_REPLIES["ok"]), turn.menu_keyboard())
