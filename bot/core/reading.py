@@ -134,7 +134,7 @@ class Reader:
                             answer.candidates, answer.also)
         if answer.topic is not None:
             intent = "question"
-        elif self._off_topic(cleaned, answer):
+        elif not urgent and self._off_topic(cleaned, words, answer):   # danger is never off topic
             intent = "off_topic"
         else:
             intent = "unclear"
@@ -176,9 +176,11 @@ class Reader:
             return False                    # "how do I know if an agency is licensed"
         return bool(name and ask) or bool(business and place)   # "is X licensed", "madina manpower"
 
-    def _off_topic(self, text: str, answer: Answer) -> bool:
-        best = answer.candidates[0][1] if answer.candidates else 0.0
-        if best < OFF_TOPIC_FLOOR:
-            return True
+    def _off_topic(self, text: str, words: list[str], answer: Answer) -> bool:
+        """Nothing in it is about migration: no word of the topics, no destination or "abroad"
+        (a family's "beta dubai jana chahta hai, dar lagta hai" is about migration)."""
+        if self.countries.about_abroad(words):
+            return False
         content = [w for w in tokens(text) if w not in GENERIC]
-        return not any(self.answerer.knows(w) for w in content)
+        best = answer.candidates[0][1] if answer.candidates else 0.0
+        return best < OFF_TOPIC_FLOOR or not any(self.answerer.knows(w) for w in content)

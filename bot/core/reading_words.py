@@ -125,31 +125,30 @@ class RecruiterWords:
     business: frozenset[Words]
     city: frozenset[str]
     max_words: int = 12
+    longest: int = 1   # words in the longest ask/business phrase
 
     @classmethod
     def load(cls, path: Path) -> RecruiterWords:
         data = _read(path)
-        return cls(frozenset(_phrases(data.get("ask"), f"{path}: ask")),
-                   frozenset(_phrases(data.get("business"), f"{path}: business")),
+        ask = frozenset(_phrases(data.get("ask"), f"{path}: ask"))
+        business = frozenset(_phrases(data.get("business"), f"{path}: business"))
+        return cls(ask, business,
                    frozenset(w for p in _phrases(data.get("city"), f"{path}: city") for w in p),
-                   int(data.get("max_words", 12)))
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_longest", max((len(p) for p in self.ask | self.business), default=1))
+                   int(data.get("max_words", 12)), max((len(p) for p in ask | business), default=1))
 
     def spans(self, tokens: list[str], which: frozenset[Words]) -> list[tuple[int, int]]:
-        return find_phrases(tokens, which, self._longest)  # type: ignore[attr-defined]
+        return find_phrases(tokens, which, self.longest)
 
 
-@dataclass(frozen=True)
 class Countries:
-    """Country names -> (country id, guide topic id)."""
+    """Country names -> (country id, guide topic id); words that say "abroad"."""
 
-    names: dict[Words, tuple[str, str]]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_phrases", frozenset(self.names))
-        object.__setattr__(self, "_longest", max((len(p) for p in self.names), default=1))
+    def __init__(self, names: dict[Words, tuple[str, str]], abroad: frozenset[Words] = frozenset()):
+        self.names = names
+        self.abroad = abroad
+        self._names = frozenset(names)
+        self._any = self._names | abroad
+        self._longest = max((len(p) for p in self._any), default=1)
 
     @classmethod
     def load(cls, path: Path) -> Countries:
@@ -160,13 +159,17 @@ class Countries:
             topic = str(spec.get("topic") or f"country-{cid}")
             for words in _phrases(spec.get("names"), f"{path}: countries.{cid}.names"):
                 names.setdefault(words, (str(cid), topic))
-        return cls(names)
+        return cls(names, frozenset(_phrases(data.get("abroad"), f"{path}: abroad")))
 
     def topics_in(self, tokens: list[str]) -> tuple[str, ...]:
         """The guide topic ids of the countries named in `tokens`, in order, each once."""
         found: list[str] = []
-        for start, end in find_phrases(tokens, self._phrases, self._longest):  # type: ignore[attr-defined]
+        for start, end in find_phrases(tokens, self._names, self._longest):
             topic = self.names[tuple(tokens[start:end])][1]
             if topic not in found:
                 found.append(topic)
         return tuple(found)
+
+    def about_abroad(self, tokens: list[str]) -> bool:
+        """The message names a destination or says "abroad", "visa" …"""
+        return bool(find_phrases(tokens, self._any, self._longest))
