@@ -231,3 +231,12 @@ async def test_off_topic_says_so_and_roman_sindhi_stays_sindhi(talk) -> None:
     sd = await talk(49, text="agent khe kitri fees dian ghurje")
     assert any("\u0600" <= ch <= "\u06ff" for ch in plain(sd, 49))
     assert "menu:main" in buttons_of(sd)
+
+
+@pytest.mark.parametrize("text", ["👍🎉🙏", "\u202e\u200f", "?!?!", "x" * 4000,
+                                  "salam \u202eسلام\u202c hello ہیلو", "۱۲۳ ١٢٣ 123"])
+async def test_noise_gets_a_clear_answer_never_a_verdict(talk, text) -> None:
+    result = await talk(50, text=text)
+    out = plain(result, 50)
+    assert result.messages and out.strip()
+    assert "Licence" not in out and "لائسنس یافتہ ایجنسیوں" not in out and "Check another" not in out

@@ -331,6 +331,7 @@ class Dialogue:
             return
         guesses = [turn.topic(topic_id) for topic_id, score in (answer.candidates[:3] if answer else ())
                    if score >= GUESS_FLOOR]
+        guesses += [turn.topic(topic_id) for topic_id in reading.countries]  # the country's guide
         helpline_row = () if helpline_shown else (turn.button("☎️ Talk to the helpline", "menu:helpline"),)
         if guesses:
             buttons = tuple((Button("❓ " + t.title, f"topic:{t.id}"),) for t in guesses if t)
