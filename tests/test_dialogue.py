@@ -240,3 +240,13 @@ async def test_noise_gets_a_clear_answer_never_a_verdict(talk, text) -> None:
     out = plain(result, 50)
     assert result.messages and out.strip()
     assert "Licence" not in out and "لائسنس یافتہ ایجنسیوں" not in out and "Check another" not in out
+
+
+async def test_after_the_helpline_an_urgent_message_gets_only_a_topic_that_clearly_fits(talk) -> None:
+    await talk(51, button="lang:en")
+    clear = await talk(51, text="my employer took my passport and is not returning my passport")
+    texts = [html_to_plain(m.text) for m in clear.messages if m.chat_id == 51]
+    assert "danger" in texts[0] and "passport belongs to you" in texts[-1].lower()
+    await talk(52, button="lang:en")
+    weak = await talk(52, text="kafeel beats me daily")
+    assert "passport belongs to you" not in plain(weak, 52).lower()

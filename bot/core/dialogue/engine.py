@@ -29,6 +29,7 @@ MAX_TEXT = 4096
 TICKET_REF = re.compile(r"#(\d{1,9})\b")
 MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
 GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
+URGENT_ANSWER_FLOOR = 0.35  # after the helpline, an urgent message's topic only when it clearly fits
 # The short reply to small talk (content/small_talk.yaml kinds), then the menu.
 SMALL_TALK_REPLIES = {
     "salam": N_("Wa alaikum assalam! I am Rahnuma. How can I help you?"),
@@ -278,7 +279,9 @@ class Dialogue:
                  "helpline now.")
         await helpline.start(turn, urgent=True)
         await helpline.relay(turn, event)   # staff see what was written (when a chat is open)
-        if reading.intent == "question" and reading.topic_id not in (None, "helpline"):
+        answer = reading.answer
+        if reading.intent == "question" and reading.topic_id not in (None, "helpline") \
+                and answer is not None and answer.score >= URGENT_ANSWER_FLOOR:
             await self._answer(turn, reading, helpline_shown=True)
 
     async def _flag_urgent(self, turn: Turn) -> None:
