@@ -250,3 +250,10 @@ async def test_after_the_helpline_an_urgent_message_gets_only_a_topic_that_clear
     await talk(52, button="lang:en")
     weak = await talk(52, text="kafeel beats me daily")
     assert "passport belongs to you" not in plain(weak, 52).lower()
+
+
+async def test_an_urgent_message_naming_a_licence_gets_the_helpline_then_the_check(talk) -> None:
+    await talk(53, button="lang:en")
+    result = await talk(53, text="agent 7979/LHR took my passport")
+    texts = [html_to_plain(m.text) for m in result.messages if m.chat_id == 53]
+    assert "danger" in texts[0] and "7979/LHR" in texts[-1]

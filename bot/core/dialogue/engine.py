@@ -280,7 +280,9 @@ class Dialogue:
         await helpline.start(turn, urgent=True)
         await helpline.relay(turn, event)   # staff see what was written (when a chat is open)
         answer = reading.answer
-        if reading.intent == "question" and reading.topic_id not in (None, "helpline") \
+        if reading.intent == "agency":
+            await self._check(turn, reading.text)   # "agent 1234/LHR took my passport"
+        elif reading.intent == "question" and reading.topic_id not in (None, "helpline") \
                 and answer is not None and answer.score >= URGENT_ANSWER_FLOOR:
             await self._answer(turn, reading, helpline_shown=True)
 
