@@ -4,6 +4,7 @@ from __future__ import annotations
 
 LANGUAGES: tuple[str, ...] = ("en", "ur", "sd")
 DEFAULT = "ur"  # most people who write to the bot read Urdu; /start offers all three
+NAMES = {"en": "English", "ur": "اردو", "sd": "سنڌي"}  # each in its own language
 
 
 def language_for_code(code: str | None) -> str:
