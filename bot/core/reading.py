@@ -19,7 +19,8 @@ The answer to a question comes with it (`answer`), so a message is matched once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import phonenumbers
@@ -119,26 +120,25 @@ class Reader:
         small = None if urgent else self.small_talk.kind_of(words)
         out_lang = reply_language(detection, lang, small_talk=small is not None)
         countries = self._countries(words, out_lang)
-        base = dict(text=cleaned, lang=out_lang, urgent=urgent, detection=detection, signs=signs,
-                    countries=countries)
+        reading = partial(Reading, text=cleaned, lang=out_lang, urgent=urgent, detection=detection,
+                          signs=signs, countries=countries)
         if not any(ch.isalnum() for ch in cleaned):   # empty, emoji, punctuation: nothing to read
-            return Reading(intent="unclear", **base)  # type: ignore[arg-type]
+            return reading(intent="unclear")
         if small is not None:
-            return Reading(intent="small_talk", small_talk=small, **base)  # type: ignore[arg-type]
+            return reading(intent="small_talk", small_talk=small)
         if (expect_agency and not urgent) or self._about_recruiter(cleaned, words):
-            return Reading(intent="agency", **base)  # type: ignore[arg-type]
+            return reading(intent="agency")
         answer = self.answerer.ask(raw, lang=out_lang, detection=detection)
-        if answer.lang != out_lang:
-            answer = Answer(answer.query, out_lang, self.answerer.topic_in(answer.topic_id, out_lang)
-                            if answer.topic_id else None, answer.score, answer.detection,
-                            answer.candidates, answer.also)
+        if answer.lang != out_lang:   # e.g. Roman Sindhi kept in Sindhi
+            topic = self.answerer.topic_in(answer.topic_id, out_lang) if answer.topic_id else None
+            answer = replace(answer, lang=out_lang, topic=topic)
         if answer.topic is not None:
             intent = "question"
         elif not urgent and self._off_topic(cleaned, words, answer):   # danger is never off topic
             intent = "off_topic"
         else:
             intent = "unclear"
-        return Reading(intent=intent, answer=answer, **base)  # type: ignore[arg-type]
+        return reading(intent=intent, answer=answer)
 
     # --- parts ---------------------------------------------------------------------------
 
