@@ -6,9 +6,10 @@ Reads benchmarks/reading_eval/dev.tsv and holdout.tsv (see its README) through
 `bot.core.reading.Reader.read` exactly as the bot does, and writes benchmarks/results/reading.md.
 The held-out set was frozen before any tuning and is only measured.
 
-The simple alternative, in the same run: the urgent phrase list as it was (exact phrases,
-content/urgent.yaml at commit ce1bcc6, no word forms), and the answer matcher asked with the
-whole message (no question sentence, no topic pair) for long questions.
+Exits 1 when a goal is not met on either set. The simple alternative, in the same run: the
+urgent phrase list as it was (exact phrases, content/urgent.yaml at commit ce1bcc6, no word
+forms), and the answer matcher asked with the whole message (no question sentence, no topic
+pair) for long questions.
 """
 
 from __future__ import annotations
@@ -289,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                                                    if not line.startswith("- ")))
     if not args.no_write:
         write(body)
-    return 0
+    return 1 if "❌" in body else 0   # 1: a goal is not met (benchmarks/run_all.py)
 
 
 if __name__ == "__main__":
