@@ -142,6 +142,11 @@ def test_bad_input_gets_an_answer_never_a_crash_never_a_verdict(reader: Reader, 
     assert set(r.to_json()) == {"query", "lang", "topic", "score", "answer", "intent", "urgent"}
 
 
+def test_text_longer_than_a_message_gets_no_topic(reader: Reader) -> None:
+    r = reader.read("fees " * 2000)
+    assert r.topic_id is None and r.intent != "agency"
+
+
 def test_a_4000_character_story_is_read(reader: Reader) -> None:
     story = ("My brother went abroad two years ago and we speak every week. " * 60)[:3900]
     r = reader.read(story + " Agent took my passport and beats me.")

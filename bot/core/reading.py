@@ -34,7 +34,7 @@ from bot.core.text import clean, match_words
 from bot.core.urgency import UrgentWords
 
 INTENTS = ("question", "agency", "small_talk", "off_topic", "unclear")
-MAX_CHARS = 4096          # what one Telegram message can hold; longer text is read up to here
+MAX_CHARS = 4096          # what one Telegram message can hold; longer text is read for danger only
 OFF_TOPIC_FLOOR = 0.1     # below this best topic score, nothing in the message is about migration
 # Question words: "how do I check a licence" is a question, "is X licensed" a look-up.
 HOW_WORDS = frozenset(match_words(
@@ -71,7 +71,7 @@ class Reading:
     def to_json(self) -> dict:
         """The CONTRACTS.md `ask` object."""
         topic = self.answer.topic if self.answer and self.intent == "question" else None
-        return {"query": self.answer.query if self.answer else self.text, "lang": self.lang,
+        return {"query": self.text, "lang": self.lang,
                 "topic": topic.id if topic else None,
                 "score": round(self.answer.score, 4) if self.answer else 0.0,
                 "answer": topic.answer if topic else None,
@@ -112,7 +112,7 @@ class Reader:
         """Read one message. `lang` is the person's chosen language (None: not known);
         `expect_agency`: the bot has just asked for a recruiter's name or number."""
         raw = text if isinstance(text, str) else ""
-        cleaned = clean(raw, max_len=MAX_CHARS)
+        cleaned = clean(raw, max_len=MAX_CHARS + 1)   # longer than a message: not a question
         words = match_words(cleaned)
         detection = detect_language(cleaned)
         signs = self.urgent.signs(cleaned, words) if words else frozenset()
@@ -128,7 +128,7 @@ class Reader:
             return reading(intent="small_talk", small_talk=small)
         if (expect_agency and not urgent) or self._about_recruiter(cleaned, words):
             return reading(intent="agency")
-        answer = self.answerer.ask(raw, lang=out_lang, detection=detection)
+        answer = self.answerer.ask(cleaned, lang=out_lang, detection=detection)
         if answer.lang != out_lang:   # e.g. Roman Sindhi kept in Sindhi
             topic = self.answerer.topic_in(answer.topic_id, out_lang) if answer.topic_id else None
             answer = replace(answer, lang=out_lang, topic=topic)
