@@ -103,6 +103,8 @@ def test_a_bare_name_after_check_a_recruiter_goes_to_the_check(reader: Reader) -
     assert reader.read("Shaheen", "en").intent != "agency"
     assert reader.read("Shaheen", "en", expect_agency=True).intent == "agency"
     assert reader.read("thanks", "en", expect_agency=True).intent == "small_talk"
+    question = reader.read("how much fee can a licensed agent take from me", "en", expect_agency=True)
+    assert question.intent == "question"
 
 
 def test_off_topic_and_unclear(reader: Reader) -> None:

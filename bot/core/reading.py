@@ -35,6 +35,7 @@ from bot.core.urgency import UrgentWords
 
 INTENTS = ("question", "agency", "small_talk", "off_topic", "unclear")
 MAX_CHARS = 4096          # what one Telegram message can hold; longer text is read for danger only
+NAME_WORDS = 6            # after "Check a recruiter", a text this short is a name to check
 OFF_TOPIC_FLOOR = 0.1     # below this best topic score, nothing in the message is about migration
 # Question words: "how do I check a licence" is a question, "is X licensed" a look-up.
 HOW_WORDS = frozenset(match_words(
@@ -110,7 +111,8 @@ class Reader:
 
     def read(self, text: str, lang: str | None = None, *, expect_agency: bool = False) -> Reading:
         """Read one message. `lang` is the person's chosen language (None: not known);
-        `expect_agency`: the bot has just asked for a recruiter's name or number."""
+        `expect_agency`: the bot has just asked for a recruiter's name or number (a short
+        text is then a name; a longer question is still read as one)."""
         raw = text if isinstance(text, str) else ""
         cleaned = clean(raw, max_len=MAX_CHARS + 1)   # longer than a message: not a question
         words = match_words(cleaned)
@@ -126,7 +128,8 @@ class Reader:
             return reading(intent="unclear")
         if small is not None:
             return reading(intent="small_talk", small_talk=small)
-        if (expect_agency and not urgent) or self._about_recruiter(cleaned, words):
+        if (expect_agency and not urgent and len(words) <= NAME_WORDS) \
+                or self._about_recruiter(cleaned, words):
             return reading(intent="agency")
         answer = self.answerer.ask(cleaned, lang=out_lang, detection=detection)
         if answer.lang != out_lang:   # e.g. Roman Sindhi kept in Sindhi
