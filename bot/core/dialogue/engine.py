@@ -264,11 +264,11 @@ class Dialogue:
         if reading.urgent:
             await self._urgent(turn, event, reading)
             return
+        if mode == "check":
+            turn.user.state = {}   # the name asked for came, or something else did
         if reading.intent == "small_talk":
-            turn.user.state = {}
             self._small_talk(turn, reading.small_talk or "ok")
         elif reading.intent == "agency":
-            turn.user.state = {}
             await self._check(turn, text)
         else:
             await self._answer(turn, reading)
