@@ -21,7 +21,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 ORDER = ("agency_speed.py", "agency_accuracy.py", "qa_accuracy.py", "qa_speed.py",
-         "reliability.py")
+         "reading_accuracy.py", "reliability.py")
 
 
 def scripts() -> list[Path]:

@@ -10,8 +10,13 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
+from bot.core.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from bot.core.reading import Reading
 
 MAX_QUERY_CHARS = 10_000
 
@@ -65,18 +70,40 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.content.answering import Answerer
     from bot.core.content.loader import load_content
     from bot.core.content.validation import format_problems
+    from bot.core.reading import Reader
+    from bot.core.urgency import UrgentWords
 
     root = Path(args.content) if getattr(args, "content", None) else settings.content_dir
     tree, problems = load_content(root)
     if tree is None:
         sys.stderr.write(format_problems(problems) + "\n")
         return 1
-    answerer = Answerer(tree)
+    try:
+        reader = Reader.load(root, tree, Answerer(tree), UrgentWords.load(root / "urgent.yaml"))
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
     return _run_queries(
         args,
-        lambda q: answerer.ask(q, lang=args.lang).to_json(),
-        lambda q: answerer.ask(q, lang=args.lang).render_plain(),
+        lambda q: reader.read(q[:MAX_QUERY_CHARS], lang=args.lang).to_json() | {"query": q},
+        lambda q: render_reading(reader.read(q[:MAX_QUERY_CHARS], lang=args.lang)),
     )
+
+
+def render_reading(reading: Reading) -> str:
+    """Plain text of what the bot makes of a message (`ask` without --json)."""
+    from bot.core.i18n import translator
+
+    tr = translator(reading.lang)
+    head = f"[intent: {reading.intent}" + (", URGENT: helpline first" if reading.urgent else "") + "]"
+    if reading.intent == "question" and reading.answer is not None:
+        return head + "\n" + reading.answer.render_plain()
+    if reading.intent == "agency":
+        return head + "\n" + tr.gettext("This looks like a recruiter: check it with `check`.")
+    if reading.intent == "small_talk":
+        return head
+    return head + "\n" + tr.gettext("Sorry, I don't have an answer to that. Choose a topic from "
+                                    "the menu, or talk to the helpline.")
 
 
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -144,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help="answer a pre-migration question from the content")
     ask.add_argument("text", nargs="*")
-    ask.add_argument("--lang", choices=["en", "ur", "sd"], default=None)
+    ask.add_argument("--lang", choices=list(LANGUAGES), default=None)
     ask.add_argument("--content", help="content directory (default: CONTENT_DIR)")
     ask.set_defaults(func=cmd_ask)
 

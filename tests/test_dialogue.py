@@ -147,3 +147,116 @@ async def test_staff_reply_reaches_the_person_even_before_the_relay_is_recorded(
     stray = (await talk.store.unit_of_work(5001, lambda uow: dialogue.handle_staff(
         uow, StaffReply(STAFF, 1001, 998, text="hi", replied_text="Report R3")))).value
     assert [m.chat_id for m in stray.messages] == [STAFF]  # staff told: not part of a ticket
+
+
+def buttons_of(result: Result) -> list[str]:
+    return [b.data for m in result.messages for row in m.buttons for b in row]
+
+
+@pytest.mark.parametrize(("text", "lang", "reply"), [
+    ("assalam o alaikum", "en", "Wa alaikum assalam"), ("thanks", "en", "You are welcome"),
+    ("شکریہ", "ur", "شکریہ"), ("مهرباني", "sd", "مهرباني"), ("shukriya", "en", "You are welcome"),
+])
+async def test_small_talk_gets_a_warm_reply_and_the_menu_never_a_verdict(talk, text, lang, reply) -> None:
+    await talk(40, button=f"lang:{lang}")
+    result = await talk(40, text=text)
+    out = plain(result, 40)
+    assert "menu:check" in buttons_of(result)
+    assert "Licence" not in out and "licensed" not in out.lower() and "لائسنس" not in out
+    assert len(result.messages) == 1 and len(out) < 200
+    if lang == "en":
+        assert reply in out   # in the chosen language, not switched by "shukriya"
+
+
+async def test_small_talk_replies_are_translated(talk) -> None:
+    await talk(41, button="lang:ur")
+    ur = plain(await talk(41, text="salam"), 41)
+    await talk(42, button="lang:sd")
+    sd = plain(await talk(42, text="salam"), 42)
+    assert ur != sd and "Rahnuma" not in ur and "Rahnuma" not in sd
+
+
+async def test_a_recruiter_question_runs_the_check_a_family_worry_does_not(talk) -> None:
+    await talk(43, button="lang:en")
+    checked = await talk(43, text="is al falah overseas licensed")
+    assert "menu:check" in buttons_of(checked) and "Licence" in plain(checked, 43)
+    worry = await talk(43, text="mera bhai lapata hai")
+    assert "111-247-786" in plain(worry, 43)   # a missing relative: the helpline first
+    assert "Licence" not in plain(worry, 43)
+
+
+async def test_a_bare_name_after_check_a_recruiter_is_checked(talk) -> None:
+    await talk(44, button="lang:en")
+    await talk(44, button="menu:check")
+    result = await talk(44, text="Al-Falah")
+    assert "Check another" in plain(result, 44) or "menu:check" in buttons_of(result)
+
+
+async def test_urgent_question_gets_the_helpline_then_the_answer(talk) -> None:
+    await talk(45, button="lang:en")
+    result = await talk(45, text="kafeel beats me daily and took my passport, what can i do")
+    texts = [html_to_plain(m.text) for m in result.messages if m.chat_id == 45]
+    assert "danger" in texts[0] and any("111-247-786" in t for t in texts[:2])
+    staff = [m.text for m in result.messages if m.chat_id == STAFF]
+    assert any("URGENT" in t for t in staff) and any("kafeel beats me" in t for t in staff)
+
+
+async def test_urgent_message_in_a_helpline_chat_flags_the_ticket(talk) -> None:
+    await talk(46, command="helpline")
+    calm = await talk(46, text="hello, I have a question about my contract")
+    assert not any("URGENT" in m.text for m in calm.messages)
+    result = await talk(46, text="please help they locked me in the room")
+    staff = [m.text for m in result.messages if m.chat_id == STAFF]
+    assert len(staff) == 1 and "locked me in the room" in staff[0] and "URGENT" in staff[0]
+    again = await talk(46, text="they beat me again")
+    assert sum("URGENT" in m.text for m in again.messages) == 0   # flagged once
+    rows = await talk.store.db.fetchall("SELECT urgent FROM tickets WHERE user_id = 46")
+    assert [tuple(r) for r in rows] == [(1,)]
+
+
+async def test_a_long_story_is_answered_and_the_second_topic_offered(talk) -> None:
+    await talk(47, button="lang:en")
+    result = await talk(47, text=(
+        "I paid the agent 3 lakh for a job in Qatar and he gave me no receipt. He also kept my "
+        "original passport and CNIC. How much fee can an agent take?"))
+    # a passport kept by the agent is urgent: the helpline comes first, then the fees answer
+    # with a second topic the story also needs (the passport, or reporting the agent)
+    assert "menu:helpline" in buttons_of(result) or "topic:helpline" in buttons_of(result)
+    assert {"topic:passport-and-documents", "topic:report-fraud"} & set(buttons_of(result))
+    assert "15,000" in plain(result, 47)   # the fees answer
+
+
+async def test_off_topic_says_so_and_roman_sindhi_stays_sindhi(talk) -> None:
+    await talk(48, button="lang:en")
+    off = await talk(48, text="what is the cricket score")
+    assert "menu:helpline" in buttons_of(off) and not any(d.startswith("topic:") for d in buttons_of(off))
+    await talk(49, button="lang:sd")
+    sd = await talk(49, text="agent khe kitri fees dian ghurje")
+    assert any("\u0600" <= ch <= "\u06ff" for ch in plain(sd, 49))
+    assert "menu:main" in buttons_of(sd)
+
+
+@pytest.mark.parametrize("text", ["👍🎉🙏", "\u202e\u200f", "?!?!", "x" * 4000,
+                                  "salam \u202eسلام\u202c hello ہیلو", "۱۲۳ ١٢٣ 123"])
+async def test_noise_gets_a_clear_answer_never_a_verdict(talk, text) -> None:
+    result = await talk(50, text=text)
+    out = plain(result, 50)
+    assert result.messages and out.strip()
+    assert "Licence" not in out and "لائسنس یافتہ ایجنسیوں" not in out and "Check another" not in out
+
+
+async def test_after_the_helpline_an_urgent_message_gets_only_a_topic_that_clearly_fits(talk) -> None:
+    await talk(51, button="lang:en")
+    clear = await talk(51, text="my employer took my passport and is not returning my passport")
+    texts = [html_to_plain(m.text) for m in clear.messages if m.chat_id == 51]
+    assert "danger" in texts[0] and "passport belongs to you" in texts[-1].lower()
+    await talk(52, button="lang:en")
+    weak = await talk(52, text="kafeel beats me daily")
+    assert "passport belongs to you" not in plain(weak, 52).lower()
+
+
+async def test_an_urgent_message_naming_a_licence_gets_the_helpline_then_the_check(talk) -> None:
+    await talk(53, button="lang:en")
+    result = await talk(53, text="agent 7979/LHR took my passport")
+    texts = [html_to_plain(m.text) for m in result.messages if m.chat_id == 53]
+    assert "danger" in texts[0] and "7979/LHR" in texts[-1]

@@ -69,3 +69,41 @@ def test_transliterate_examples() -> None:
 def test_sindhi_letters_fold_to_urdu() -> None:
     assert urdu_letters("ڪراچي") == urdu_letters("کراچی")
     assert urdu_letters("رجسٽرڊ") == urdu_letters("رجسٹرڈ")
+
+
+def test_one_arabic_script_check_covers_every_block() -> None:
+    from bot.core.text import is_arabic_char
+
+    for ch in ("ا", "ڪ", "ݨ", "ࢠ", "ﻻ", "ﷲ"):   # Arabic, Supplement, Extended-A, forms A/B
+        assert is_arabic_char(ch) and has_arabic_script(f"x{ch}")
+    assert not has_arabic_script("abc 123 ۔".replace("۔", ""))
+
+
+def test_one_sindhi_to_urdu_map_and_one_w_v_rule() -> None:
+    from bot.core.text import SINDHI_TO_URDU, fold_roman, fold_word, loose_arabic
+
+    assert SINDHI_TO_URDU["ڃ"] == "ن"                 # one reading of ڃ everywhere
+    assert loose_arabic("وڃڻ") == loose_arabic("ونن")
+    assert urdu_letters("ٿو").replace("\ue000", "") == "تو"
+    # Roman folding for words and for names agree on w/v
+    assert fold_roman("vapas") == fold_roman("wapas")
+    assert fold_word("Vasi") == fold_word("Wasi")
+
+
+def test_digits_in_three_scripts() -> None:
+    assert ascii_digits("۰۳۰۰ ٠٣٠٠ 0300") == "0300 0300 0300"
+
+
+def test_old_modules_still_export_the_toolkit() -> None:
+    from bot.core import romanize, text
+    from bot.core import transliterate as tr
+
+    assert romanize.fold_word is text.fold_word and tr.transliterate is text.transliterate
+
+
+def test_languages_have_one_fallback() -> None:
+    from bot.core.languages import DEFAULT, LANGUAGES, language_for_code
+
+    assert LANGUAGES == ("en", "ur", "sd")
+    assert language_for_code("en-GB") == "en" and language_for_code("sd") == "sd"
+    assert language_for_code(None) == DEFAULT == language_for_code("ar")

@@ -15,6 +15,7 @@ from bot.core.agencies.records import AgencyList
 from bot.core.content.answering import Answerer
 from bot.core.content.loader import scan_content
 from bot.core.content.topics import ContentTree
+from bot.core.reading import Reader
 from bot.core.safety_check import Questionnaire
 from bot.core.urgency import UrgentWords
 
@@ -27,6 +28,7 @@ class Knowledge:
     matcher: AgencyMatcher
     questionnaire: Questionnaire
     urgent: UrgentWords
+    reader: Reader
 
 
 def load_knowledge(content_dir: Path, agencies_file: Path) -> tuple[Knowledge | None, list[str]]:
@@ -43,11 +45,17 @@ def load_knowledge(content_dir: Path, agencies_file: Path) -> tuple[Knowledge | 
         agencies = load_agency_list(agencies_file)
     except AgencyListError as exc:
         problems.append(exc.report())
-    tree, questionnaire = scan.tree, scan.questionnaire
-    for name, loaded in (("safety_check.yaml", questionnaire), ("urgent.yaml", scan.urgent_phrases)):
+    tree, questionnaire, urgent = scan.tree, scan.questionnaire, scan.urgent
+    for name, loaded in (("safety_check.yaml", questionnaire), ("urgent.yaml", urgent)):
         if loaded is None and not problems:
             problems.append(f"{content_dir / name}: error: the file is missing or empty")
-    if problems or questionnaire is None or scan.urgent_phrases is None or agencies is None:
+    reader = None
+    if tree is not None and urgent is not None:
+        try:
+            reader = Reader.load(content_dir, tree, Answerer(tree), urgent)
+        except (OSError, ValueError) as exc:
+            problems.append(str(exc))
+    if problems or questionnaire is None or urgent is None or reader is None or agencies is None:
         return None, problems or ["content could not be loaded"]
-    return Knowledge(tree, Answerer(tree), agencies, AgencyMatcher(agencies), questionnaire,
-                     UrgentWords(scan.urgent_phrases)), []
+    return Knowledge(tree, reader.answerer, agencies, AgencyMatcher(agencies), questionnaire,
+                     urgent, reader), []

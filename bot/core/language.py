@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.text import clean
-
-SINDHI_LETTERS = frozenset("ڪڻڄٻڀٽٿڊڌڏڍڙڳڱڃڇ۾ٺڦ")
-URDU_LETTERS = frozenset("ٹڈڑںہے")
+from bot.core.text import SINDHI_LETTERS, URDU_LETTERS, clean, count_arabic, has_arabic_script
 
 SINDHI_WORDS = frozenset("""
 آهي آهن آهيان آهيون ڇا ڪٿي ڪيئن ڪير ڪڏهن ڪهڙو ڪهڙي ڪهڙا ڪيترو ڪيتري ڪيترا جي جو جا ۾ کي
@@ -80,14 +77,10 @@ class Detection:
     confident: bool = False
 
 
-def _is_arabic(ch: str) -> bool:
-    return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
-
-
 def _detect_arabic(words: list[str]) -> Detection:
     sd = ur = 0.0
     for w in words:
-        if not any(_is_arabic(c) for c in w):
+        if not has_arabic_script(w):
             continue
         if any(c in SINDHI_LETTERS for c in w):
             sd += 2
@@ -104,7 +97,7 @@ def _detect_arabic(words: list[str]) -> Detection:
             ur += 0.3
     if sd > ur:
         return Detection("sd", False, sd >= 2 and sd - ur >= 1.5)
-    arabic_words = sum(1 for w in words if any(_is_arabic(c) for c in w))
+    arabic_words = sum(1 for w in words if has_arabic_script(w))
     confident = (ur >= 2 and ur - sd >= 1.5) or (sd == 0 and arabic_words >= 3)
     return Detection("ur", False, confident)
 
@@ -133,8 +126,9 @@ def _detect_latin(words: list[str]) -> Detection:
 def detect_language(text: str) -> Detection:
     """Detect en / ur / sd (Roman Urdu as ur with roman_urdu=True) for one chat message."""
     words = _WORD.findall(clean(text, max_len=2000))
-    arabic = sum(1 for w in words for c in w if _is_arabic(c))
-    latin = sum(1 for w in words for c in w if c.isascii())
+    joined = "".join(words)
+    arabic = count_arabic(joined)
+    latin = sum(1 for c in joined if c.isascii())
     if not words or (arabic == 0 and latin == 0):
         return Detection("en", False, False)
     if arabic >= latin or arabic >= 6:

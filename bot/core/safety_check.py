@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.languages import LANGUAGES as LANGS
 from bot.core.text import match_form
 
 ANSWERS = ("yes", "no", "unsure")
-LANGS = ("en", "ur", "sd")
 _ANSWER_KEYS: dict[object, str] = {True: "yes", False: "no"}
 
 

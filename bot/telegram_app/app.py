@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.core.dialogue.engine import Dialogue
 from bot.core.i18n import N_, translator
 from bot.core.knowledge_holder import KnowledgeHolder
+from bot.core.languages import LANGUAGES, language_for_code
 from bot.logging_setup import configure_logging
 from bot.storage.store import Store
 from bot.telegram_app.admin import AdminCommands
@@ -55,14 +56,14 @@ async def _error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> 
               exc_info=(type(error), error, error.__traceback__) if error else None)
     if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
         lang = (update.effective_user.language_code or "") if update.effective_user else ""
-        lang = lang if lang in ("ur", "sd") else "en"
+        lang = language_for_code(lang)
         with contextlib.suppress(Exception):
             await context.bot.send_message(update.effective_chat.id, translator(lang).gettext(
                 "Sorry, something went wrong. Please try again, or use /helpline."))
 
 
 async def _register_commands(application: Application) -> None:
-    for lang in ("en", "ur", "sd"):
+    for lang in LANGUAGES:
         t = translator(lang)
         commands = [BotCommand(name, t.gettext(desc)) for name, desc in USER_COMMANDS]
         await application.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)

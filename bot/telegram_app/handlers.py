@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot.core.dialogue.engine import MEDIA_NAMES, Dialogue
 from bot.core.dialogue.messages import Incoming, Outgoing, Result, StaffReply
 from bot.core.i18n import translator
+from bot.core.languages import language_for_code
 from bot.core.markup import escape, split_message, visible_length
 from bot.storage.conversation import SqlConversation
 from bot.storage.store import AlreadyProcessed, Store
@@ -145,7 +146,7 @@ class Handlers:
             return
         if not self.flood.allow(user.id) and await self.store.open_ticket_for_chat(message.chat_id) is None:
             if self.flood.should_warn(user.id):
-                lang = user.language_code if user.language_code in ("ur", "sd") else "en"
+                lang = language_for_code(user.language_code)
                 await message.reply_text(escape(translator(lang).gettext(
                     "You are sending messages very fast. Please wait a minute and try again.")))
             return

@@ -3,11 +3,11 @@
 Method (measured in benchmarks/results/qa.md): every example question, keyword list and title
 of every topic in every language is one small document. Text is normalised (Sindhi letters
 folded onto their Urdu neighbours; Roman-Urdu spellings folded: aa/a, ee/i, oo/u, ph/f, q/k,
-w/v, ai/e, doubled letters), function words, greetings and praise words ("best", "safe") are
-dropped, place names and domain-wide words ("abroad", "visa") count only a fraction of a word
-(GENERIC), and each other word gives a word feature plus character 3-grams, so spelling
-variants still overlap; an unknown word of 4+ letters is also read as its closest known
-word (rapidfuzz) at reduced weight (typos).
+v/w, ai/e, doubled letters; all in `bot.core.text`), function words, greetings and praise
+words ("best", "safe") are dropped, place names and domain-wide words ("abroad", "visa")
+count only a fraction of a word (GENERIC), and each other word gives a word feature plus
+character 3-grams, so spelling variants still overlap; an unknown word of 4+
+letters is also read as its closest known word (rapidfuzz) at reduced weight (typos).
 Features are TF-IDF weighted, with document frequency counted over topics. A topic's score
 mixes the best cosine similarity of the question with one of its documents, the second best,
 and the similarity with the topic's centroid. Words the index does not know lower the score,
@@ -19,7 +19,6 @@ through that language's examples; it is answered in the language it is written i
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -38,10 +37,23 @@ from bot.core.language import (
     Detection,
     detect_language,
 )
-from bot.core.text import clean, match_form
+from bot.core.text import clean, fold_roman, loose_arabic
 
 THRESHOLD = 0.24  # below this best score: no topic (chosen on the labelled set, benchmarks/qa_eval)
-MAX_QUESTION_CHARS = 1000  # longer text is not a question: no topic, no matching work
+# The same for a long message, whose score is half its question sentences (chosen on
+# benchmarks/reading_eval/dev.tsv; long off-topic stories there stay below 0.16).
+LONG_THRESHOLD = 0.2
+MAX_QUESTION_CHARS = 4096  # what one Telegram message holds; longer text is not a question
+# Long messages: a story, then the question. Sentences end at . ? ! ۔ ؟ or a new line.
+_SENTENCE_END = re.compile(r"(?<=[.?!۔؟])\s+|\n+")
+_QUESTION_MARK = re.compile(r"[?؟]")
+# A long message's score: half its question sentences, half the whole message.
+QUESTION_WEIGHT = 0.5
+MAX_SENTENCES = 12     # the story is read from its last 12 sentences (and the question)
+# A second topic of a long message is offered as a button when it scores this far above the
+# answer threshold and at least this share of the main topic's score.
+ALSO_MARGIN = 0.1
+ALSO_SHARE = 0.65
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
 _IDF_FLOOR = 1.0  # idf = log((1 + topics) / (1 + topics with the feature)) + floor
 SUPPORT = 0.15  # weight of a topic's second-best document in its score
@@ -52,28 +64,7 @@ _TYPO_WEIGHT = 0.5  # a corrected typo counts half a word
 MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
 MAX_REMEMBERED_CORRECTIONS = 20_000  # words whose correction is kept (about 2 MiB)
 
-# Sindhi letters folded onto their Urdu neighbours (after text.fold_arabic), for matching only.
-_SD_UR_FOLD = str.maketrans({
-    "ٽ": "ٹ", "ٺ": "ٹ", "ڊ": "ڈ", "ڍ": "ڈ", "ڙ": "ڑ", "ڻ": "ن", "ں": "ن", "ٿ": "ت", "ڀ": "ب",
-    "ٻ": "ب", "ڄ": "ج", "ڃ": "ج", "ڳ": "گ", "ڱ": "گ", "ڇ": "چ", "ڌ": "د", "ڏ": "د", "ڦ": "پ",
-    "ے": "ی", "ۓ": "ی", "ء": "", "ۄ": "و", "ٖ": "", "ٗ": "",
-})
 _TOKEN = re.compile(r"[^\W_]+")
-_ROMAN_RULES = [
-    (re.compile(r"ph"), "f"),
-    (re.compile(r"q"), "k"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"ee"), "i"),  # theek/thik, zaroori/zaruri
-    (re.compile(r"oo"), "u"),
-    (re.compile(r"aa"), "a"),  # kahaan/kahan
-    (re.compile(r"y"), "i"),
-    (re.compile(r"ai|ei|ey"), "e"),  # hai/hay/he, paisay/paise, kaise/kese
-    (re.compile(r"ie$|ia$"), "i"),  # chahie/chahiye
-    (re.compile(r"ou"), "u"),
-    (re.compile(r"(?<=[aeiou])h$"), ""),  # final h after a vowel: kah/ka, yeh/ye
-    (re.compile(r"hin$"), "hi"),  # nahin/nahi
-    (re.compile(r"(.)\1+"), r"\1"),  # doubled letters: zarurri/zaruri, fees/fes
-]
 
 # Words that carry no topic (from every language), kept out of the index and the question.
 _CONTENT_WORDS = {"paise", "pese", "paisay", "paisa", "wapas", "galat", "pay", "paid", "help",
@@ -105,20 +96,8 @@ STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | set(RSD_WORDS) | _EN_STOP | {
               "thank", "thankyou", "shukriya", "shukria", "ok", "okay", "acha", "achha"}) - _CONTENT_WORDS
 
 
-_DOUBLES = _ROMAN_RULES[-1][0]
-
-
-@functools.lru_cache(maxsize=50_000)
-def fold_roman(word: str) -> str:
-    """One spelling for the many ways a Roman-Urdu word is typed (also applied to English)."""
-    w = word
-    for pattern, repl in _ROMAN_RULES:
-        w = pattern.sub(repl, w)
-    return _DOUBLES.sub(r"\1", w) or word
-
-
 def _fold_script(text: str) -> str:
-    return match_form(text).translate(_SD_UR_FOLD)
+    return loose_arabic(text)
 
 
 # Words common to the whole domain that do not say which topic a question is about: the
@@ -159,6 +138,36 @@ def _generic_forms() -> frozenset[str]:
 
 
 GENERIC = _generic_forms()
+
+
+# Words that make a sentence a question even without a question mark.
+_ASKING = {
+    "en": frozenset("how what where which who whom when why can could should shall do does is are "
+                    "will would may".split()),
+    "ur": frozenset("کیا کیسے کہاں کون کب کیوں کتنا کتنی کتنے kya kia kaise kese kahan kaun kon kab "
+                    "kyun kitna kitni kitne konsa".split()),
+    "sd": frozenset("ڇا ڪيئن ڪٿي ڪير ڪڏهن ڇو ڪيترو ڪيتري ڪيترا ڪهڙو ڪهڙي chha kiyan kithe kehro "
+                    "kitro".split()),
+}
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of `text`; a piece of fewer than three words ("no.", "Sir.") joins the
+    sentence before it."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if not any(c.isalnum() for c in piece):
+            continue
+        if out and (len(piece.split()) < 3 or len(out[-1].split()) < 3):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _asks(sentence: str, lang: str) -> bool:
+    words = sentence.casefold().split()
+    return any(w.strip(",.!;:") in _ASKING.get(lang, _ASKING["en"]) for w in words)
 
 
 def tokens(text: str) -> list[str]:
@@ -210,6 +219,7 @@ class Answer:
     score: float
     detection: Detection | None = None
     candidates: tuple[tuple[str, float], ...] = field(default=())  # best topic ids first
+    also: tuple[str, ...] = field(default=())  # other topics the message also needs (buttons)
 
     @property
     def topic_id(self) -> str | None:
@@ -349,8 +359,9 @@ class Answerer:
 
         return correct
 
-    def scores(self, text: str) -> list[tuple[str, float]]:
-        """(topic id, score 0..1) best first, for every topic that shares a feature."""
+    def scores(self, text: str, *, unknown_weight: float = _UNKNOWN_WEIGHT) -> list[tuple[str, float]]:
+        """(topic id, score 0..1) best first, for every topic that shares a feature.
+        `unknown_weight`: how much words the index does not know lower the score."""
         feats = features(text, self._corrector())
         weights: dict[str, float] = {}
         for f, c in feats.items():
@@ -361,7 +372,7 @@ class Answerer:
         if not weights:
             return []
         # Unknown features still count in the question's length: off-topic words lower the score.
-        unknown = _UNKNOWN_WEIGHT * sum(
+        unknown = unknown_weight * sum(
             ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0) * self._max_idf) ** 2
             for f, c in feats.items() if f not in self._idf and f[:2] not in ("t:", "g:"))
         qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
@@ -385,29 +396,64 @@ class Answerer:
                                      + CENTROID * cen[t]) / qnorm))
                        for t, (a, b) in best.items()), key=lambda ts: -ts[1])
 
-    def ask(self, text: str, lang: str | None = None) -> Answer:
+    def ask(self, text: str, lang: str | None = None, *,
+            detection: Detection | None = None, whole: bool = False) -> Answer:
         """Answer `text`. `lang` is the user's saved language, used when detection is unclear.
 
         The reported and answer language is the message's language when it is clear,
-        else `lang`, else the best guess.
+        else `lang`, else the best guess. `detection`: the message's language, when known.
+        A message of several sentences is read as a story and a question (`_long`) unless
+        `whole`.
         """
         query = text if isinstance(text, str) else ""
         cleaned = clean(query, max_len=MAX_QUESTION_CHARS + 1)
-        detection = detect_language(cleaned[:MAX_QUESTION_CHARS])
+        detection = detection or detect_language(cleaned[:MAX_QUESTION_CHARS])
         out_lang = detection.lang
         if lang and not detection.confident:
             out_lang = lang
-        if len(cleaned) > MAX_QUESTION_CHARS:
+        if len(cleaned) > MAX_QUESTION_CHARS:   # more than one message holds: not a question
             return Answer(query, out_lang, None, 0.0, detection)
-        ranked = self.scores(cleaned)
-        if not ranked or ranked[0][1] < self.threshold:
+        sentences = _sentences(cleaned)
+        threshold = self.threshold
+        if whole or len(sentences) < 2:
+            ranked, also = self.scores(cleaned), ()
+        else:
+            ranked, also = self._long(cleaned, sentences, detection.lang)
+            threshold = min(threshold, LONG_THRESHOLD)
+        if not ranked or ranked[0][1] < threshold:
             score = ranked[0][1] if ranked else 0.0
             return Answer(query, out_lang, None, score, detection, tuple(ranked[:3]))
         tid, score = ranked[0]
-        return Answer(query, out_lang, self._topic_in(tid, out_lang), score, detection,
-                      tuple(ranked[:3]))
+        return Answer(query, out_lang, self.topic_in(tid, out_lang), score, detection,
+                      tuple(ranked[:3]), tuple(t for t in also if t != tid)[:1])
 
-    def _topic_in(self, tid: str, lang: str) -> Topic | None:
+    def ask_whole(self, text: str, lang: str | None = None) -> Answer:
+        """`ask` with the whole message as one question (the simple alternative of the
+        reading benchmark: no question sentence, no second topic)."""
+        return self.ask(text, lang, whole=True)
+
+    def _long(self, text: str, sentences: list[str], lang: str
+              ) -> tuple[list[tuple[str, float]], tuple[str, ...]]:
+        """A story and a question: the question's sentences carry half the score, the whole
+        message the other half. -> (ranked topics, other topics the message clearly needs too)."""
+        asks = [i for i, s in enumerate(sentences) if _QUESTION_MARK.search(s) or _asks(s, lang)]
+        asks = asks[-3:] or [len(sentences) - 1]
+        question = dict(self.scores(" ".join(sentences[i] for i in asks)))
+        kept = sorted({*asks, *range(max(0, len(sentences) - MAX_SENTENCES), len(sentences))})
+        whole = dict(self.scores(" ".join(sentences[i] for i in kept)))
+        combined = {tid: QUESTION_WEIGHT * question.get(tid, 0.0)
+                    + (1 - QUESTION_WEIGHT) * whole.get(tid, 0.0) for tid in {*question, *whole}}
+        ranked = sorted(combined.items(), key=lambda ts: -ts[1])
+        main = ranked[0][1] if ranked else 0.0
+        also = tuple(t for t, score in ranked[1:3]
+                     if score >= self.threshold + ALSO_MARGIN and score >= ALSO_SHARE * main)
+        return ranked, also
+
+    def knows(self, word: str) -> bool:
+        """True when `word` (a `tokens()` word) is in some topic's questions, title or keywords."""
+        return "w:" + word in self._postings
+
+    def topic_in(self, tid: str, lang: str) -> Topic | None:
         """The topic in `lang`, else in English, else in any language."""
         for candidate in (lang, "en", *self.tree.topics):
             topic = self.tree.topic(candidate, tid)

@@ -28,6 +28,7 @@ from bot.core.content.topics import (
 from bot.core.i18n import translator
 from bot.core.markup import markdown_problems
 from bot.core.safety_check import Questionnaire, QuestionnaireError, parse_questionnaire
+from bot.core.urgency import UrgentWords
 
 MORE_MARKER = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.IGNORECASE | re.MULTILINE)
 FACT_REF = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
@@ -70,7 +71,7 @@ class Scan:
     broken: set[tuple[str, str]] = field(default_factory=set)
     catalogs: CatalogScan = field(default_factory=CatalogScan)
     questionnaire: Questionnaire | None = None  # content/safety_check.yaml
-    urgent_phrases: dict[str, list[str]] | None = None  # content/urgent.yaml
+    urgent: UrgentWords | None = None  # content/urgent.yaml
 
     @property
     def has_errors(self) -> bool:
@@ -548,10 +549,12 @@ def _read_urgent(scan: Scan) -> None:
     data, _items = _read_yaml_file(scan, "urgent.yaml")
     if data is None:
         return
-    if not isinstance(data, dict) or not all(isinstance(v, list) or v is None
-                                             for v in data.values()):
-        scan.problems.append(Problem(path, 1, "urgent.yaml must be one list of phrases per "
-                                     "language (en:, ur:, sd:)", "see the top of the file"))
+    if not isinstance(data, dict):
+        scan.problems.append(Problem(path, 1, "urgent.yaml must start with `signs:` (or one list "
+                                     "of phrases per language)", "see the top of the file"))
         return
-    scan.urgent_phrases = {str(k): [str(p) for p in v or [] if p is not None]
-                           for k, v in data.items()}
+    try:
+        scan.urgent = UrgentWords(data)
+    except (AttributeError, TypeError, ValueError) as exc:
+        scan.problems.append(Problem(path, 1, f"urgent.yaml cannot be read: {exc}",
+                                     "see the explanation at the top of the file"))

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-# Languages the bot serves. A folder under content/ with another name is ignored (warning).
-LANGUAGES: tuple[str, ...] = ("en", "ur", "sd")
+# Languages the bot serves (bot.core.languages; re-exported here for old imports). A folder
+# under content/ with another name is ignored (warning).
+from bot.core.languages import LANGUAGES
 
 # The topic ids that must exist in every language (CONTRACTS.md).
 REQUIRED_TOPICS: tuple[str, ...] = (

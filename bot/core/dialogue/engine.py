@@ -8,38 +8,50 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
-from bot.core.agencies.matcher import CheckResult, find_identifier
+from bot.core.agencies.matcher import CheckResult
 from bot.core.dialogue import helpline, report, safety
 from bot.core.dialogue.messages import Button, Incoming, Outgoing, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.dialogue.turn import LANG_NAMES, Turn
-from bot.core.i18n import translator
+from bot.core.i18n import N_, translator
 from bot.core.knowledge import Knowledge
 from bot.core.language import detect_language
+from bot.core.languages import LANGUAGES, language_for_code
 from bot.core.markup import escape, markdown_to_html
+from bot.core.reading import Reading, reply_language
 from bot.core.text import clean
 from bot.core.verdict_text import render_check
 
-LANGS = ("en", "ur", "sd")
+LANGS = LANGUAGES  # old name
 MAX_TEXT = 4096
 TICKET_REF = re.compile(r"#(\d{1,9})\b")
 MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
 GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
+URGENT_ANSWER_FLOOR = 0.35  # after the helpline, an urgent message's topic only when it clearly fits
+# The short reply to small talk (content/small_talk.yaml kinds), then the menu.
+SMALL_TALK_REPLIES = {
+    "salam": N_("Wa alaikum assalam! I am Rahnuma. How can I help you?"),
+    "greeting": N_("Hello! I am Rahnuma. How can I help you?"),
+    "how_are_you": N_("I am well, thank you for asking. How can I help you?"),
+    "thanks": N_("You are welcome. I am here whenever you need me."),
+    "goodbye": N_("Take care. You can write to me at any time."),
+    "ok": N_("Good. What would you like to do next?"),
+}
 MEDIA_NAMES = {"sticker", "voice", "photo", "video", "video_note", "audio", "document",
                "location", "contact", "poll", "animation", "dice", "venue"}
 
 
+def chosen_language(user: UserRecord, language_code: str | None) -> str:
+    """The person's saved language, else Telegram's language for them, else the default."""
+    return user.lang if user.lang in LANGUAGES else language_for_code(language_code)  # type: ignore[return-value]
+
+
 def choose_language(user: UserRecord, text: str | None, language_code: str | None) -> str:
-    """The language the message is written in when clear, else the saved one."""
-    if text:
-        detection = detect_language(text)
-        if detection.confident and detection.lang in LANGS:
-            return detection.lang
-    if user.lang in LANGS:
-        return user.lang  # type: ignore[return-value]
-    code = (language_code or "").split("-")[0].lower()
-    return code if code in LANGS else "ur"
+    """The language the text is written in when clear, else the saved one (`reply_language`)."""
+    chosen = chosen_language(user, language_code)
+    return reply_language(detect_language(text), chosen) if text else chosen
 
 
 class Dialogue:
@@ -50,11 +62,18 @@ class Dialogue:
     async def handle(self, conv: Conversation, event: Incoming) -> Result:
         user = await conv.load_user(event.user_id, event.chat_id)
         text = clean(event.text or "", max_len=MAX_TEXT) if event.text else ""
-        lang_source = text if not event.command else clean(event.args or "")
-        lang = choose_language(user, lang_source, event.language_code)
+        knowledge = self._knowledge()
+        reading = None
+        if event.button is None and event.command is None and event.media is None and text:
+            reading = knowledge.reader.read(text, chosen_language(user, event.language_code),
+                                            expect_agency=user.state.get("mode") == "check")
+            lang = reading.lang
+        else:
+            lang_source = text if not event.command else clean(event.args or "")
+            lang = choose_language(user, lang_source, event.language_code)
         if user.lang is None:
             user.lang = lang
-        turn = Turn(self._knowledge(), conv, user, lang, self.staff_chat_id)
+        turn = Turn(knowledge, conv, user, lang, self.staff_chat_id)
         deleted = False
         if event.button is not None:
             deleted = await self._button(turn, event.button)
@@ -63,7 +82,7 @@ class Dialogue:
         elif event.media is not None:
             await self._media(turn, event)
         else:
-            await self._text(turn, event, text)
+            await self._text(turn, event, text, reading)
         if not deleted:
             await conv.save_user(turn.user)
         return turn.result
@@ -227,30 +246,63 @@ class Dialogue:
                  "number. To send photos or voice notes to a person, use /helpline.",
                  turn.menu_keyboard())
 
-    async def _text(self, turn: Turn, event: Incoming, text: str) -> None:
-        if not text:
+    async def _text(self, turn: Turn, event: Incoming, text: str, reading: Reading | None) -> None:
+        if not text or reading is None:
             turn.say("Your message was empty. Write a question, or choose from the menu.",
                      turn.menu_keyboard())
             return
+        if reading.urgent:
+            await turn.conv.count("urgent", turn.lang)
         if await helpline.relay(turn, event):
+            if reading.urgent:
+                await self._flag_urgent(turn)
             return
         mode = turn.user.state.get("mode")
         if mode == "report":
             await report.receive(turn, text)
             return
-        if turn.knowledge.urgent.found_in(text):
-            await turn.conv.count("urgent", turn.lang)
-            turn.say("⚠️ It sounds like you may be in danger. You are not alone: please contact the "
-                     "helpline now.")
-            await helpline.start(turn, urgent=True)
+        if reading.urgent:
+            await self._urgent(turn, event, reading)
             return
         if mode == "safety" and safety.typed(turn, text):  # "haan", "نہیں" … like the buttons
             return
-        if mode == "check" or find_identifier(text):
-            turn.user.state = {}
+        if mode == "check":
+            turn.user.state = {}   # the name asked for came, or something else did
+        if reading.intent == "small_talk":
+            self._small_talk(turn, reading.small_talk or "ok")
+        elif reading.intent == "agency":
             await self._check(turn, text)
+        else:
+            await self._answer(turn, reading)
+
+    async def _urgent(self, turn: Turn, event: Incoming, reading: Reading) -> None:
+        """The helpline first; then the answer to the question, when there is one."""
+        turn.say("⚠️ It sounds like you may be in danger. You are not alone: please contact the "
+                 "helpline now.")
+        await helpline.start(turn, urgent=True)
+        await helpline.relay(turn, event)   # staff see what was written (when a chat is open)
+        answer = reading.answer
+        if reading.intent == "agency":
+            await self._check(turn, reading.text)   # "agent 1234/LHR took my passport"
+        elif reading.intent == "question" and reading.topic_id not in (None, "helpline") \
+                and answer is not None and answer.score >= URGENT_ANSWER_FLOOR:
+            await self._answer(turn, reading, helpline_shown=True)
+
+    async def _flag_urgent(self, turn: Turn) -> None:
+        """A message relayed in a helpline chat reads as urgent: the ticket is flagged, and the
+        relayed message itself says so to staff (no extra message), the first time."""
+        ticket = await turn.conv.open_ticket_of(turn.user.user_id)
+        if ticket is None or ticket.urgent:
             return
-        await self._ask(turn, text)
+        await turn.conv.update_ticket(ticket.id, urgent=1)
+        messages = turn.result.messages
+        for i in range(len(messages) - 1, -1, -1):
+            if messages[i].ticket_id == ticket.id and messages[i].text:
+                messages[i] = replace(messages[i], text="⚠️ URGENT " + messages[i].text)
+                return
+
+    def _small_talk(self, turn: Turn, kind: str) -> None:
+        turn.say(SMALL_TALK_REPLIES.get(kind, SMALL_TALK_REPLIES["ok"]), turn.menu_keyboard())
 
     def _ask_for_agency(self, turn: Turn) -> None:
         turn.user.state = {"mode": "check"}
@@ -269,39 +321,50 @@ class Dialogue:
                         turn.button("☰ Menu", "menu:main")))
         turn.reply(render_check(result, turn.lang), tuple(buttons))
 
-    async def _ask(self, turn: Turn, text: str) -> None:
-        answer = turn.knowledge.answerer.ask(text, lang=turn.lang)
+    async def _answer(self, turn: Turn, reading: Reading, *, helpline_shown: bool = False) -> None:
+        answer = reading.answer
         await turn.conv.count("lang", turn.lang)
-        if answer.topic is None:
-            if len(text) <= 120:
-                check = turn.knowledge.matcher.check(text)
-                if check.verdict != "not_found" and check.reason in ("name", "shared_name", "near_miss"):
-                    await self._check(turn, text, check)
-                    return
-            await turn.conv.count("topic", "(none)")
-            guesses = [turn.topic(topic_id) for topic_id, score in answer.candidates[:3]
-                       if score >= GUESS_FLOOR]
-            if guesses:
-                buttons = tuple((Button("❓ " + t.title, f"topic:{t.id}"),) for t in guesses if t)
-                turn.say("I am not sure I understood. Is your question about one of these?",
-                         (*buttons, *turn.menu_keyboard()[3:4], (turn.button("☰ Menu", "menu:main"),)))
-                return
-            turn.say("Sorry, I don't have an answer to that. Choose a topic from the menu, or talk to "
-                     "the helpline.", turn.menu_keyboard())
+        if reading.intent == "question" and answer is not None and answer.topic is not None:
+            topic_id = answer.topic.id
+            await turn.conv.count("topic", topic_id)
+            await turn.conv.add_activity(turn.user.user_id, "question", topic_id)
+            offers = [t for t in (*answer.also, *reading.countries) if t != topic_id]
+            self._topic(turn, topic_id, offers)
             return
-        topic_id = answer.topic.id
-        await turn.conv.count("topic", topic_id)
-        await turn.conv.add_activity(turn.user.user_id, "question", topic_id)
-        self._topic(turn, topic_id)
+        await turn.conv.count("topic", "(none)")
+        if reading.intent == "off_topic":
+            turn.say("I can only help with working abroad safely: recruiters, documents, your rights "
+                     "abroad and the helpline. Please choose from the menu.", turn.menu_keyboard())
+            return
+        guesses = [turn.topic(topic_id) for topic_id, score in (answer.candidates[:3] if answer else ())
+                   if score >= GUESS_FLOOR]
+        guesses += [turn.topic(topic_id) for topic_id in reading.countries]  # the country's guide
+        helpline_row = () if helpline_shown else (turn.button("☎️ Talk to the helpline", "menu:helpline"),)
+        if guesses:
+            buttons = tuple((Button("❓ " + t.title, f"topic:{t.id}"),) for t in guesses if t)
+            turn.say("I am not sure I understood. Is your question about one of these? If not, the "
+                     "helpline can help with your situation.",
+                     (*buttons, *((helpline_row,) if helpline_row else ()),
+                      (turn.button("☰ Menu", "menu:main"),)))
+            return
+        turn.say("Sorry, I don't have an answer to that. Choose a topic from the menu, or talk to "
+                 "the helpline.", turn.menu_keyboard())
 
-    def _topic(self, turn: Turn, topic_id: str) -> None:
+    def _topic(self, turn: Turn, topic_id: str, offers: list[str] | None = None) -> None:
+        """A topic's answer; `offers`: other topics the message also needs (first buttons)."""
         topic = turn.topic(topic_id)
         if topic is None:
             return
         buttons: list[tuple[Button, ...]] = []
+        shown = {topic_id}
+        for other_id in offers or ():
+            other = turn.topic(other_id)
+            if other is not None and other_id not in shown:
+                shown.add(other_id)
+                buttons.append((Button("➡️ " + other.title, f"topic:{other_id}"),))
         if topic.more.strip():
             buttons.append((turn.button("📖 More", f"more:{topic_id}"),))
-        for related in topic.related[:3]:
+        for related in [r for r in topic.related if r not in shown][:3]:
             other = turn.topic(related)
             if other is not None:
                 buttons.append((Button("➡️ " + other.title, f"topic:{related}"),))

@@ -9,9 +9,10 @@ from bot.core.dialogue.messages import Button, Keyboard, Outgoing, Result
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
+from bot.core.languages import NAMES
 from bot.core.markup import escape, markdown_to_html
 
-LANG_NAMES = {"en": "English", "ur": "اردو", "sd": "سنڌي"}
+LANG_NAMES = NAMES  # old name
 
 
 @dataclass

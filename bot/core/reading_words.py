@@ -1,0 +1,175 @@
+"""The word lists the reading of free text uses, loaded from content/:
+
+- `small_talk.yaml`: greetings, thanks, goodbyes, "ok" (SmallTalk)
+- `recruiter.yaml`: what makes a message a recruiter look-up (RecruiterWords)
+- `countries.yaml`: destination countries and their guide topics (Countries)
+
+Every phrase is compared in `text.match_words` form (spelling folded), so a list holds one
+spelling of a word, not all of them. A file that is missing gives an empty list (the bot
+still works, only without that reading); a broken file is a load error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.core.text import match_words
+
+Words = tuple[str, ...]
+FUZZY_MIN_LEN = 5      # a Latin word this long may carry one typo ("shukirya", "assalam")
+FUZZY_CUTOFF = 84
+
+
+def _read(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping (see the comments at the top of the file)")
+    return data
+
+
+def _phrases(items: object, where: str) -> list[Words]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise ValueError(f"{where}: expected a list of phrases in [ ]")
+    out = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ValueError(f"{where}: {item!r} is not text; put it in quotes (YAML reads "
+                             "yes/no/on/off as true/false)")
+        words = tuple(match_words(item))
+        if words:
+            out.append(words)
+    return out
+
+
+def find_phrases(tokens: list[str], phrases: frozenset[Words], longest: int) -> list[tuple[int, int]]:
+    """Spans (start, end) of the phrases found in `tokens`, longest first at each place."""
+    spans = []
+    i = 0
+    while i < len(tokens):
+        for k in range(min(longest, len(tokens) - i), 0, -1):
+            if tuple(tokens[i:i + k]) in phrases:
+                spans.append((i, i + k))
+                i += k
+                break
+        else:
+            i += 1
+    return spans
+
+
+class SmallTalk:
+    """Greetings, thanks, goodbyes: `kind_of(tokens)` -> "salam" | "thanks" | … | None."""
+
+    MAX_WORDS = 8
+
+    def __init__(self, kinds: dict[Words, str], filler: frozenset[str]) -> None:
+        self.kinds = kinds
+        self.filler = filler
+        self._longest = max((len(p) for p in kinds), default=1)
+        self._single = sorted({p[0] for p in kinds if len(p) == 1 and len(p[0]) >= FUZZY_MIN_LEN
+                               and p[0].isascii()})
+
+    @classmethod
+    def load(cls, path: Path) -> SmallTalk:
+        data = _read(path)
+        kinds: dict[Words, str] = {}
+        for kind, by_lang in (data.get("kinds") or {}).items():
+            for lang, items in (by_lang or {}).items():
+                for words in _phrases(items, f"{path}: kinds.{kind}.{lang}"):
+                    kinds.setdefault(words, str(kind))
+        filler = frozenset(w for p in _phrases(data.get("filler"), f"{path}: filler") for w in p)
+        return cls(kinds, filler)
+
+    def kind_of(self, tokens: list[str]) -> str | None:
+        """The kind of small talk when the message is nothing else, else None."""
+        if not tokens or len(tokens) > self.MAX_WORDS:
+            return None
+        kinds: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for k in range(min(self._longest, len(tokens) - i), 0, -1):
+                kind = self.kinds.get(tuple(tokens[i:i + k]))
+                if kind:
+                    kinds.append(kind)
+                    i += k
+                    break
+            else:
+                tok = tokens[i]
+                if tok in self.filler:
+                    i += 1
+                    continue
+                hit = None
+                if len(tok) >= FUZZY_MIN_LEN and tok.isascii():
+                    hit = process.extractOne(tok, self._single, scorer=fuzz.ratio,
+                                             score_cutoff=FUZZY_CUTOFF)
+                if hit is None:
+                    return None
+                kinds.append(self.kinds[(hit[0],)])
+                i += 1
+        if not kinds:
+            return None
+        order = ("salam", "greeting", "how_are_you", "thanks", "goodbye", "ok")
+        return min(kinds, key=lambda k: order.index(k) if k in order else len(order))
+
+
+@dataclass(frozen=True)
+class RecruiterWords:
+    ask: frozenset[Words]
+    business: frozenset[Words]
+    city: frozenset[str]
+    max_words: int = 12
+    longest: int = 1   # words in the longest ask/business phrase
+
+    @classmethod
+    def load(cls, path: Path) -> RecruiterWords:
+        data = _read(path)
+        ask = frozenset(_phrases(data.get("ask"), f"{path}: ask"))
+        business = frozenset(_phrases(data.get("business"), f"{path}: business"))
+        return cls(ask, business,
+                   frozenset(w for p in _phrases(data.get("city"), f"{path}: city") for w in p),
+                   int(data.get("max_words", 12)), max((len(p) for p in ask | business), default=1))
+
+    def spans(self, tokens: list[str], which: frozenset[Words]) -> list[tuple[int, int]]:
+        return find_phrases(tokens, which, self.longest)
+
+
+class Countries:
+    """Country names -> (country id, guide topic id); words that say "abroad"."""
+
+    def __init__(self, names: dict[Words, tuple[str, str]], abroad: frozenset[Words] = frozenset()):
+        self.names = names
+        self.abroad = abroad
+        self._names = frozenset(names)
+        self._any = self._names | abroad
+        self._longest = max((len(p) for p in self._any), default=1)
+
+    @classmethod
+    def load(cls, path: Path) -> Countries:
+        data = _read(path)
+        names: dict[Words, tuple[str, str]] = {}
+        for cid, spec in (data.get("countries") or {}).items():
+            spec = spec or {}
+            topic = str(spec.get("topic") or f"country-{cid}")
+            for words in _phrases(spec.get("names"), f"{path}: countries.{cid}.names"):
+                names.setdefault(words, (str(cid), topic))
+        return cls(names, frozenset(_phrases(data.get("abroad"), f"{path}: abroad")))
+
+    def topics_in(self, tokens: list[str]) -> tuple[str, ...]:
+        """The guide topic ids of the countries named in `tokens`, in order, each once."""
+        found: list[str] = []
+        for start, end in find_phrases(tokens, self._names, self._longest):
+            topic = self.names[tuple(tokens[start:end])][1]
+            if topic not in found:
+                found.append(topic)
+        return tuple(found)
+
+    def about_abroad(self, tokens: list[str]) -> bool:
+        """The message names a destination or says "abroad", "visa" …"""
+        return bool(find_phrases(tokens, self._any, self._longest))

@@ -1,0 +1,179 @@
+"""The one reading of free text (bot.core.reading): intent, urgency, language, countries."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.content.answering import Answerer
+from bot.core.content.loader import load_content
+from bot.core.reading import INTENTS, Reader
+from bot.core.urgency import UrgentWords
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT = REPO / "content"
+
+
+def make_reader(content: Path = CONTENT) -> Reader:
+    tree, _ = load_content(content)
+    assert tree is not None
+    return Reader.load(content, tree, Answerer(tree), UrgentWords.load(content / "urgent.yaml"))
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return make_reader()
+
+
+@pytest.mark.parametrize("text", [
+    "kafeel beats me daily", "my sister housemaid in riyadh, malik beat her and lock in room",
+    "mujhe bachao", "مجھے بچاؤ", "ايجنٽ پاسپورٽ واپس نٿو ڪري", "mera bhai lapata hai",
+    "malik ne passport rakh liya", "ہمیں کمرے میں بند کر دیا گیا ہے", "اسان کي ڪمري ۾ بند ڪري ڇڏيو آهي",
+    "mukhe bachayo", "6 mahine se tankhwa nahi mili", "we are stuck in iran border",
+])
+def test_cries_for_help_are_urgent(reader: Reader, text: str) -> None:
+    assert reader.read(text).urgent, text
+
+
+def test_word_forms_come_from_rules_not_lists(reader: Reader) -> None:
+    # none of these forms is written in urgent.yaml; its stems and endings make them
+    for text in ("seth mujhe maarti hai", "kafeel marte hain", "boss is beating us", "ماريائين",
+                 "کفیل مارتے ہیں", "agent kept my pasport"):
+        assert reader.read(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "how much fee can a recruiter legally charge", "should i give my original passport to the agent",
+    "can you help me find a job in dubai", "passport banwane me kitne din lagte hain",
+    "what happens if my salary is late one month", "ایجنٹ کو کتنی فیس دینی چاہیے",
+    "my son has been in dubai for 6 months how can he send money", "پاسپورٽ ٺهرائڻ ۾ ڪيترا ڏينهن لڳن ٿا",
+    "my visa is stuck in processing", "mera phone band hai", "agent paise le kar bhaag gaya",
+])
+def test_calm_questions_are_not_alarms(reader: Reader, text: str) -> None:
+    assert not reader.read(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "assalam o alaikum", "salam", "walaikum salam", "thanks", "shukriya", "مهرباني", "شکریہ",
+    "ok", "khuda hafiz", "ٺيڪ آهي", "tawhan ji meharbani saeen", "thank you so much bhai",
+    "shukirya",  # a typo
+])
+def test_small_talk_is_small_talk(reader: Reader, text: str) -> None:
+    r = reader.read(text)
+    assert r.intent == "small_talk" and not r.urgent and r.topic_id is None, text
+
+
+@pytest.mark.parametrize(("text", "chosen"), [
+    ("assalam o alaikum", "en"), ("shukriya", "en"), ("salam", "sd"), ("ok", "ur"), ("thanks", "ur"),
+])
+def test_shared_words_never_switch_the_language(reader: Reader, text: str, chosen: str) -> None:
+    assert reader.read(text, chosen).lang == chosen
+
+
+def test_reply_language_follows_a_clear_message(reader: Reader) -> None:
+    assert reader.read("agent ko kitni fees deni chahiye", "en").lang == "ur"
+    assert reader.read("ايجنٽ کي ڪيتري في ڏيڻ گهرجي", "en").lang == "sd"
+    assert reader.read("how much fee can an agent take", "ur").lang == "en"
+    # Roman Sindhi after choosing Sindhi stays Sindhi
+    assert reader.read("agent khe kitri fees dian ghurje", "sd").lang == "sd"
+    assert reader.read("passport thahrain me kitra dinhan lagan tha", "sd").lang == "sd"
+
+
+@pytest.mark.parametrize("text", [
+    "is al falah overseas licensed", "al falah overseas wale asli hain", "کیا الفلاح اوورسیز رجسٹرڈ ہے",
+    "ڇا الفلاح اوورسيز رجسٽرڊ آهي", "8112", "۸۱۱۲ کراچی", "1234/LHR", "0300-1234567",
+    "۰۳۰۰۱۲۳۴۵۶۷", "is madina manpower genuine", "star manpower licensed aahe",
+])
+def test_recruiter_look_ups_go_to_the_agency_check(reader: Reader, text: str) -> None:
+    assert reader.read(text).intent == "agency", text
+
+
+@pytest.mark.parametrize("text", [
+    "salam", "thanks", "مهرباني", "mera bhai lapata hai", "کرکٹ کا اسکور", "what is the cricket score",
+    "how do i know which agent is licensed by the government", "which overseas agency is best for saudi",
+    "my son wants to go to saudi, i am worried, what should i check",
+])
+def test_greetings_worries_and_questions_never_reach_the_agency_check(reader: Reader, text: str) -> None:
+    assert reader.read(text).intent != "agency", text
+
+
+def test_a_bare_name_after_check_a_recruiter_goes_to_the_check(reader: Reader) -> None:
+    assert reader.read("Shaheen", "en").intent != "agency"
+    assert reader.read("Shaheen", "en", expect_agency=True).intent == "agency"
+    assert reader.read("thanks", "en", expect_agency=True).intent == "small_talk"
+    question = reader.read("how much fee can a licensed agent take from me", "en", expect_agency=True)
+    assert question.intent == "question"
+
+
+def test_off_topic_and_unclear(reader: Reader) -> None:
+    for text in ("what is the cricket score", "کرکٹ کا اسکور", "tell me a joke"):
+        r = reader.read(text)
+        assert r.intent == "off_topic" and r.topic_id is None, text
+    assert reader.read("how much fee can an agent take").intent == "question"
+
+
+def test_a_long_story_is_answered_from_its_question(reader: Reader) -> None:
+    story = ("Assalam o alaikum sir. I am from Gujranwala and an agent here promised me a driver "
+             "job in Riyadh. He has taken 4 lakh rupees from me in three parts but never gave me any "
+             "receipt. Now he is asking 1 lakh more. How much can an agent legally take?")
+    assert reader.read(story).topic_id == "fees-and-receipts"
+    urdu = ("میرا قطر کا ویزا آ گیا ہے اور اگلے ہفتے فلائٹ ہے۔ ایجنٹ کہہ رہا ہے کہ پروٹیکٹر کی ضرورت "
+            "نہیں کمپنی وہاں سب سنبھال لے گی۔ مجھے سمجھ نہیں آ رہی۔ "
+            "کیا جانے سے پہلے پروٹیکٹر لگوانا ضروری ہے؟")
+    assert reader.read(urdu).topic_id == "protector-registration"
+
+
+def test_two_topics_the_main_one_answered_the_other_offered(reader: Reader) -> None:
+    text = ("I paid the agent 3 lakh for a job in Qatar and he gave me no receipt. He also kept my "
+            "original passport and CNIC. How much fee can an agent take?")
+    r = reader.read(text)
+    assert r.topic_id == "fees-and-receipts"
+    # the story also needs the passport topic or reporting the agent (both are close seconds)
+    assert r.answer is not None and {"passport-and-documents", "report-fraud"} & set(r.answer.also)
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "👍🎉🙏", "?!?!", "\u202e\u200f\x00\x07", "x" * 4000, "mujhe " * 700,
+    "دبئی " * 800, "salam \u202eسلام\u202c hello ہیلو", "۱۲۳ ١٢٣ 123", "\ufeff\u2066\u2069",
+])
+def test_bad_input_gets_an_answer_never_a_crash_never_a_verdict(reader: Reader, text: str) -> None:
+    r = reader.read(text, "ur")
+    assert r.intent in INTENTS and r.lang in ("en", "ur", "sd")
+    assert r.intent != "agency"
+    assert set(r.to_json()) == {"query", "lang", "topic", "score", "answer", "intent", "urgent"}
+
+
+def test_text_longer_than_a_message_gets_no_topic(reader: Reader) -> None:
+    r = reader.read("fees " * 2000)
+    assert r.topic_id is None and r.intent != "agency"
+
+
+def test_a_4000_character_story_is_read(reader: Reader) -> None:
+    story = ("My brother went abroad two years ago and we speak every week. " * 60)[:3900]
+    r = reader.read(story + " Agent took my passport and beats me.")
+    assert r.urgent   # the sign at the end of a long story is found
+
+
+def test_countries_offered_only_when_their_guide_exists(tmp_path: Path, reader: Reader) -> None:
+    for text in ("how much fee for a job in dubai", "دبئی میں نوکری کے لیے فیس کتنی ہے", "dubai"):
+        assert reader.read(text).countries == ("country-uae",), text
+    assert reader.read("how much fee for a job in qatar").countries == ("country-qatar",)
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("locale"))
+    for lang in ("en", "ur", "sd"):
+        (content / lang / "country-uae.md").unlink()
+    without_guide = make_reader(content)
+    assert without_guide.read("how much fee for a job in dubai").countries == ()
+    assert without_guide.read("how much fee for a job in qatar").countries == ("country-qatar",)
+
+
+def test_broken_word_lists_are_reported(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("locale", "en", "ur", "sd"))
+    (content / "small_talk.yaml").write_text("kinds:\n  ok:\n    en: [ok, yes, no]\n", encoding="utf-8")
+    tree, _ = load_content(CONTENT)
+    assert tree is not None
+    with pytest.raises(ValueError, match="quotes"):
+        Reader.load(content, tree, Answerer(tree), UrgentWords.load(content / "urgent.yaml"))
