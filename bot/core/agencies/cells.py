@@ -12,7 +12,7 @@ from bot.core.agencies.records import Status
 
 STATUS_WORDS = ", ".join(s.value for s in Status)
 _STATUS_SYNONYMS = {
-    "canceled": Status.CANCELLED, "cancel": Status.CANCELLED,
+    "active": Status.VALID, "canceled": Status.CANCELLED, "cancel": Status.CANCELLED,
     "blacklist": Status.BLACKLISTED, "black listed": Status.BLACKLISTED,
     "black-listed": Status.BLACKLISTED, "surrender": Status.SURRENDERED,
     "suspend": Status.SUSPENDED, "expire": Status.EXPIRED,

@@ -37,7 +37,7 @@ SIMILAR_MIN = 25.0         # weighted-overlap score (0-100) below which nothing 
 
 _STATUS_VERDICT = {
     Status.VALID: "licensed", Status.SUSPENDED: "suspended", Status.CANCELLED: "cancelled",
-    Status.EXPIRED: "expired", Status.SURRENDERED: "surrendered",
+    Status.EXPIRED: "expired", Status.SURRENDERED: "surrendered", Status.INVALID: "invalid",
     Status.BLACKLISTED: "blacklisted",
 }
 

@@ -17,6 +17,7 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     SURRENDERED = "surrendered"
+    INVALID = "invalid"
     BLACKLISTED = "blacklisted"
 
 
