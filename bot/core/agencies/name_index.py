@@ -32,8 +32,10 @@ from bot.core.agencies.vocabulary import (
     GENERIC_PAIRS,
     GENERIC_SKELETONS,
     KNOWN_FOLDS,
-    LEGAL_FOLDS,
+    LOANWORD_KEYS,
+    PREFIXES,
     STEMS,
+    business_class,
     city_key,
     latin_generic,
 )
@@ -45,6 +47,9 @@ MAX_COMBOS = 64            # readings tried when several words each have several
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
 MAX_SCORED = 20_000        # agencies scored for near misses, at most
+MAX_WORD = 30              # a longer "word" is noise, never part of a name
+MAX_SPLIT = 24             # words longer than this are not tried as two joined list words
+UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
 
 def canonical_words(tokens: Sequence[str]) -> list[str]:
@@ -91,7 +96,7 @@ class _Entry:
     """One agency prepared for matching."""
 
     words: tuple[int, ...]
-    generic: frozenset[str]
+    generic: frozenset[str]    # business-word classes (legal forms aside)
     city: str
     weight: float
 
@@ -140,9 +145,12 @@ class NameIndex:
         self._raw_ids = [self._raw[k] for k in self._raw_keys]
         self._four_letter = {k: v for k, v in self._raw.items() if len(k) == 4 and k.isalpha()}
         vocab = set(self._keys) | set(self._raw)
-        self._fillers = frozenset(
+        self._fillers = frozenset(FILLER_LATIN) | PREFIXES
+        # Fillers that are also words of listed names (Trust, Hello, Real): the rest of the text
+        # decides, so a query is read both ways (`reading(..., dual=True)`).
+        self.dual = frozenset(
             f for f in FILLER_LATIN
-            if f not in vocab and fold(f) not in vocab and fold("al" + f) not in vocab)
+            if f in vocab or fold(f) in vocab or fold("al" + f) in vocab)
         # An Urdu/Sindhi filler that reads as a list word (Sindhi مون "I" / Moon) stays a word.
         self._arabic_fillers = frozenset(
             f for f in FILLER_ARABIC_KEYS
@@ -166,12 +174,16 @@ class NameIndex:
     def _index_name(self, idx: int, agency: Agency) -> tuple[tuple[int, ...], frozenset[str], str]:
         words: list[int] = []
         generic: set[str] = set()
-        for tok in canonical_words(raw_tokens(agency.name)):
+        toks = canonical_words(raw_tokens(agency.name))
+        while toks and toks[0] in PREFIXES:   # "M/s. Liza Manpower"
+            toks = toks[1:]
+        for tok in toks:
             if is_arabic(tok):
                 words.append(self._word(arabic_key(tok)[1], tok))
             elif latin_generic(tok):
-                if fold(tok) not in LEGAL_FOLDS:
-                    generic.add(fold(tok))
+                cls = business_class(tok)
+                if cls and cls != "legal":
+                    generic.add(cls)
             else:
                 words.append(self._word(fold(tok), tok))
         for wid in set(words):
@@ -232,10 +244,13 @@ class NameIndex:
         return scored[: MAX_CANDIDATES * 4]
 
     # -- reading a query as a name --------------------------------------------------------------
-    def reading(self, text: str) -> Reading:
-        """A query as a name: its distinctive words, business words and city; fillers skipped."""
-        toks = raw_tokens(text)[: MAX_TOKENS * 2]
-        kinds = self._mark(toks)
+    def reading(self, text: str, *, dual: bool = False) -> Reading:
+        """A query as a name: its distinctive words, business words and city; fillers skipped.
+
+        With `dual`, fillers that are also words of listed names are read as name words.
+        """
+        toks = [t for t in raw_tokens(text)[: MAX_TOKENS * 2] if len(t) <= MAX_WORD]
+        kinds = self._mark(toks, dual)
         segments: list[list[str]] = [[]]
         for tok, kind in zip(toks, kinds, strict=True):
             if kind == "filler":
@@ -259,7 +274,7 @@ class NameIndex:
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1)
 
-    def _mark(self, toks: list[str]) -> list[str]:
+    def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
         kinds = [""] * len(toks)
         i = 0
@@ -272,7 +287,10 @@ class NameIndex:
                     break
             else:
                 tok = toks[i]
-                if (lex(tok) in self._arabic_fillers) if is_arabic(tok) else (tok in self._fillers):
+                if is_arabic(tok):
+                    if lex(tok) in self._arabic_fillers:
+                        kinds[i] = "filler"
+                elif tok in self._fillers and not (dual and tok in self.dual):
                     kinds[i] = "filler"
                 i += 1
         return kinds
@@ -294,11 +312,21 @@ class NameIndex:
             garbled = generic is not None or (len(tok) <= 2 and self._is_generic(nxt))
             if self._is_generic(tok) or (garbled and self._garbled_suffix(tok)):
                 generic = generic or set()
-                if not is_arabic(tok) and fold(tok) not in LEGAL_FOLDS:
-                    generic.add(fold(tok))
+                cls = business_class(tok) or self._slip_class(tok)
+                if cls and cls != "legal":
+                    generic.add(cls)
             else:
                 words.append(tok)
         return self._positions(words), generic, city
+
+    def _slip_class(self, tok: str) -> str | None:
+        """The class of the business word this token is a slip of ("Manpowre" -> manpower)."""
+        if is_arabic(tok) or len(tok) < 4:
+            return None
+        cutoff = 1 if len(tok) < 7 else 2
+        hit = process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance,
+                                 score_cutoff=cutoff)
+        return business_class(hit[0]) if hit else None
 
     def _garbled_suffix(self, tok: str) -> bool:
         """A short unknown bit after the business words: "(SMC-Pt Ltd", "Pv", "Co."."""
@@ -349,7 +377,7 @@ class NameIndex:
 
     def _split(self, word: str) -> list[tuple[str, dict[int, float]]] | None:
         """One typed word that is two list words ("Zamzam", "Nurulhuda", "دارالامان")."""
-        if len(word) < 5:
+        if len(word) < 5 or len(word) > MAX_SPLIT:
             return None
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
@@ -382,7 +410,13 @@ class NameIndex:
                         "al" + key):
             if variant and variant in self._word_id:
                 out[self._word_id[variant]] = 92.0
-        if not typos or key in KNOWN_FOLDS or word in KNOWN_FOLDS:
+        if not typos:
+            return out
+        if key in KNOWN_FOLDS or word in KNOWN_FOLDS:
+            # A real name or word is never trusted as a slip of another (Atif is not Asif):
+            # the near agency is offered as "similar" only.
+            for wid, score in self._typo_options(word, key).items():
+                out.setdefault(wid, min(score, UNTRUSTED))
             return out
         if len(word) == 3 and word.isalpha():   # "Guf", "Swt": one letter dropped
             for ref, at in self._four_letter.items():
@@ -414,6 +448,10 @@ class NameIndex:
     def _arabic_options(self, word: str, *, typos: bool = True,
                         inner: bool = False) -> dict[int, float]:
         """Urdu/Sindhi-script word -> list words with the same consonant skeleton."""
+        latin = LOANWORD_KEYS.get(lex(word))
+        if latin is not None:   # برادرز is Brothers
+            wid = self._word_id.get(fold(latin))
+            return {wid: 97.0} if wid is not None else {}
         out = self._skeleton_hits(word, 0.0)
         if inner and word.startswith("ال") and len(word) > 3:   # بیت الامان: a connector
             for wid, sc in self._skeleton_hits(word[2:], 2.0).items():

@@ -4,67 +4,91 @@ and common names, plus the forms of them that names are compared in (folded, ske
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import yaml
+
 from bot.core.agencies.tokens import fold, lex, raw_tokens
 from bot.core.romanize import fold_word, skeleton
 
-# Words that say what kind of business it is, not which one. Never enough to identify an agency.
-GENERIC_LATIN = frozenset("""
-overseas oversea oversease oversease employment employments employement promoters promoter
-promotors promotor oep oeps manpower services service servises international intl inter
-internationals human resource resources hr consultants consultant consultancy consultancies
-consultents recruiting recruitment recruiters recruiter recruit agency agencies agancy enterprises
-enterprise enterprizes associates trade traders links corporation corp travel travels tours tour pvt private
-privat ltd limited smcpvt pvtltd co company companies smc and the of op llc inc
-""".split())
+WORDS_FILE = Path(__file__).resolve().parents[3] / "content" / "agency_words.yaml"
+_LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
+              "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
+              "fillers_script", "qualifiers", "negations", "known_words")
 
-# Latin phrases whose words are generic only together.
-GENERIC_PHRASES = (("man", "power"), ("human", "resource"), ("human", "resources"))
 
-GENERIC_ARABIC = frozenset("""
-اوورسیز اورسیز اوورسیزز اوورسیس اوورسیاز اوورسیبز اوورسیر اوورسیظ ایمپلائمنٹ ایمپلائیمنٹ ایمپلایمنٹ
-امپلائمنٹ ایمپلائمینٹ ایمپلاءمنٹ پروموٹرز پروموٹر پروموٹرس پروموٹرذ مین پاور مینپاور سروسز سروس
-سروسس سروسیز سرویسز انٹرنیشنل انٹرنیشنیل انٹرنیشنال ہیومن ہیومین ریسورس ریسورسز ریسورسیز کنسلٹنٹس
-کنسلٹنٹ کنسلٹینٹس کنسلٹنسی ریکروٹنگ ریکروٹمنٹ ریکروٹنگ ایجنسی ایجنسیز انٹرپرائزز انٹرپرائز
-انٹرپرائسز انٹرپرائیزز ٹریڈ لنکس کارپوریشن کارپوریشن ٹریول ٹریولز ٹریولس ٹریولنگ اینڈ ٹورز ٹورس
-ایسوسی ایٹس ایسوسیایٹس
-ٹور پرائیویٹ پرائیوٹ پراءیویٹ پرائیوٹ لمیٹڈ لمیٹیڈ لیمیٹڈ لمٹیڈ کمپنی کو اور پی وی ٹی ایل ایس
-ایم سی او ای پرائيويٽ
-اوورسيز ايمپلائمينٽ پروموٽرز انٽرنيشنل سروسز ڪنسلٽنٽس پرائيويٽ لميٽڊ ٽريول ٽورز ايجنسي ڪمپني
-""".split())
+class WordListError(ValueError):
+    """content/agency_words.yaml is missing a list or has one in the wrong shape."""
 
-# Question and filler words around a name ("is … licensed?", "kya … registered hai").
-FILLER_LATIN = frozenset("""
-is are was were be been am the a an this that these those it its licensed licenced license
-licence licenses licences lisence lisense liscense licens licensee registered register registerd
-registred registration reg legit legal legitimate real genuine fake fraud scam scammer check
-checking verify verified verification confirm please pls plz kindly can could would you u tell
-me about whether if name called named hi hello hey salam aoa assalam assalamualaikum
-assalamoalaikum asalam does do did have has valid ok okay my agent agents from in at by for with
-to on or not no yes what which who whom how status give want know i we our he she they them
-their his her government govt approved authorised authorized number num number? sir madam
-brother bro bhai dear thanks thank office going abroad send sent sending pay paid money should
-trust trustworthy safe honest proper official really any there here one someone recruiter
-recruiters promoter agentt
-kya kia kiya ye yeh yah ya hai hy hay he hain hein hen hei wali wala walay wale ka ki ke ko se
-sy sey main mein mai me mujhe muje mujhy mera meri mere hamara hamari batao bataen bataein
-bataiye bataye btao bta btaen btayen sahi sahih asli naqli nakli jali jaali jaaali karo karein
-karen kijiye kijye kren kr kar krna karna dein den do ho hoti hota hui hua hue nahi nahin nai
-naam nam wo woh vo us iska uska iski uski inka unka kaun kon konsi kaisi kesi kaisa kesa theek
-thik bhi agar to tou toh jana ja raha rahi rahe chahiye chahta chahti hoon hun hon sakta sakti
-pata karna sarkari manzoor manzoorshuda shuda yafta kahan kahaan yahan wahan aur or ap aap apko
-aapko plz pta bata btana
-""".split())
 
-FILLER_ARABIC = frozenset("""
-کیا کیاں یہ ہے ہیں ہیے رجسٹرڈ رجسٹر رجسٹریشن لائسنس لائسنسڈ لائیسنس لائسنسیافتہ یافتہ کا کی کے
-کو سے میں بتائیں بتائیے بتایئے بتاؤ بتاو بتا اصلی جعلی نقلی فراڈ چیک کریں کرو کیجیے کیجئے کرے
-نام والی والا والے منظور منظورشدہ شدہ ہو وہ براہ کرم برائے مہربانی مجھے میرا میری ایجنٹ سرکاری
-درست صحیح ٹھیک نہیں یا کون کیسی کیسا بھی پتا پتہ ہوں چاہیے جانا باہر نمبر تصدیق ہوئی ہوا اس
-اسکا اسکی ان آپ سلام السلام علیکم جی ہاں حکومت کی
-کس کون کونسی ڇا آهي آھي هي ھي رجسٽرڊ لائسنس ڪمپني ايجنسي جو جي کي سان ۾ ٻڌايو ٻڌايو اصلي جعلي نقلي چيڪ
-ڪريو نالو آهن ڪيو ته به مون منهنجو منهنجي توهان ٿيل سرڪاري صحيح ٺيڪ نه يا ڪير ڪهڙي ڪهڙو پتو
-آهيان هئي هو ۽ اهو اها هيءَ ڏسو ڏسي يافته منظور شده ڪرائي ٿي ٿو ڪري سگهو
-""".split())
+def _words(value: object, where: str) -> frozenset[str]:
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    if not isinstance(value, str):
+        raise WordListError(f"{where}: expected words separated by spaces")
+    return frozenset(value.split())
+
+
+def _table(value: object, where: str) -> dict[str, frozenset[str]]:
+    if not isinstance(value, dict):
+        raise WordListError(f"{where}: expected 'name: words' lines")
+    return {str(k): _words(v, f"{where}.{k}") for k, v in value.items()}
+
+
+def _phrases(value: object, where: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    if not isinstance(value, dict):
+        raise WordListError(f"{where}: expected 'name: phrase | phrase' lines")
+    return {str(k): tuple(tuple(p.split()) for p in str(v).split("|") if p.split())
+            for k, v in value.items()}
+
+
+def load_word_lists(path: Path | None = None) -> dict:
+    """The agency word lists, validated (WordListError names the list that is wrong)."""
+    path = Path(path or os.environ.get("AGENCY_WORDS_FILE") or WORDS_FILE)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise WordListError(f"{path}: cannot be read ({exc})") from exc
+    if not isinstance(data, dict):
+        raise WordListError(f"{path}: expected a mapping of word lists")
+    missing = [k for k in _LIST_KEYS if k not in data]
+    if missing:
+        raise WordListError(f"{path}: missing list(s): {', '.join(missing)}")
+    out = {
+        "business": _table(data["business"], "business"),
+        "business_script": _table(data["business_script"], "business_script"),
+        "business_phrases": _phrases(data["business_phrases"], "business_phrases"),
+        "business_script_phrases": _phrases(data["business_script_phrases"],
+                                            "business_script_phrases"),
+        "loanwords": _table(data["loanwords"], "loanwords"),
+        "qualifiers": tuple(str(q) for q in (data["qualifiers"] or [])),
+    }
+    for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
+                "known_words"):
+        out[key] = _words(data[key], key)
+    if not isinstance(data["qualifiers"], list):
+        raise WordListError("qualifiers: expected a list of phrases")
+    return out
+
+
+WORDS = load_word_lists()
+
+# Business word (Latin, as typed) -> its class ("services" -> "service").
+BUSINESS_CLASS: dict[str, str] = {w: c for c, ws in WORDS["business"].items() for w in ws}
+BUSINESS_CLASS.update({w: "legal" for w in WORDS["legal"]})
+SOFT_CLASSES = WORDS["soft_business"]
+GENERIC_LATIN = frozenset(BUSINESS_CLASS)
+GENERIC_PHRASES = tuple(p for ps in WORDS["business_phrases"].values() for p in ps
+                        if len(p) == 2)
+GENERIC_ARABIC = frozenset(w for ws in WORDS["business_script"].values() for w in ws) | \
+    frozenset(w for ps in WORDS["business_script_phrases"].values() for p in ps for w in p)
+FILLER_LATIN = WORDS["fillers"]
+FILLER_ARABIC = WORDS["fillers_script"]
+PREFIXES = WORDS["prefixes"]
+LOANWORDS: dict[str, str] = {w: latin for latin, ws in WORDS["loanwords"].items() for w in ws}
+QUALIFIERS = WORDS["qualifiers"]
+NEGATIONS = WORDS["negations"]
 
 # Cities (as a name's last words they say where the agency is, not which one it is).
 CITIES: dict[str, tuple[str, ...]] = {
@@ -88,37 +112,7 @@ CITIES: dict[str, tuple[str, ...]] = {
     "mirpur": ("mirpur", "میرپور"),
 }
 
-# Real words and names. A typed word that is one of these is that word, never a typo of another
-# (so "Hassan" never agrees with "Hussain", "Star" never with "Sitara").
-KNOWN_WORDS = frozenset("""
-muhammad mohammad ahmed ahmad ali hassan hasan hussain husain usman osman bilal imran tariq
-khalid rashid asif naveed shahid zahid javed arshad waqas faisal kamran adnan sajid amjad nadeem
-iftikhar zafar ghulam abdul mushtaq ijaz riaz fazal sher gul noor nur habib aurangzeb shafiq
-rafiq saeed mehmood mahmood akhtar pervaiz parvez liaqat nasir haroon hamid hamza umar omar
-abbas raza zaman akram aslam rehman rahman din ullah khan nawaz anwar rasool hameed latif iqbal
-malik chaudhry butt qureshi sheikh awan janjua raja mughal abbasi siddiqui shah bukhari gillani
-niazi afridi yousafzai khattak bangash gill bajwa cheema warraich sandhu tarar gondal baloch
-memon soomro jatoi rajput arain jutt kiyani satti durrani swati tanoli hashmi zaidi rizvi
-samina nasreen shazia rubina farzana nargis tahira saima kausar bushra fatima ayesha zainab
-star gulf brothers associates crescent royal golden green united global falcon eagle sky
-citizens friends pioneer prime hope bright future excel elite noble sun moon link connect
-vision mission dynamic alpha zenith summit horizon pearl diamond emerald lion tiger hawk
-express galaxy planet career jobs fortune success victory unique classic modern national
-faithful trust able smart best first sons group pak saudi sitara sahara silver super new city
-frontier kashmir taj rehmat barkat ittehad asia oman qatar kuwait bahrain emirates arabian
-dubai makkah mecca madina medina khyber punjab sindh indus ravi chenab swat hazara mehran
-shaheen falah karam syed khair ameen raheem zamzam hijaz mustafa haramain khidmat buraq aqsa
-shifa hamra mumtaz qasim jannat fajr muslim barakah hilal huda sadiq fatah maroof
-murtaza manzoor aziz yousuf ghani wahab qadir khaleej nasr safa marwa taif qaswa burhan
-ghausia faizan qadria chishtia naqshbandia sabri ansar muhajir tayyaba islam haq zia bab bait
-jamia ummah ehsan maal aman amaan salam dar ibn hashim ahl
-lahore karachi rawalpindi islamabad peshawar malakand sialkot multan gujranwala faisalabad
-quetta hyderabad
-red blue white black gold king queen light power world euro america canada europe london
-africa china japan turkey iran iraq oman libya jordan malaysia korea poland romania
-stars gulfs links lines line way ways point center centre house home land plus max smart
-best top one two three seven eight nine ten seven eleven hundred zero
-""".split())
+KNOWN_WORDS = WORDS["known_words"]
 
 # Connectors inside Arabic-derived names (Nur-ul-Huda, Faizan-e-Madina, Dar-us-Salam).
 CONNECTORS = frozenset({"ul", "us", "ud", "un", "ur", "e", "i", "ut", "ush", "uz"})
@@ -126,9 +120,7 @@ ARTICLES = frozenset({"al", "el"})
 # Arabic words written joined to a following connector: Darul, Baitul, Noorul, Ziaul, Abdul …
 STEMS = frozenset("""dar bait bab noor nur anwar zia abd fazl fazal zain siraj shams najm saif
 habib ruh ain nasr fakhr izz ahl ibn inam ikram ahsan shafi rafi qamar badr bahr""".split())
-# Generic words that only make a name "legal"; ignored when telling same-named agencies apart.
-LEGAL = frozenset({"pvt", "private", "privat", "ltd", "limited", "co", "smc", "and", "the", "of",
-                   "llc", "inc", "company"})
+LEGAL = WORDS["legal"]
 
 # --- the lists in the forms that names are compared in ------------------------------------
 GENERIC_PAIRS = frozenset(GENERIC_PHRASES)
@@ -146,8 +138,21 @@ FILLER_ARABIC_KEYS = frozenset(lex(t) for w in FILLER_ARABIC for t in raw_tokens
 GENERIC_LATIN_SORTED = sorted(GENERIC_LATIN)
 KNOWN_FOLDS = frozenset(fold_word(w) for w in KNOWN_WORDS)
 LEGAL_FOLDS = frozenset(fold_word(w) for w in LEGAL)
-# Business words that are also used as a name's own word; must not be added by the query.
-MARKED = frozenset({fold_word("associates")})
+BUSINESS_FOLD_CLASS = {fold_word(w): c for w, c in BUSINESS_CLASS.items()}
+BUSINESS_FOLD_CLASS.update({fold_word("".join(p)): c
+                            for c, ps in WORDS["business_phrases"].items() for p in ps})
+SCRIPT_CLASS = {lex(t): c for c, ws in WORDS["business_script"].items() for w in ws
+                for t in raw_tokens(w)}
+SCRIPT_CLASS.update({lex(t): c for c, ps in WORDS["business_script_phrases"].items()
+                     for p in ps for w in p for t in raw_tokens(w)})
+LOANWORD_KEYS = {lex(t): latin for w, latin in LOANWORDS.items() for t in raw_tokens(w)}
+
+
+def business_class(tok: str) -> str | None:
+    """The class of a business word ("servises" -> "service"); "legal" for Pvt, Ltd …; else None."""
+    if tok and not tok[0].isascii():
+        return SCRIPT_CLASS.get(lex(tok))
+    return BUSINESS_CLASS.get(tok) or BUSINESS_FOLD_CLASS.get(fold(tok))
 
 
 def _city_phrases() -> dict[tuple[str, ...], str]:
