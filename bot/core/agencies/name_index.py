@@ -120,6 +120,7 @@ class Reading:
     city: str | None
     script: bool = False   # read from Urdu/Sindhi script (vowels only rank, never decide)
     scattered: bool = False  # name words in several places of a sentence: never certain
+    parts: tuple[Reading, ...] = ()   # when scattered: each place read alone
 
 
 class NameIndex:
@@ -152,9 +153,12 @@ class NameIndex:
             f for f in FILLER_LATIN
             if f in vocab or fold(f) in vocab or fold("al" + f) in vocab)
         # An Urdu/Sindhi filler that reads as a list word (Sindhi مون "I" / Moon) stays a word.
-        self._arabic_fillers = frozenset(
+        self._arabic_fillers = FILLER_ARABIC_KEYS
+        # An Urdu/Sindhi filler that reads as a list word (السلام / Al-Aslam, Sindhi مون / Moon)
+        # is read as a name word only in the dual reading.
+        self.dual_script = frozenset(
             f for f in FILLER_ARABIC_KEYS
-            if len(arabic_key(f)[2]) < 2 or top_score(self._skeleton_hits(f, 0.0)) < 96.0)
+            if len(arabic_key(f)[2]) >= 2 and top_score(self._skeleton_hits(f, 0.0)) >= 96.0)
 
     # -- index --------------------------------------------------------------------------------
     def _word(self, key: str, raw: str) -> int:
@@ -200,9 +204,11 @@ class NameIndex:
 
     # -- agreeing keys and near misses ---------------------------------------------------------
     def too_thin(self, reading: Reading, key: tuple[int, ...]) -> bool:
-        """One common word and no business word ("Qatar mein job") is not a name."""
-        return (len(key) == 1 and not reading.has_generic
-                and len(self._words[key[0]].postings) > 1)
+        """One shared or ordinary word and no business word ("Dubai", "Qatar mein job")."""
+        if len(key) != 1 or reading.has_generic:
+            return False
+        word = self._words[key[0]]
+        return len(word.postings) > 1 or word.key in KNOWN_FOLDS
 
     def exact_keys(self, positions: list[Position]) -> list[tuple[float, float, tuple[int, ...]]]:
         """List keys whose words agree one for one, in order: (mean score, weakest, key)."""
@@ -262,17 +268,25 @@ class NameIndex:
         has_generic = False
         city: str | None = None
         named = 0
-        for seg in segments:
-            words, seg_generic, seg_city = self._segment(seg)
+        read = [self._segment(seg) for seg in segments]
+        # Business words count where the name is ("is X a registered agency": not "agency").
+        with_names = any(any(p.options for p in words) for words, _, _ in read)
+        for words, seg_generic, seg_city in read:
             city = seg_city or city
-            if any(p.options for p in words) or seg_generic is not None:
-                named += any(p.options for p in words)
+            has_name = any(p.options for p in words)
+            if has_name or (seg_generic is not None and not with_names):
+                named += has_name
                 positions.extend(words)
                 if seg_generic:
                     generic |= seg_generic
                 has_generic = has_generic or seg_generic is not None
+        parts = tuple(
+            Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
+                    any(is_arabic(p.text) for p in words))
+            for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
-                        any(is_arabic(p.text) for p in positions), scattered=named > 1)
+                        any(is_arabic(p.text) for p in positions), scattered=named > 1,
+                        parts=parts)
 
     def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
@@ -288,7 +302,8 @@ class NameIndex:
             else:
                 tok = toks[i]
                 if is_arabic(tok):
-                    if lex(tok) in self._arabic_fillers:
+                    if lex(tok) in self._arabic_fillers and not (dual
+                                                                 and lex(tok) in self.dual_script):
                         kinds[i] = "filler"
                 elif tok in self._fillers and not (dual and tok in self.dual):
                     kinds[i] = "filler"
@@ -412,7 +427,8 @@ class NameIndex:
                 out[self._word_id[variant]] = 92.0
         if not typos:
             return out
-        if key in KNOWN_FOLDS or word in KNOWN_FOLDS:
+        bare = key[2:] if key.startswith("al") and len(key) > 4 else key
+        if key in KNOWN_FOLDS or word in KNOWN_FOLDS or bare in KNOWN_FOLDS:
             # A real name or word is never trusted as a slip of another (Atif is not Asif):
             # the near agency is offered as "similar" only.
             for wid, score in self._typo_options(word, key).items():

@@ -32,6 +32,7 @@ from bot.core.agencies.identifiers import (
 )
 from bot.core.agencies.name_index import MAX_CANDIDATES, STRONG, NameIndex, Reading, top_score
 from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
+from bot.core.agencies.tokens import lex
 from bot.core.agencies.vocabulary import NEGATIONS, QUALIFIERS, SOFT_CLASSES
 from bot.core.text import ascii_digits, clean
 
@@ -263,11 +264,19 @@ class AgencyMatcher:
     def _name(self, text: str) -> _Name:
         reading = self._names.reading(text)
         name = self._read_name(reading)
-        if self._names.dual and name.kind != "one":
+        if reading.scattered:
+            # A name inside a sentence: one place of it names one agency, the others name none.
+            parts = [self._read_name(r) for r in reading.parts]
+            ones = [p for p in parts if p.kind == "one"]
+            if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss"
+                                      for p in parts):
+                name = ones[0]
+        if (self._names.dual or self._names.dual_script) and name.kind != "one":
             # A filler that is also a listed name's word (Trust, Hello): read it as a name word
             # when that reading names one agency and has more than such words alone.
             dual = self._names.reading(text, dual=True)
-            only_dual = all(p.text in self._names.dual for p in dual.positions)
+            only_dual = all(p.text in self._names.dual or lex(p.text) in self._names.dual_script
+                            for p in dual.positions)
             if len(dual.positions) > len(reading.positions) and not (only_dual
                                                                       and not dual.has_generic):
                 other = self._read_name(dual)
