@@ -12,6 +12,7 @@ from bot.core.text import ascii_digits, clean
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 10_000   # longer queries are refused (reason "too_long")
+MAX_PHONE_TRIES = 12       # phone-like runs tried per message (bounded cost)
 
 # Licence-number office codes (the list adds any others it uses).
 OFFICE_CODES = frozenset({
@@ -70,7 +71,8 @@ def find_phones(text: str) -> list[tuple[str, tuple[int, int]]]:
     found: list[tuple[str, tuple[int, int]]] = []
     try:
         for m in phonenumbers.PhoneNumberMatcher(digits_text, "PK",
-                                                 leniency=phonenumbers.Leniency.VALID):
+                                                 leniency=phonenumbers.Leniency.VALID,
+                                                 max_tries=MAX_PHONE_TRIES):
             e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
             if len(e164) >= 12:   # +92 and at least 9 national digits
                 found.append((e164, (m.start, m.end)))

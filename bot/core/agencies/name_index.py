@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import lru_cache
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,14 +42,16 @@ from bot.core.agencies.vocabulary import (
 )
 from bot.core.romanize import skeleton
 
-MAX_TOKENS = 60            # words of a query that are read as a possible name
+MAX_TOKENS = 40            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
 MAX_SCORED = 20_000        # agencies scored for near misses, at most
+MAX_READ = 1_500           # characters of a message read for a name
 MAX_WORD = 30              # a longer "word" is noise, never part of a name
 MAX_SPLIT = 24             # words longer than this are not tried as two joined list words
+CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
 
@@ -153,6 +156,10 @@ class NameIndex:
             f for f in FILLER_LATIN
             if f in vocab or fold(f) in vocab or fold("al" + f) in vocab)
         # An Urdu/Sindhi filler that reads as a list word (Sindhi مون "I" / Moon) stays a word.
+        # Bounded caches (entries of at most MAX_WORD characters): a query's words are read
+        # more than once (plain and dual readings), and people send the same words again.
+        self._is_generic = lru_cache(maxsize=CACHE_WORDS)(self._is_generic_uncached)
+        self._opt_cache = lru_cache(maxsize=CACHE_WORDS)(self._options_uncached)
         self._arabic_fillers = FILLER_ARABIC_KEYS
         # An Urdu/Sindhi filler that reads as a list word (السلام / Al-Aslam, Sindhi مون / Moon)
         # is read as a name word only in the dual reading.
@@ -255,7 +262,7 @@ class NameIndex:
 
         With `dual`, fillers that are also words of listed names are read as name words.
         """
-        toks = [t for t in raw_tokens(text)[: MAX_TOKENS * 2] if len(t) <= MAX_WORD]
+        toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
         kinds = self._mark(toks, dual)
         segments: list[list[str]] = [[]]
         for tok, kind in zip(toks, kinds, strict=True):
@@ -348,7 +355,7 @@ class NameIndex:
         return (not is_arabic(tok) and len(tok) <= 3 and not tok.isdigit()
                 and tok not in ARTICLES and not self._options(tok))
 
-    def _is_generic(self, tok: str) -> bool:
+    def _is_generic_uncached(self, tok: str) -> bool:
         """A business word (exact, or a slip of one that is no list word)."""
         if is_arabic(tok):
             if lex(tok) in GENERIC_ARABIC_KEYS:
@@ -410,6 +417,11 @@ class NameIndex:
         return None
 
     def _options(self, word: str, *, typos: bool = True, inner: bool = False) -> dict[int, float]:
+        """List words this typed word may be (cached; do not change the dict returned)."""
+        return self._opt_cache(word, typos, inner)
+
+    def _options_uncached(self, word: str, typos: bool = True,
+                          inner: bool = False) -> dict[int, float]:
         """List words this typed word may be, with agreement scores (100 = same folded key)."""
         if is_arabic(word):
             return self._arabic_options(word, typos=typos, inner=inner)

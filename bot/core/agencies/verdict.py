@@ -30,7 +30,7 @@ from bot.core.agencies.identifiers import (
     parse_license,
     pk_e164,
 )
-from bot.core.agencies.name_index import MAX_CANDIDATES, STRONG, NameIndex, Reading, top_score
+from bot.core.agencies.name_index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
 from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
 from bot.core.agencies.tokens import lex
 from bot.core.agencies.vocabulary import NEGATIONS, QUALIFIERS, SOFT_CLASSES
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 SIMILAR_MIN = 25.0         # weighted-overlap score (0-100) below which nothing is "similar"
 MAX_IDENTIFIERS = 5        # licence numbers and phones read from one message, each
+MAX_PHONE_TEXT = 400       # characters searched for phone numbers
 _STATUS_VERDICT = {
     Status.VALID: "licensed", Status.SUSPENDED: "suspended", Status.CANCELLED: "cancelled",
     Status.EXPIRED: "expired", Status.SURRENDERED: "surrendered", Status.INVALID: "invalid",
@@ -214,7 +215,7 @@ class AgencyMatcher:
         text = clean(query)
         if not any(ch.isalnum() for ch in text):
             return self._result(query, "not_found", None, (), "empty")
-        digits = ascii_digits(text)
+        digits = ascii_digits(text[:MAX_READ])
         evidence, rest = self._identifiers(digits)
         name = self._name(rest)
         if not evidence and not name.words:
@@ -223,7 +224,7 @@ class AgencyMatcher:
                 evidence = [bare]
         is_qualified = qualified(text)
         if evidence:
-            return self._combine(query, evidence, name, is_qualified)
+            return self._combine(query, evidence, name, is_qualified, rest)
         return self._by_name(query, name, is_qualified)
 
     def _identifiers(self, digits: str) -> tuple[list[_Evidence], str]:
@@ -238,7 +239,7 @@ class AgencyMatcher:
             found.append(_Evidence("license_no", f"{prefix + '/' if prefix else ''}"
                                                  f"{num:04d}/{code}", list(hits)))
             spans.append(span)
-        for e164, span in find_phones(digits)[: MAX_IDENTIFIERS * 2]:
+        for e164, span in find_phones(digits[:MAX_PHONE_TEXT])[: MAX_IDENTIFIERS * 2]:
             if any(s[0] < span[1] and span[0] < s[1] for s in spans):
                 continue
             if len([e for e in found if e.kind == "phone"]) >= MAX_IDENTIFIERS:
@@ -363,7 +364,7 @@ class AgencyMatcher:
 
     # -- several pieces of evidence ------------------------------------------------------------
     def _combine(self, query: str, evidence: list[_Evidence], name: _Name,
-                 is_qualified: bool) -> CheckResult:
+                 is_qualified: bool, rest: str) -> CheckResult:
         mentioned = [(e.kind, e.value, self._list[e.hits[0]] if len(e.hits) == 1 else None)
                      for e in evidence]
         known = [e for e in evidence if e.hits]
@@ -382,8 +383,6 @@ class AgencyMatcher:
             scored = [(90.0, i) for e in shared for i in e.hits]
             return self._result(query, "similar", None, self._ranked(scored), "shared_name",
                                 mentioned)
-        digits = ascii_digits(clean(query))
-        _, rest = self._identifiers(digits)
         named = [holders[0]] if name.kind != "one" else [name.ranked[0][1]]
         mismatch = (len(holders) > 1 or bool(licences_unknown)
                     or not all(self._fits(name, h, rest) for h in holders))
