@@ -17,7 +17,7 @@ MAX_PHONE_TRIES = 12       # phone-like runs tried per message (bounded cost)
 # Licence-number office codes (the list adds any others it uses).
 OFFICE_CODES = frozenset({
     "LHR", "RWP", "ISB", "KHI", "PEW", "PSW", "MLK", "SKT", "MUX", "MLN", "GRW", "FSD", "DGK",
-    "QTA", "HYD", "SGD", "BWP", "GJT", "SKR", "MPR",
+    "QTA", "HYD", "SGD", "BWP", "GJT", "SKR", "MPR", "KAR", "PWR", "MTN", "GRT", "ABT",
 })
 
 _LICENSE = re.compile(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core.agencies.cells import (
     OFFICE_CODES,
     STATUS_WORDS,
@@ -18,6 +20,7 @@ from bot.core.agencies.limits import MAX_ROWS
 from bot.core.agencies.problems import RowProblem
 from bot.core.agencies.records import Agency
 from bot.core.agencies.sources import Table
+from bot.core.text import ascii_digits
 
 _COLUMN_LABELS = {
     "license_no": "licence number", "name": "name", "proprietor": "proprietor", "city": "city",
@@ -28,6 +31,7 @@ _EXAMPLE_HEADERS = {
 }
 
 
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+92|0092|0)\d{2,4}[\s\-]?\d{6,8}(?!\d)")
 _DATE_FIX = "Write the date as YYYY-MM-DD, for example 2027-03-12, or leave it empty"
 
 
@@ -63,7 +67,8 @@ def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[R
     order: str | None = "dmy"
     if "valid_until" in mapping:
         idx = mapping["valid_until"][0]
-        order = numeric_order(cell_text(cells[idx]) for _, cells in data if idx < len(cells))
+        order = (numeric_order(cell_text(cells[idx]) for _, cells in data if idx < len(cells))
+                 or table.date_order)
 
     agencies: list[Agency] = []
     seen_license: dict[str, tuple[int, tuple[str, ...]]] = {}
@@ -151,9 +156,12 @@ def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[R
         if failed or license_no is None or status is None:
             continue
         city = values.get("city", "") or OFFICE_CODES.get(license_no.rsplit("/", 1)[-1], "")
+        phone = values.get("phone", "")
+        if not phone and values.get("address"):   # BE&OE: the Head Office cell holds phones
+            phone = ", ".join(_PHONE_IN_TEXT.findall(ascii_digits(values["address"])))
         agencies.append(Agency(
             license_no=license_no, name=values["name"], proprietor=values.get("proprietor", ""),
-            city=city, address=values.get("address", ""), phone=values.get("phone", ""),
+            city=city, address=values.get("address", ""), phone=phone,
             status=status, valid_until=valid_until,
         ))
     return agencies, problems
