@@ -44,8 +44,8 @@ def _run_queries(args: argparse.Namespace, answer: Callable[[str], dict],
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.agencies.listfile import AgencyListError, load_agency_list
-    from bot.core.agencies.matcher import AgencyMatcher
+    from bot.core.agencies import AgencyMatcher, load_agency_list
+    from bot.core.agencies.problems import AgencyListError
     from bot.core.verdict_text import render_check
 
     path = Path(args.agencies) if args.agencies else settings.agencies_file
@@ -102,13 +102,27 @@ def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
     dest = Path(args.agencies) if args.agencies else settings.agencies_file
     try:
         summary = import_agency_file(
-            Path(args.file), dest,
+            [Path(f) for f in args.file], dest,
             source=args.source,
             retrieved=date.fromisoformat(args.retrieved) if args.retrieved else None,
             demo=args.demo,
         )
     except AgencyListError as exc:
         sys.stderr.write(exc.report() + f"\n{dest} was NOT changed.\n")
+        return 1
+    sys.stdout.write(summary.describe() + "\n")
+    return 0
+
+
+def cmd_agencies_update(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.agencies.update import DEFAULT_URL, UpdateError, update_agency_list
+
+    dest = Path(args.agencies) if args.agencies else settings.agencies_file
+    try:
+        summary = update_agency_list(args.url or DEFAULT_URL, dest, force=args.force,
+                                     delay=args.delay)
+    except UpdateError as exc:
+        sys.stderr.write(f"{exc}\n{dest} was NOT changed.\n")
         return 1
     sys.stdout.write(summary.describe() + "\n")
     return 0
@@ -153,12 +167,20 @@ def build_parser() -> argparse.ArgumentParser:
     agencies = sub.add_parser("agencies", help="agency list tools")
     agencies_sub = agencies.add_subparsers(dest="agencies_command", required=True)
     imp = agencies_sub.add_parser("import", help="validate a CSV/XLSX/HTML list and replace the list")
-    imp.add_argument("file")
+    imp.add_argument("file", nargs="+", help="one or more files; saved pages are merged")
     imp.add_argument("--agencies", help="destination (default: AGENCIES_FILE)")
     imp.add_argument("--source", help="where the list came from (URL or document)")
     imp.add_argument("--retrieved", help="date the list was retrieved, YYYY-MM-DD")
     imp.add_argument("--demo", action="store_true", help="mark the list as demonstration data")
     imp.set_defaults(func=cmd_agencies_import)
+    upd = agencies_sub.add_parser("update", help="fetch the whole BE&OE list and replace the list")
+    upd.add_argument("--url", help="list page (default: https://beoe.gov.pk/list-of-oeps)")
+    upd.add_argument("--agencies", help="destination (default: AGENCIES_FILE)")
+    upd.add_argument("--force", action="store_true",
+                     help="accept a list with fewer than half the agencies of the one in use")
+    upd.add_argument("--delay", type=float, default=None,
+                     help="seconds between requests (default 1, or AGENCIES_UPDATE_DELAY)")
+    upd.set_defaults(func=cmd_agencies_update)
     return parser
 
 

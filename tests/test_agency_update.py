@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+from beoe_standin import BeoeStandin, Row
 
 from bot.core.agencies import AgencyMatcher, load_agency_list
 from bot.core.agencies.listfile import read_provenance
 from bot.core.agencies.update import USER_AGENT, UpdateError, fetch_and_update
-from beoe_standin import BeoeStandin, Row
 
 
 def _word(i: int) -> str:
@@ -72,7 +72,7 @@ async def test_browser_check_is_a_clear_failure(site, tmp_path: Path) -> None:
     dest = tmp_path / "agencies.csv"
     dest.write_text("keep me")
     site.browser_check = True
-    with pytest.raises(UpdateError, match="browser check.*agencies import"):
+    with pytest.raises(UpdateError, match=r"browser check.*agencies import"):
         await fetch_and_update(site.url, dest, delay=0, backoff=0.01)
     assert dest.read_text() == "keep me"
 

@@ -460,7 +460,7 @@ class Maker:
                 if bare in swaps:
                     new = swaps[bare]
                     repl = t.lower().replace(bare, new).capitalize()
-                    q = " ".join(toks[:i] + [repl] + toks[i + 1:])
+                    q = " ".join([*toks[:i], repl, *toks[i + 1:]])
                     if not self.oracle.names_agency(q):
                         self.add(q, "lookalike_name", r, expect="not_licensed")
                     break

@@ -215,16 +215,54 @@ def load_agency_list(path: Path) -> AgencyList:
     return AgencyList(agencies=tuple(result.agencies), provenance=read_provenance(path))
 
 
-def import_agency_file(src: Path, dest: Path, *, source: str | None = None,
+def read_agency_files(paths: Iterable[Path]) -> _ReadResult:
+    """Several files (e.g. every saved page of the BE&OE list) read and merged.
+
+    A licence that appears twice with the same details (pages that overlap) is kept once; with
+    different details it is a problem naming both files.
+    """
+    merged: list[Agency] = []
+    problems: list[RowProblem] = []
+    notes: list[str] = []
+    seen: dict[str, tuple[Agency, str]] = {}
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        result = _read(path)
+        label = path.name
+        if len(paths) > 1:
+            problems.extend(RowProblem(p.row, p.column, f"{label}: {p.message}", p.fix)
+                            for p in result.problems)
+            notes.extend(f"{label}: {n}" for n in result.notes)
+        else:
+            problems.extend(result.problems)
+            notes.extend(result.notes)
+        for agency in result.agencies:
+            if agency.license_no in seen:
+                first, where = seen[agency.license_no]
+                if first != agency:
+                    problems.append(RowProblem(
+                        None, None, f"licence {agency.license_no} is in {where} and in {label} "
+                        "with different details", "Keep the right one and save the pages again"))
+                continue
+            seen[agency.license_no] = (agency, label)
+            merged.append(agency)
+    if len(paths) > 1 and not problems:
+        notes.append(f"Merged {len(paths)} files into {len(merged):,} agencies.")
+    return _ReadResult(merged, problems, notes)
+
+
+def import_agency_file(src: Path | Iterable[Path], dest: Path, *, source: str | None = None,
                        retrieved: date | None = None, demo: bool = False) -> ImportSummary:
-    """Validate `src` (CSV, .xlsx or HTML) and replace `dest` and its provenance atomically.
+    """Validate `src` (CSV, .xlsx or HTML; or several, merged) and replace `dest` atomically.
 
     Raises AgencyListError with every problem; then `dest` and its provenance are untouched.
     """
-    src, dest = Path(src), Path(dest)
-    result = _read(src)
+    srcs = [Path(src)] if isinstance(src, str | Path) else [Path(p) for p in src]
+    dest = Path(dest)
+    result = read_agency_files(srcs)
+    name = srcs[0].name if len(srcs) == 1 else f"{len(srcs)} files ({srcs[0].name}, …)"
     if result.problems:
-        raise AgencyListError(result.problems, source=src.name)
+        raise AgencyListError(result.problems, source=name)
     old: list[Agency] = []
     notes = list(result.notes)
     if dest.exists():
@@ -237,11 +275,11 @@ def import_agency_file(src: Path, dest: Path, *, source: str | None = None,
     changes = [(lic, old_by[lic].status.value, a.status.value) for lic, a in new_by.items()
                if lic in old_by and old_by[lic].status is not a.status]
     prov = Provenance(
-        source=source or src.name,
+        source=source or name,
         retrieved=retrieved or date.today(),
         demo=demo,
         note=("demonstration data, not an official BE&OE list" if demo
-              else f"imported from {src.name}"),
+              else f"imported from {name}"),
     )
     write_agency_list(dest, result.agencies, prov)
     return ImportSummary(
@@ -258,9 +296,28 @@ def import_agency_file(src: Path, dest: Path, *, source: str | None = None,
     )
 
 
+import_agency_files = import_agency_file
+
+
 __all__ = [
-    "MAX_CELL_CHARS", "MAX_FILE_BYTES", "MAX_ROWS", "AgencyListError", "ImportSummary",
-    "RowProblem", "canonical_csv_bytes", "check_xlsx_zip", "import_agency_file",
-    "load_agency_list", "map_header", "normalize_license_no", "parse_date", "parse_status",
-    "provenance_path", "read_agency_file", "read_provenance", "write_agency_list",
+    "MAX_CELL_CHARS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "AgencyListError",
+    "ImportSummary",
+    "RowProblem",
+    "canonical_csv_bytes",
+    "check_xlsx_zip",
+    "import_agency_file",
+    "import_agency_files",
+    "load_agency_list",
+    "map_header",
+    "normalize_license_no",
+    "parse_date",
+    "parse_status",
+    "provenance_path",
+    "read_agency_file",
+    "read_agency_files",
+    "read_provenance",
+    "write_agency_list",
 ]

@@ -212,7 +212,7 @@ class NameIndex:
     # -- agreeing keys and near misses ---------------------------------------------------------
     def too_thin(self, reading: Reading, key: tuple[int, ...]) -> bool:
         """One shared or ordinary word and no business word ("Dubai", "Qatar mein job")."""
-        if len(key) != 1 or reading.has_generic:
+        if len(key) != 1 or reading.generic:   # legal words (and, the, Pvt) are not enough
             return False
         word = self._words[key[0]]
         return len(word.postings) > 1 or word.key in KNOWN_FOLDS
@@ -221,7 +221,7 @@ class NameIndex:
         """List keys whose words agree one for one, in order: (mean score, weakest, key)."""
         if any(not p.options for p in positions):
             return []
-        choices = [sorted(p.options.items(), key=lambda kv: -kv[1])[:4] for p in positions]
+        choices = [sorted(p.options.items(), key=lambda kv: -kv[1])[:8] for p in positions]
         found: dict[tuple[int, ...], tuple[float, float]] = {}
         for combo in itertools.islice(itertools.product(*choices), MAX_COMBOS):
             key = tuple(w for w, _ in combo)
@@ -401,7 +401,9 @@ class NameIndex:
         """One typed word that is two list words ("Zamzam", "Nurulhuda", "دارالامان")."""
         if len(word) < 5 or len(word) > MAX_SPLIT:
             return None
-        for cut in range(2, len(word) - 1):
+        # Two-letter pieces ("ah" + "mda") are slips more often than joined words.
+        shortest = 2 if is_arabic(word) else 3
+        for cut in range(shortest, len(word) - shortest + 1):
             left, right = word[:cut], word[cut:]
             rights = [right]
             for conn in ("ul", "al", "us", "e", "ال"):

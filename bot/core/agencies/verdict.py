@@ -33,7 +33,7 @@ from bot.core.agencies.identifiers import (
 from bot.core.agencies.name_index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
 from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
 from bot.core.agencies.tokens import lex
-from bot.core.agencies.vocabulary import NEGATIONS, QUALIFIERS, SOFT_CLASSES
+from bot.core.agencies.vocabulary import ALTERNATIVES, NEGATIONS, QUALIFIERS, SOFT_CLASSES
 from bot.core.text import ascii_digits, clean
 
 __all__ = ["AgencyMatcher", "Candidate", "CheckResult"]
@@ -131,20 +131,22 @@ class _Evidence:
     hits: list[int]
 
 
-def _qualifier_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    words = sorted(QUALIFIERS, key=len, reverse=True)
+def _phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    words = sorted(phrases, key=len, reverse=True)
     alts = "|".join(re.escape(w).replace(r"\ ", r"[\s\-]*") for w in words)
-    qual = re.compile(rf"(?<![^\W\d_])(?:{alts})(?![^\W\d_])", re.IGNORECASE)
-    neg = "|".join(re.escape(w) for w in sorted(NEGATIONS))
-    negation = re.compile(rf"(?:^|[,.;:!?(\-\"']\s*)(?:{neg})\s+\w", re.IGNORECASE)
-    return qual, negation
+    return re.compile(rf"(?<![^\W\d_])(?:{alts})(?![^\W\d_])", re.IGNORECASE)
 
 
-_QUALIFIER, _NEGATION = _qualifier_patterns()
+_QUALIFIER = _phrases(QUALIFIERS)
+_ALTERNATIVE = _phrases(ALTERNATIVES)
+_NEGATION = re.compile(
+    rf"(?:^|[,.;:!?(\-\"']\s*)(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS))})\s+\w",
+    re.IGNORECASE)
 
 
 def qualified(text: str) -> bool:
-    """Does the text say sub agent, branch, fake, or start with "Not"?"""
+    """Does the text say sub agent, branch, fake, or start with "Not"? ("real or fake?" does not)."""
+    text = _ALTERNATIVE.sub(" ", text)
     return bool(_QUALIFIER.search(text) or _NEGATION.search(text.strip()))
 
 
@@ -281,7 +283,8 @@ class AgencyMatcher:
             if len(dual.positions) > len(reading.positions) and not (only_dual
                                                                       and not dual.has_generic):
                 other = self._read_name(dual)
-                if other.kind == "one" or (other.kind == "similar" and name.kind != "similar"):
+                if other.kind == "one" or (other.reason == "shared_name"
+                                           and name.reason != "shared_name"):
                     return other
         return name
 

@@ -15,7 +15,7 @@ from bot.core.romanize import fold_word, skeleton
 WORDS_FILE = Path(__file__).resolve().parents[3] / "content" / "agency_words.yaml"
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
-              "fillers_script", "qualifiers", "negations", "known_words")
+              "fillers_script", "qualifiers", "alternatives", "negations", "known_words")
 
 
 class WordListError(ValueError):
@@ -63,12 +63,14 @@ def load_word_lists(path: Path | None = None) -> dict:
                                             "business_script_phrases"),
         "loanwords": _table(data["loanwords"], "loanwords"),
         "qualifiers": tuple(str(q) for q in (data["qualifiers"] or [])),
+        "alternatives": tuple(str(q) for q in (data["alternatives"] or [])),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
                 "known_words"):
         out[key] = _words(data[key], key)
-    if not isinstance(data["qualifiers"], list):
-        raise WordListError("qualifiers: expected a list of phrases")
+    for key in ("qualifiers", "alternatives"):
+        if not isinstance(data[key], list):
+            raise WordListError(f"{key}: expected a list of phrases")
     return out
 
 
@@ -88,6 +90,7 @@ FILLER_ARABIC = WORDS["fillers_script"]
 PREFIXES = WORDS["prefixes"]
 LOANWORDS: dict[str, str] = {w: latin for latin, ws in WORDS["loanwords"].items() for w in ws}
 QUALIFIERS = WORDS["qualifiers"]
+ALTERNATIVES = WORDS["alternatives"]
 NEGATIONS = WORDS["negations"]
 
 # Cities (as a name's last words they say where the agency is, not which one it is).
