@@ -124,6 +124,7 @@ class Reading:
     script: bool = False   # read from Urdu/Sindhi script (vowels only rank, never decide)
     scattered: bool = False  # name words in several places of a sentence: never certain
     parts: tuple[Reading, ...] = ()   # when scattered: each place read alone
+    unknown: int = 0         # longest run of name-like words that are on no list ("Qwerty Zxcv")
 
 
 class NameIndex:
@@ -276,6 +277,8 @@ class NameIndex:
         city: str | None = None
         named = 0
         read = [self._segment(seg) for seg in segments]
+        unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
+                       if not any(p.options for p in words)), default=0)
         # Business words count where the name is ("is X a registered agency": not "agency").
         with_names = any(any(p.options for p in words) for words, _, _ in read)
         for words, seg_generic, seg_city in read:
@@ -293,7 +296,7 @@ class NameIndex:
             for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
-                        parts=parts)
+                        parts=parts, unknown=unknown)
 
     def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""

@@ -335,9 +335,11 @@ class AgencyMatcher:
         """Can the name in the text be this agency's (for a licence or phone that is its)?"""
         if reading_name.kind == "one":
             return reading_name.ranked[0][1] == idx
+        reading = self._names.reading(text)
+        if reading.unknown >= 2:   # two words of a name that is on no list
+            return False
         if not reading_name.words:
             return True
-        reading = self._names.reading(text)
         holder = set(self._names.entries[idx].words)
         known = [p for p in reading.positions if p.options]
         unknown = [p for p in reading.positions if not p.options]
