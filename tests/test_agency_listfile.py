@@ -193,7 +193,7 @@ def test_bad_status_message_is_exact(tmp_path: Path) -> None:
     rows.append("0013/LHR,Agency 13,,,,,actve,")
     (problem,) = problems_of(write(tmp_path / "s.csv", "\n".join(rows) + "\n"))
     assert str(problem) == ("row 14, column 'status': 'actve' is not a known status. Use one of: "
-                            "valid, suspended, cancelled, expired, surrendered, blacklisted")
+                            "valid, suspended, cancelled, expired, surrendered, invalid, blacklisted")
 
 
 def test_every_bad_row_is_reported(tmp_path: Path) -> None:
