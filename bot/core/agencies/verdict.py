@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from bot.core.agencies.identifiers import (
     MAX_QUERY_CHARS,
@@ -181,8 +182,9 @@ class AgencyMatcher:
         try:
             return self._check(query if isinstance(query, str) else str(query))
         except Exception as exc:  # never log what people typed: the type and the frames only
-            log.error("agency check failed: %s\n%s", type(exc).__name__,
-                      "".join(traceback.format_tb(exc.__traceback__)))
+            frames = "; ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                               for f in traceback.extract_tb(exc.__traceback__))
+            log.error("agency check failed: %s at %s", type(exc).__name__, frames)
             return self._result(str(query)[:MAX_QUERY_CHARS], "not_found", None, (), "error")
 
     # -- results ------------------------------------------------------------------------------
@@ -219,7 +221,7 @@ class AgencyMatcher:
             return self._result(query, "not_found", None, (), "empty")
         digits = ascii_digits(text[:MAX_READ])
         evidence, rest = self._identifiers(digits)
-        name = self._name(rest)
+        name = self._name(_QUALIFIER.sub(" ", rest))
         if not evidence and not name.words:
             bare = self._bare_number(rest)
             if bare is not None:
@@ -283,8 +285,9 @@ class AgencyMatcher:
             if len(dual.positions) > len(reading.positions) and not (only_dual
                                                                       and not dual.has_generic):
                 other = self._read_name(dual)
-                if other.kind == "one" or (other.reason == "shared_name"
-                                           and name.reason != "shared_name"):
+                if (other.kind == "one"
+                        or (other.kind == "similar" and name.kind in ("none", "unknown"))
+                        or (other.reason == "shared_name" and name.reason != "shared_name")):
                     return other
         return name
 
@@ -320,8 +323,11 @@ class AgencyMatcher:
         top = [f for f in fit if f[0] >= best[0] - margin]
         if len(top) > 1:
             same = [f for f in top if entries[f[2]].generic == reading.generic]
+            within = [f for f in top if reading.generic and reading.generic <= entries[f[2]].generic]
             if len(same) == 1:
                 top = same
+            elif len(within) == 1:   # "Haider Overseas": the one whose name has Overseas
+                top = within
         strong = best[1] >= STRONG and not reading.scattered
         ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near
         if len(top) == 1 and strong:
