@@ -44,8 +44,7 @@ def _run_queries(args: argparse.Namespace, answer: Callable[[str], dict],
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.agencies import AgencyMatcher, load_agency_list
-    from bot.core.agencies.problems import AgencyListError
+    from bot.core.agencies import AgencyListError, AgencyMatcher, load_agency_list
     from bot.core.verdict_text import render_check
 
     path = Path(args.agencies) if args.agencies else settings.agencies_file
@@ -97,7 +96,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
-    from bot.core.agencies.listfile import AgencyListError, import_agency_file
+    from bot.core.agencies import AgencyListError, import_agency_file
 
     dest = Path(args.agencies) if args.agencies else settings.agencies_file
     try:
@@ -115,7 +114,7 @@ def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_agencies_update(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.agencies.update import DEFAULT_URL, UpdateError, update_agency_list
+    from bot.core.agencies import DEFAULT_URL, UpdateError, update_agency_list
 
     dest = Path(args.agencies) if args.agencies else settings.agencies_file
     try:

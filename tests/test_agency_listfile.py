@@ -17,7 +17,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.core.agencies import listfile, sources, validation
 from bot.core.agencies.listfile import (
     AgencyListError,
     ImportSummary,
@@ -29,6 +28,7 @@ from bot.core.agencies.listfile import (
     parse_date,
     read_agency_file,
 )
+from bot.core.agencies.listing import files, sources, validation
 from bot.core.agencies.records import CANONICAL_COLUMNS, Agency, Status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -645,5 +645,5 @@ def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
 
 def test_shipped_list_matches_the_generator() -> None:
     shipped = (ROOT / "content" / "agencies.csv").read_bytes()
-    generated = listfile.canonical_csv_bytes(make_demo_agencies.generate())
+    generated = files.canonical_csv_bytes(make_demo_agencies.generate())
     assert shipped == generated

@@ -10,7 +10,7 @@ from beoe_standin import BeoeStandin, Row
 
 from bot.core.agencies import AgencyMatcher, load_agency_list
 from bot.core.agencies.listfile import read_provenance
-from bot.core.agencies.update import USER_AGENT, UpdateError, fetch_and_update
+from bot.core.agencies.listing.update import USER_AGENT, UpdateError, fetch_and_update
 
 
 def _word(i: int) -> str:

@@ -31,10 +31,10 @@ from bot.core.agencies.identifiers import (
     parse_license,
     pk_e164,
 )
-from bot.core.agencies.name_index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
+from bot.core.agencies.names.index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
+from bot.core.agencies.names.tokens import lex
+from bot.core.agencies.names.vocabulary import ALTERNATIVES, NEGATIONS, QUALIFIERS, SOFT_CLASSES
 from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
-from bot.core.agencies.tokens import lex
-from bot.core.agencies.vocabulary import ALTERNATIVES, NEGATIONS, QUALIFIERS, SOFT_CLASSES
 from bot.core.text import ascii_digits, clean
 
 __all__ = ["AgencyMatcher", "Candidate", "CheckResult"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.agencies.cells import (
+from bot.core.agencies.listing.cells import (
     OFFICE_CODES,
     STATUS_WORDS,
     cell_text,
@@ -15,11 +15,11 @@ from bot.core.agencies.cells import (
     parse_status,
     phone_cell,
 )
-from bot.core.agencies.columns import REQUIRED_COLUMNS, map_headers
-from bot.core.agencies.limits import MAX_ROWS
-from bot.core.agencies.problems import RowProblem
+from bot.core.agencies.listing.columns import REQUIRED_COLUMNS, map_headers
+from bot.core.agencies.listing.limits import MAX_ROWS
+from bot.core.agencies.listing.problems import RowProblem
+from bot.core.agencies.listing.sources import Table
 from bot.core.agencies.records import Agency
-from bot.core.agencies.sources import Table
 from bot.core.text import ascii_digits
 
 _COLUMN_LABELS = {

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from bot.core.agencies.limits import MAX_CELL_CHARS
+from bot.core.agencies.listing.limits import MAX_CELL_CHARS
 from bot.core.agencies.records import Status
 
 STATUS_WORDS = ", ".join(s.value for s in Status)

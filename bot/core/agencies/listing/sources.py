@@ -13,9 +13,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.agencies.cells import cell_text
-from bot.core.agencies.columns import header_score
-from bot.core.agencies.limits import (
+from bot.core.agencies.listing.cells import cell_text
+from bot.core.agencies.listing.columns import header_score
+from bot.core.agencies.listing.limits import (
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -25,7 +25,7 @@ from bot.core.agencies.limits import (
     MAX_XLSX_RATIO,
     MAX_XLSX_UNCOMPRESSED,
 )
-from bot.core.agencies.problems import RowProblem
+from bot.core.agencies.listing.problems import RowProblem
 
 
 @dataclass

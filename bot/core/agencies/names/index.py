@@ -19,9 +19,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.core.agencies.records import Agency
-from bot.core.agencies.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
-from bot.core.agencies.vocabulary import (
+from bot.core.agencies.names.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
+from bot.core.agencies.names.vocabulary import (
     ARTICLES,
     CITY_MAX,
     CITY_PHRASES,
@@ -40,6 +39,7 @@ from bot.core.agencies.vocabulary import (
     city_key,
     latin_generic,
 )
+from bot.core.agencies.records import Agency
 from bot.core.romanize import skeleton
 
 MAX_TOKENS = 40            # words of a query that are read as a possible name

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.agencies.listfile import read_agency_file, write_agency_list
-from bot.core.agencies.problems import AgencyListError, RowProblem
+from bot.core.agencies.listing.files import read_agency_file, write_agency_list
+from bot.core.agencies.listing.problems import AgencyListError, RowProblem
+from bot.core.agencies.listing.sources import Table, html_tables, pick_table
+from bot.core.agencies.listing.validation import validate_rows
 from bot.core.agencies.records import Agency, Provenance
-from bot.core.agencies.sources import Table, html_tables, pick_table
-from bot.core.agencies.validation import validate_rows
 
 DEFAULT_URL = "https://beoe.gov.pk/list-of-oeps"
 USER_AGENT = ("Rahnuma/1.0 (recruiter-check bot of an anti-trafficking helpline; reads the "

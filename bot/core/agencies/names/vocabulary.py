@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.agencies.tokens import fold, lex, raw_tokens
+from bot.core.agencies.names.tokens import fold, lex, raw_tokens
 from bot.core.romanize import fold_word, skeleton
 
-WORDS_FILE = Path(__file__).resolve().parents[3] / "content" / "agency_words.yaml"
+WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yaml"
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
               "fillers_script", "qualifiers", "alternatives", "negations", "known_words")
