@@ -127,6 +127,26 @@ def cmd_agencies_update(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_agencies_notices(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.agencies import AgencyListError, AgencyMatcher, load_agency_list
+    from bot.core.agencies.listing.notices import import_notices
+
+    dest = Path(args.agencies) if args.agencies else settings.agencies_file
+    try:
+        matcher = AgencyMatcher(load_agency_list(dest))
+    except AgencyListError as exc:
+        sys.stderr.write(exc.report() + "\n")
+        return 1
+    try:
+        linked, unlinked = import_notices([Path(f) for f in args.file], dest, matcher)
+    except OSError as exc:
+        sys.stderr.write(f"cannot read the pages: {exc}\n")
+        return 1
+    sys.stdout.write(f"{linked} notice(s) and complaint result(s) linked to agencies; "
+                     f"{unlinked} named no agency on the list.\n")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.token:
         from bot.telegram_app.app import run_polling
@@ -180,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
     upd.add_argument("--delay", type=float, default=None,
                      help="seconds between requests (default 1, or AGENCIES_UPDATE_DELAY)")
     upd.set_defaults(func=cmd_agencies_update)
+    notes = agencies_sub.add_parser("notices", help="import saved BE&OE notice and complaint pages")
+    notes.add_argument("file", nargs="+")
+    notes.add_argument("--agencies", help="the agency list they belong to (default: AGENCIES_FILE)")
+    notes.set_defaults(func=cmd_agencies_notices)
     return parser
 
 

@@ -80,6 +80,32 @@ def _evidence(result: CheckResult, _: Gettext) -> list[str]:
     return lines
 
 
+def _notice_kind(kind: str, _: Gettext) -> str:
+    return {
+        "show-cause": _("show-cause notice"), "warning": _("warning"),
+        "suspension": _("suspension"), "blacklisting": _("blacklisting"),
+        "restoration": _("restoration"), "cancellation": _("cancellation"),
+        "sealing": _("office sealed"), "notice": _("notice"),
+    }.get(kind, kind)
+
+
+def _notices(result: CheckResult, _: Gettext, lang: str) -> list[str]:
+    """The latest BE&OE notice about the agency, and its complaints."""
+    notices = [n for n in result.notices if n.kind != "complaint"]
+    complaints = [n for n in result.notices if n.kind == "complaint"]
+    lines: list[str] = []
+    if notices:
+        n = notices[0]
+        when = format_date(n.when, lang) if n.when else _("date not given")
+        lines.append("📣 " + escape(_("BE&OE notice: {kind}, {date}").format(
+            kind=_notice_kind(n.kind, _), date=when)))
+    if complaints:
+        statuses = ", ".join(sorted({c.status for c in complaints if c.status}))
+        lines.append("📣 " + escape(_("Complaints to BE&OE about this agency: {count} ({status})")
+                                    .format(count=len(complaints), status=statuses or "—")))
+    return ["", *lines] if lines else []
+
+
 def _advice(result: CheckResult, _: Gettext) -> list[str]:
     verdict, reason = result.verdict, result.reason
     if reason == "error":
@@ -129,6 +155,7 @@ def render_check(result: CheckResult, lang: str, *, html: bool = True) -> str:
     if result.match is not None:
         lines += ["", *_details(result.match, result.verdict if result.verdict != "licensed"
                                 else "valid", _, lang)]
+    lines += _notices(result, _, lang)
     if result.verdict == "similar" and result.candidates:
         label = (_("Agencies with this name:") if result.reason == "shared_name"
                  else _("On the list:") if result.reason in ("mismatch", "qualified")

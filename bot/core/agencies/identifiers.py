@@ -21,7 +21,8 @@ OFFICE_CODES = frozenset({
 })
 
 _LICENSE = re.compile(
-    r"(?<![A-Z0-9])(?:([A-Z]{2,4})\s*[/\\\-.]\s*)?(\d{1,5})\s*[/\\\-.,_]?\s*([A-Z]{3})(?![A-Z])")
+    r"(?<![A-Z0-9])(?:([A-Z]{2,4})\s*[/\\\-.]\s*)?(\d{1,5})\s*(?:[/\\\-.,_]\s*){0,2}([A-Z]{3})"
+    r"(?![A-Z])")
 _LICENSE_REVERSED = re.compile(r"(?<![A-Z0-9])([A-Z]{3})\s*[/\\\-]\s*(\d{1,5})(?![\d/])")
 _PHONE_RUN = re.compile(r"(?:\+|\b)\d[\d\s\-().]{7,18}\d")
 _NON_DIGIT = re.compile(r"\D")

@@ -34,7 +34,7 @@ from bot.core.agencies.identifiers import (
 from bot.core.agencies.names.index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
 from bot.core.agencies.names.tokens import lex
 from bot.core.agencies.names.vocabulary import ALTERNATIVES, NEGATIONS, QUALIFIERS, SOFT_CLASSES
-from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
+from bot.core.agencies.records import Agency, AgencyList, Notice, Provenance, Status
 from bot.core.text import ascii_digits, clean
 
 __all__ = ["AgencyMatcher", "Candidate", "CheckResult"]
@@ -86,6 +86,7 @@ class CheckResult:
     reason: str
     today: date | None = field(default=None, compare=False)
     mentioned: tuple[tuple[str, str, Agency | None], ...] = field(default=(), compare=False)
+    notices: tuple[Notice, ...] = field(default=(), compare=False)   # the match's, latest first
 
     def to_json(self) -> dict:
         """Exactly the CONTRACTS.md `check` object (plus "demo")."""
@@ -97,6 +98,8 @@ class CheckResult:
             "candidates": [_candidate_json(c, today) for c in self.candidates[:MAX_CANDIDATES]],
             "list_date": self.list_date.isoformat() if self.list_date else None,
             "demo": self.demo,
+            "notices": [{"kind": n.kind, "date": n.when.isoformat() if n.when else None,
+                         "title": n.title, "status": n.status} for n in self.notices],
         }
 
 
@@ -175,6 +178,11 @@ class AgencyMatcher:
                 if e164 and idx not in self._by_phone[e164]:
                     self._by_phone[e164].append(idx)
         self._codes = frozenset(codes)
+        self._notices: dict[str, list[Notice]] = defaultdict(list)
+        for notice in agencies.notices:
+            self._notices[notice.license_no].append(notice)
+        for found in self._notices.values():
+            found.sort(key=lambda n: n.when or date.min, reverse=True)
 
     # -- public -------------------------------------------------------------------------------
     def check(self, query: str) -> CheckResult:
@@ -195,9 +203,10 @@ class AgencyMatcher:
                 candidates: Iterable[Candidate], reason: str,
                 mentioned: Iterable[tuple[str, str, Agency | None]] = ()) -> CheckResult:
         prov: Provenance = self.agencies.provenance
+        notices = tuple(self._notices.get(match.license_no, ())) if match is not None else ()
         return CheckResult(query, verdict, match, tuple(candidates)[:MAX_CANDIDATES],
                            self.agencies.list_date, prov.demo, reason, self._today(),
-                           tuple(mentioned))
+                           tuple(mentioned), notices)
 
     def _status(self, idx: int) -> Status:
         return self._list[idx].effective_status(self._today())
@@ -296,9 +305,8 @@ class AgencyMatcher:
         if not positions:
             return _Name("none", [], "generic_only" if reading.has_generic else "no_match")
         keys = self._names.exact_keys(positions)
-        near = self._names.near(positions)
         if not keys:
-            scored = [c for c in near if c[0] >= SIMILAR_MIN]
+            scored = [c for c in self._names.near(positions) if c[0] >= SIMILAR_MIN]
             return (_Name("similar", scored, "near_miss", True) if scored
                     else _Name("unknown", [], "no_match", True))
         entries = self._names.entries
@@ -310,7 +318,7 @@ class AgencyMatcher:
             in_city = [f for f in fit if entries[f[2]].city == reading.city]
             fit = in_city
         if not fit:
-            scored = [(m * 0.8, i) for m, _, i in found] + near
+            scored = [(m * 0.8, i) for m, _, i in found] + self._names.near(positions)
             return _Name("similar", scored, "lookalike_business", True)
 
         def likely(f: tuple[float, float, int]) -> tuple:
@@ -329,11 +337,12 @@ class AgencyMatcher:
             elif len(within) == 1:   # "Haider Overseas": the one whose name has Overseas
                 top = within
         strong = best[1] >= STRONG and not reading.scattered
-        ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near
         if len(top) == 1 and strong:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
                 return _Name("one", [(top[0][0], top[0][2])], "name", True)
+        ranked = ([(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found]
+                  + self._names.near(positions))
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
         return _Name("similar", ranked, reason, True)
 

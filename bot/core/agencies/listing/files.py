@@ -212,7 +212,10 @@ def load_agency_list(path: Path) -> AgencyList:
     result = _read(path)
     if result.problems:
         raise AgencyListError(result.problems, source=str(path))
-    return AgencyList(agencies=tuple(result.agencies), provenance=read_provenance(path))
+    from bot.core.agencies.listing.notices import read_notices
+
+    return AgencyList(agencies=tuple(result.agencies), provenance=read_provenance(path),
+                      notices=read_notices(path))
 
 
 def read_agency_files(paths: Iterable[Path]) -> _ReadResult:
