@@ -280,7 +280,7 @@ class AgencyMatcher:
         name = self._read_name(reading)
         if reading.scattered:
             # A name inside a sentence: one place of it names one agency, the others name none.
-            parts = [self._read_name(r) for r in reading.parts]
+            parts = [self._read_name(r, rank=False) for r in reading.parts]
             ones = [p for p in parts if p.kind == "one"]
             if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss"
                                       for p in parts):
@@ -300,13 +300,18 @@ class AgencyMatcher:
                     return other
         return name
 
-    def _read_name(self, reading: Reading) -> _Name:
+    def _read_name(self, reading: Reading, *, rank: bool = True) -> _Name:
+        """What the reading names; without `rank`, near misses are not looked for."""
         positions = reading.positions
+
+        def near() -> list[tuple[float, int]]:
+            return self._names.near(positions) if rank else []
+
         if not positions:
             return _Name("none", [], "generic_only" if reading.has_generic else "no_match")
         keys = self._names.exact_keys(positions)
         if not keys:
-            scored = [c for c in self._names.near(positions) if c[0] >= SIMILAR_MIN]
+            scored = [c for c in near() if c[0] >= SIMILAR_MIN]
             return (_Name("similar", scored, "near_miss", True) if scored
                     else _Name("unknown", [], "no_match", True))
         entries = self._names.entries
@@ -318,7 +323,7 @@ class AgencyMatcher:
             in_city = [f for f in fit if entries[f[2]].city == reading.city]
             fit = in_city
         if not fit:
-            scored = [(m * 0.8, i) for m, _, i in found] + self._names.near(positions)
+            scored = [(m * 0.8, i) for m, _, i in found] + near()
             return _Name("similar", scored, "lookalike_business", True)
 
         def likely(f: tuple[float, float, int]) -> tuple:
@@ -341,8 +346,7 @@ class AgencyMatcher:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
                 return _Name("one", [(top[0][0], top[0][2])], "name", True)
-        ranked = ([(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found]
-                  + self._names.near(positions))
+        ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
         return _Name("similar", ranked, reason, True)
 

@@ -9,6 +9,7 @@ rarity-weighted (IDF) word overlap.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections import defaultdict
@@ -47,7 +48,7 @@ MAX_CANDIDATES = 5
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
-MAX_SCORED = 8_000         # agencies scored for near misses, at most
+MAX_SCORED = 4_000         # agencies scored for near misses, at most
 MAX_READ = 1_500           # characters of a message read for a name
 MAX_WORD = 30              # a longer "word" is noise, never part of a name
 MAX_SPLIT = 24             # words longer than this are not tried as two joined list words
@@ -144,6 +145,7 @@ class NameIndex:
             _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)))
             for words, generic, city in entries
         ]
+        self._weights = [e.weight for e in self.entries]
         self._keys = [w.key for w in self._words]
         self._skel_keys = list(self._skel)
         self._raw_keys = list(self._raw)
@@ -238,6 +240,9 @@ class NameIndex:
         qweight = sum(p.weight for p in positions)
         seen = 0
         for pos in sorted(positions, key=lambda p: -p.weight):
+            size = sum(len(self._words[w].postings) for w in pos.options)
+            if matched and seen + size > MAX_SCORED:
+                continue   # a word too common to rank by, once rarer words have found agencies
             best: dict[int, float] = {}
             for wid, score in pos.options.items():
                 word = self._words[wid]
@@ -250,12 +255,11 @@ class NameIndex:
             seen += len(best)
             if seen > MAX_SCORED:
                 break
-        scored = []
-        for idx, m in matched.items():
-            denom = qweight + self.entries[idx].weight - m
-            scored.append((min(100.0, 100.0 * m / denom) if denom > 0 else 0.0, idx))
-        scored.sort(key=lambda si: -si[0])
-        return scored[: MAX_CANDIDATES * 4]
+        weights = self._weights
+        scored = [(m / d if (d := qweight + weights[idx] - m) > 0 else 0.0, -idx)
+                  for idx, m in matched.items()]
+        return [(min(100.0, 100.0 * r), -neg) for r, neg in
+                heapq.nlargest(MAX_CANDIDATES * 4, scored)]
 
     # -- reading a query as a name --------------------------------------------------------------
     def reading(self, text: str, *, dual: bool = False) -> Reading:
