@@ -43,15 +43,23 @@ def _run_queries(args: argparse.Namespace, answer: Callable[[str], dict],
     return 0
 
 
-def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+def _agency_matcher(args: argparse.Namespace, settings: Settings):
+    """(list path, matcher), or (list path, None) after reporting why the list cannot be used."""
     from bot.core.agencies import AgencyListError, AgencyMatcher, load_agency_list
-    from bot.core.verdict_text import render_check
 
     path = Path(args.agencies) if args.agencies else settings.agencies_file
     try:
-        matcher = AgencyMatcher(load_agency_list(path))
+        return path, AgencyMatcher(load_agency_list(path))
     except AgencyListError as exc:
         sys.stderr.write(exc.report() + "\n")
+        return path, None
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.verdict_text import render_check
+
+    _, matcher = _agency_matcher(args, settings)
+    if matcher is None:
         return 1
     return _run_queries(
         args,
@@ -128,14 +136,10 @@ def cmd_agencies_update(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_agencies_notices(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.agencies import AgencyListError, AgencyMatcher, load_agency_list
     from bot.core.agencies.listing.notices import import_notices
 
-    dest = Path(args.agencies) if args.agencies else settings.agencies_file
-    try:
-        matcher = AgencyMatcher(load_agency_list(dest))
-    except AgencyListError as exc:
-        sys.stderr.write(exc.report() + "\n")
+    dest, matcher = _agency_matcher(args, settings)
+    if matcher is None:
         return 1
     try:
         linked, unlinked = import_notices([Path(f) for f in args.file], dest, matcher)
