@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from beoe_standin import BeoeStandin, Row
 
-from bot.core.agencies import AgencyMatcher, load_agency_list
-from bot.core.agencies.listfile import read_provenance
+from bot.core.agencies import AgencyMatcher, load_agency_list, read_provenance
 from bot.core.agencies.listing.update import USER_AGENT, UpdateError, fetch_and_update
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _word(i: int) -> str:
@@ -123,3 +124,55 @@ async def test_3000_agencies_over_60_pages_within_delay_plus_10s(tmp_path: Path)
         await s.stop()
     assert summary.pages == 60 and summary.rows == 3000
     assert elapsed < 60 * 0.01 + 10
+
+
+async def _cli(*args: str) -> tuple[int, str, str]:
+    import asyncio
+    import sys
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_cli_update_prints_the_diff_and_fails_cleanly(site, tmp_path: Path) -> None:
+    dest = tmp_path / "agencies.csv"
+    rc, out, err = await _cli("agencies", "update", "--url", site.url, "--agencies", str(dest),
+                              "--delay", "0")
+    assert rc == 0, err
+    assert "120 added" in out and "added: 0001/LHR" in out
+    site.rows[2].status = "Expired"
+    rc, out, _ = await _cli("agencies", "update", "--url", site.url, "--agencies", str(dest),
+                            "--delay", "0")
+    assert rc == 0 and "status: 0003/LHR: valid -> expired" in out
+    before = dest.read_bytes()
+    site.browser_check = True
+    rc, out, err = await _cli("agencies", "update", "--url", site.url, "--agencies", str(dest),
+                              "--delay", "0")
+    assert rc == 1 and "browser check" in err and "NOT changed" in err
+    assert dest.read_bytes() == before
+
+
+async def test_cli_import_merges_saved_pages(site, tmp_path: Path) -> None:
+    import aiohttp
+
+    paths = [tmp_path / f"page{k}.html" for k in range(1, 5)]
+    async with aiohttp.ClientSession() as s:
+        for path, n in zip(paths, (1, 2, 3, 2), strict=True):   # page 2 saved twice: kept once
+            async with s.get(f"{site.url}?show=all&page={n}") as r:
+                path.write_text(await r.text(), encoding="utf-8")
+    pages = [str(p) for p in paths]
+    dest = tmp_path / "agencies.csv"
+    rc, _, err = await _cli("agencies", "import", *pages, "--agencies", str(dest))
+    assert rc == 0, err
+    assert len(load_agency_list(dest).agencies) == 120
+    # a licence with other details in another page is an error naming both files
+    last = paths[3]
+    last.write_text(last.read_text(encoding="utf-8").replace("Active", "Suspended", 1),
+                    encoding="utf-8")
+    before = dest.read_bytes()
+    rc, _, err = await _cli("agencies", "import", *pages, "--agencies", str(dest))
+    assert rc == 1 and "page2.html and in page4.html" in err
+    assert dest.read_bytes() == before

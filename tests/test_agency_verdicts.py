@@ -214,3 +214,24 @@ def test_invalid_status_is_shown_in_every_language(matcher, lang) -> None:
     text = render_check(matcher.check("0902/MLK"), lang, html=False)
     word = {"en": "INVALID", "ur": "غیر مؤثر", "sd": "غير مؤثر"}[lang]
     assert text.startswith("⛔") and word in text
+
+
+def test_word_lists_are_validated(tmp_path) -> None:
+    from bot.core.agencies.names.vocabulary import (
+        WORDS_FILE,
+        WordListError,
+        check_word_lists,
+        load_word_lists,
+    )
+
+    assert check_word_lists() == []
+    text = WORDS_FILE.read_text(encoding="utf-8")
+    broken = tmp_path / "w.yaml"
+    broken.write_text(text.replace("known_words:", "known_wordz:"), encoding="utf-8")
+    with pytest.raises(WordListError, match=r"missing list.*known_words"):
+        load_word_lists(broken)
+    broken.write_text(text.replace("qualifiers:\n", "qualifiers: 3\nold_qualifiers:\n"),
+                      encoding="utf-8")
+    assert any("qualifiers" in p for p in check_word_lists(broken))
+    broken.write_text("- just\n- a list\n", encoding="utf-8")
+    assert check_word_lists(broken)

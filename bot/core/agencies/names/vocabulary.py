@@ -55,6 +55,9 @@ def load_word_lists(path: Path | None = None) -> dict:
     missing = [k for k in _LIST_KEYS if k not in data]
     if missing:
         raise WordListError(f"{path}: missing list(s): {', '.join(missing)}")
+    for key in ("qualifiers", "alternatives"):
+        if not isinstance(data[key], list):
+            raise WordListError(f"{path}: {key}: expected a list of phrases")
     out = {
         "business": _table(data["business"], "business"),
         "business_script": _table(data["business_script"], "business_script"),
@@ -68,10 +71,16 @@ def load_word_lists(path: Path | None = None) -> dict:
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
                 "known_words"):
         out[key] = _words(data[key], key)
-    for key in ("qualifiers", "alternatives"):
-        if not isinstance(data[key], list):
-            raise WordListError(f"{key}: expected a list of phrases")
     return out
+
+
+def check_word_lists(path: Path | None = None) -> list[str]:
+    """Problems with the word-list file, for `content check` (empty when it is usable)."""
+    try:
+        load_word_lists(path)
+    except WordListError as exc:
+        return [str(exc)]
+    return []
 
 
 WORDS = load_word_lists()
