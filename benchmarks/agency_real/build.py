@@ -20,6 +20,7 @@ own seed and its own hand-written material and is never tuned on.
 from __future__ import annotations
 
 import csv
+import os
 import random
 import re
 from collections import defaultdict
@@ -28,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-REAL_NAMES = ROOT.parent / "shared" / "data" / "beoe_real_names.csv"
+REAL_NAMES = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared") / "data" / "beoe_real_names.csv"
 TODAY = date(2026, 12, 1)
 
 # The oracle's own words (not the matcher's). Classes: words with one meaning share a class.
