@@ -37,14 +37,17 @@ def parse_license(text: str) -> tuple[str, int, str] | None:
     return (m.group(1) or "").upper(), int(m.group(2)), m.group(3).upper()
 
 
-def find_licenses(text: str, codes: frozenset[str]) -> list[tuple[str, int, str, tuple[int, int]]]:
-    """Licence numbers in free text: (prefix, number, office code, span)."""
+def find_licenses(text: str, codes: frozenset[str],
+                  limit: int = 1_000) -> list[tuple[str, int, str, tuple[int, int]]]:
+    """Licence numbers in free text: (prefix, number, office code, span); at most `limit`."""
     upper = ascii_digits(clean(text)).upper()
     found = []
     for m in _LICENSE.finditer(upper):
         prefix, num, code = m.group(1) or "", m.group(2), m.group(3)
         if code in codes and prefix not in codes:
             found.append((prefix, int(num), code, m.span()))
+            if len(found) >= limit:
+                break
     if not found:
         for m in _LICENSE_REVERSED.finditer(upper):
             if m.group(1) in codes:
@@ -66,8 +69,8 @@ def pk_e164(raw: str) -> str | None:
     return None
 
 
-def find_phones(text: str) -> list[tuple[str, tuple[int, int]]]:
-    """Phone numbers in free text as E.164, found by `phonenumbers` (region PK)."""
+def find_phones(text: str, limit: int = 1_000) -> list[tuple[str, tuple[int, int]]]:
+    """Phone numbers in free text as E.164, found by `phonenumbers` (region PK); at most `limit`."""
     digits_text = ascii_digits(clean(text))
     found: list[tuple[str, tuple[int, int]]] = []
     try:
@@ -77,6 +80,8 @@ def find_phones(text: str) -> list[tuple[str, tuple[int, int]]]:
             e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
             if len(e164) >= 12:   # +92 and at least 9 national digits
                 found.append((e164, (m.start, m.end)))
+                if len(found) >= limit:
+                    break
     except Exception:
         log.debug("phonenumbers failed on %r", digits_text[:80])
     if not found:

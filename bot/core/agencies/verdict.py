@@ -244,7 +244,7 @@ class AgencyMatcher:
         """Licence numbers and phones in the text, and the text without them."""
         found: list[_Evidence] = []
         spans: list[tuple[int, int]] = []
-        for prefix, num, code, span in find_licenses(digits, self._codes)[:MAX_IDENTIFIERS]:
+        for prefix, num, code, span in find_licenses(digits, self._codes, MAX_IDENTIFIERS):
             hits = self._by_license.get((num, code), [])
             if prefix and len(hits) > 1:
                 hits = [i for i in hits
@@ -252,7 +252,7 @@ class AgencyMatcher:
             found.append(_Evidence("license_no", f"{prefix + '/' if prefix else ''}"
                                                  f"{num:04d}/{code}", list(hits)))
             spans.append(span)
-        for e164, span in find_phones(digits[:MAX_PHONE_TEXT])[: MAX_IDENTIFIERS * 2]:
+        for e164, span in find_phones(digits[:MAX_PHONE_TEXT], MAX_IDENTIFIERS * 2):
             if any(s[0] < span[1] and span[0] < s[1] for s in spans):
                 continue
             if len([e for e in found if e.kind == "phone"]) >= MAX_IDENTIFIERS:
