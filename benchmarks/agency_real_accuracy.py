@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "agency_real"))
 
+from _machine import cpu_model, load_average  # noqa: E402
 from agency_accuracy import RESULTS, write_section  # noqa: E402
 from build import REAL_NAMES, TODAY, adversarial, build, write_list  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
@@ -185,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["", f"Adversarial queries ({len(adversarial())} kinds × 3: 4,000-character words "
               f"in 8 scripts, 400 licence numbers, bidi controls…): p50 {p50:.2f} ms, "
               f"p99 **{p99:.2f} ms** (goal ≤ 20 ms); called licensed: {cert}.",
-              f"List of {len(rows):,} real names loaded and indexed in {load_s * 1000:.0f} ms."]
+              f"List of {len(rows):,} real names loaded and indexed in {load_s * 1000:.0f} ms.",
+              f"Machine: {cpu_model()}, 2 cores shared with other work, load average "
+              f"{load_average()}."]
     print("\n".join(lines))
     if not args.no_write:
         body = ["## Real BE&OE names", "",

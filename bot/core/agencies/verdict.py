@@ -230,7 +230,8 @@ class AgencyMatcher:
             return self._result(query, "not_found", None, (), "empty")
         digits = ascii_digits(text[:MAX_READ])
         evidence, rest = self._identifiers(digits)
-        name = self._name(_QUALIFIER.sub(" ", rest))
+        rest = _QUALIFIER.sub(" ", rest)   # "sub agent", "branch": read below, not as a name
+        name = self._name(rest)
         if not evidence and not name.words:
             bare = self._bare_number(rest)
             if bare is not None:
