@@ -43,13 +43,13 @@ from bot.core.agencies.names.vocabulary import (
 from bot.core.agencies.records import Agency
 from bot.core.romanize import skeleton
 
-MAX_TOKENS = 40            # words of a query that are read as a possible name
+MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
 MAX_SCORED = 4_000         # agencies scored for near misses, at most
-MAX_READ = 1_500           # characters of a message read for a name
+MAX_READ = 1_000           # characters of a message read for a name
 MAX_WORD = 30              # a longer "word" is noise, never part of a name
 MAX_SPLIT = 24             # words longer than this are not tried as two joined list words
 CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
