@@ -42,6 +42,7 @@ __all__ = ["AgencyMatcher", "Candidate", "CheckResult"]
 log = logging.getLogger(__name__)
 
 SIMILAR_MIN = 25.0         # weighted-overlap score (0-100) below which nothing is "similar"
+SIMILAR_ONE_WORD = 50.0    # the same for one list word among unknown words
 MAX_IDENTIFIERS = 5        # licence numbers and phones read from one message, each
 MAX_PHONE_TEXT = 400       # characters searched for phone numbers
 _STATUS_VERDICT = {
@@ -312,7 +313,11 @@ class AgencyMatcher:
             return _Name("none", [], "generic_only" if reading.has_generic else "no_match")
         keys = self._names.exact_keys(positions)
         if not keys:
-            scored = [c for c in near() if c[0] >= SIMILAR_MIN]
+            # One list word among words that are on no list ("B0000xf8 visit visa job"): too
+            # little to call anything similar.
+            lone = len(positions) == 1 and not reading.generic and reading.unknown > 0
+            floor = SIMILAR_ONE_WORD if lone else SIMILAR_MIN
+            scored = [c for c in near() if c[0] >= floor]
             return (_Name("similar", scored, "near_miss", True) if scored
                     else _Name("unknown", [], "no_match", True))
         entries = self._names.entries
