@@ -83,12 +83,14 @@ def find_phones(text: str, limit: int = 1_000) -> list[tuple[str, tuple[int, int
                 if len(found) >= limit:
                     break
     except Exception:
-        log.debug("phonenumbers failed on %r", digits_text[:80])
+        log.debug("phonenumbers failed; the regular-expression search is used instead")
     if not found:
         for m in _PHONE_RUN.finditer(digits_text):
             e164 = pk_e164(m.group())
             if e164:
                 found.append((e164, m.span()))
+                if len(found) >= limit:
+                    break
     return found
 
 
@@ -102,6 +104,6 @@ def find_identifier(text: str) -> str | None:
             return f"{prefix + '/' if prefix else ''}{num:04d}/{code}"
         phones = find_phones(text)
         return phones[0][0] if phones else None
-    except Exception:
-        log.exception("find_identifier failed")
+    except Exception as exc:   # never log the text itself
+        log.error("find_identifier failed: %s", type(exc).__name__)
         return None
