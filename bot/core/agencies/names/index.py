@@ -414,7 +414,7 @@ class NameIndex:
             left, right = word[:cut], word[cut:]
             rights = [right]
             for conn in ("ul", "al", "us", "e", "ال"):
-                if right.startswith(conn) and len(right) - len(conn) >= 2:
+                if right.startswith(conn) and len(right) - len(conn) >= shortest:
                     rights.append(right[len(conn):])
             lo = self._options(left, typos=False)
             if not lo or max(lo.values()) < 90:
