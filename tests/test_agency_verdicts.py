@@ -235,3 +235,17 @@ def test_word_lists_are_validated(tmp_path) -> None:
     assert any("qualifiers" in p for p in check_word_lists(broken))
     broken.write_text("- just\n- a list\n", encoding="utf-8")
     assert check_word_lists(broken)
+
+
+def test_script_names_that_share_consonants_are_similar_with_the_likeliest_first() -> None:
+    names = ["Rawal Enterprises", "Royal Enterprises", "Usman Enterprises", "Saman Enterprises",
+             "Zaman Enterprises", "Al-Imran Brothers"]
+    agencies = tuple(_a(f"{i + 1:04d}/RWP", n) for i, n in enumerate(names))
+    m = AgencyMatcher(AgencyList(agencies, Provenance("t", TODAY, demo=True)), today=TODAY)
+    r = m.check("راول انٹرپرائزز")              # Rawal or Royal: the script does not say
+    assert r.verdict == "similar" and {"0001/RWP", "0002/RWP"} <= set(cands(r))
+    assert lic(m.check("رائل انٹرپرائزز")) == "0002/RWP"
+    assert lic(m.check("عثمان انٹرپرائزز")) == "0003/RWP"
+    r = m.check("زمان انٹرپرائزز")
+    assert r.verdict == "similar" and cands(r)[0] == "0005/RWP"
+    assert lic(m.check("العمران برادرز")) == "0006/RWP"   # برادرز is Brothers
