@@ -249,3 +249,11 @@ def test_script_names_that_share_consonants_are_similar_with_the_likeliest_first
     r = m.check("زمان انٹرپرائزز")
     assert r.verdict == "similar" and cands(r)[0] == "0005/RWP"
     assert lic(m.check("العمران برادرز")) == "0006/RWP"   # برادرز is Brothers
+
+
+def test_about_an_agency_tells_the_dialogue_when_to_show_a_check(matcher) -> None:
+    for query in ("Al-Falah Manpower Services", "sub agent of Mumtaz Agencies",
+                  "Qwerty Zxcv 5271/GRW", "9999/LHR", "Mumtaz Agencies"):
+        assert matcher.check(query).about_an_agency, query
+    for query in ("salam", "what documents do I need", "کیا حال ہے"):
+        assert not matcher.check(query).about_an_agency, query

@@ -89,8 +89,15 @@ class CheckResult:
     mentioned: tuple[tuple[str, str, Agency | None], ...] = field(default=(), compare=False)
     notices: tuple[Notice, ...] = field(default=(), compare=False)   # the match's, latest first
 
+    @property
+    def about_an_agency(self) -> bool:
+        """Worth showing as a check when the text was not asked as one: it names, resembles or
+        numbers an agency (licence or phone read), rather than sharing a word with one."""
+        return bool(self.mentioned) or (self.verdict != "not_found" and self.reason in (
+            "name", "shared_name", "near_miss", "lookalike_business", "qualified", "mismatch"))
+
     def to_json(self) -> dict:
-        """Exactly the CONTRACTS.md `check` object (plus "demo")."""
+        """Exactly the CONTRACTS.md `check` object (plus "demo" and "notices")."""
         today = self.today or date.today()
         return {
             "query": self.query,
