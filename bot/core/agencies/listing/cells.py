@@ -18,14 +18,6 @@ _STATUS_SYNONYMS = {
     "suspend": Status.SUSPENDED, "expire": Status.EXPIRED,
 }
 
-# Licence-number office codes and the city each stands for (used when the file has no city).
-OFFICE_CODES = {
-    "LHR": "Lahore", "RWP": "Rawalpindi", "ISB": "Islamabad", "KHI": "Karachi",
-    "PEW": "Peshawar", "MLK": "Malakand", "SKT": "Sialkot", "MUX": "Multan",
-    "GRW": "Gujranwala", "FSD": "Faisalabad", "DGK": "Dera Ghazi Khan", "QTA": "Quetta",
-    "HYD": "Hyderabad",
-}
-
 
 _BAD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200E, 0x200F, 0x2060, 0xFEFF])

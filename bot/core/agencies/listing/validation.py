@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from bot.core.agencies.listing.cells import (
-    OFFICE_CODES,
     STATUS_WORDS,
     cell_text,
     clean_cell,
@@ -155,7 +154,9 @@ def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[R
 
         if failed or license_no is None or status is None:
             continue
-        city = values.get("city", "") or OFFICE_CODES.get(license_no.rsplit("/", 1)[-1], "")
+        # Never guessed from the office code: it names the Protector office that issued the
+        # licence, not where the agency sits.
+        city = values.get("city", "")
         phone = values.get("phone", "")
         if not phone and values.get("address"):   # BE&OE: the Head Office cell holds phones
             phone = ", ".join(_PHONE_IN_TEXT.findall(ascii_digits(values["address"])))
