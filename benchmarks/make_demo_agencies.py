@@ -285,8 +285,10 @@ class _Builder:
             return Status.CANCELLED, rng.choice([self._past(), self._future(), None])
         if roll < 0.96:
             return Status.SUSPENDED, self._future()
-        if roll < 0.985:
+        if roll < 0.975:
             return Status.SURRENDERED, rng.choice([self._past(), None])
+        if roll < 0.985:  # BE&OE's "Invalid"
+            return Status.INVALID, rng.choice([self._past(), None])
         return Status.BLACKLISTED, rng.choice([self._past(), self._future(), None])
 
     def _future(self) -> date:

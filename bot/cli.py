@@ -48,16 +48,23 @@ def _run_queries(args: argparse.Namespace, answer: Callable[[str], dict],
     return 0
 
 
-def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.agencies.listfile import AgencyListError, load_agency_list
-    from bot.core.agencies.matcher import AgencyMatcher
-    from bot.core.verdict_text import render_check
+def _agency_matcher(args: argparse.Namespace, settings: Settings):
+    """(list path, matcher), or (list path, None) after reporting why the list cannot be used."""
+    from bot.core.agencies import AgencyListError, AgencyMatcher, load_agency_list
 
     path = Path(args.agencies) if args.agencies else settings.agencies_file
     try:
-        matcher = AgencyMatcher(load_agency_list(path))
+        return path, AgencyMatcher(load_agency_list(path))
     except AgencyListError as exc:
         sys.stderr.write(exc.report() + "\n")
+        return path, None
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.verdict_text import render_check
+
+    _, matcher = _agency_matcher(args, settings)
+    if matcher is None:
         return 1
     return _run_queries(
         args,
@@ -132,12 +139,12 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
-    from bot.core.agencies.listfile import AgencyListError, import_agency_file
+    from bot.core.agencies import AgencyListError, import_agency_file
 
     dest = Path(args.agencies) if args.agencies else settings.agencies_file
     try:
         summary = import_agency_file(
-            Path(args.file), dest,
+            [Path(f) for f in args.file], dest,
             source=args.source,
             retrieved=date.fromisoformat(args.retrieved) if args.retrieved else None,
             demo=args.demo,
@@ -146,6 +153,36 @@ def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
         sys.stderr.write(exc.report() + f"\n{dest} was NOT changed.\n")
         return 1
     sys.stdout.write(summary.describe() + "\n")
+    return 0
+
+
+def cmd_agencies_update(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.agencies import DEFAULT_URL, UpdateError, update_agency_list
+
+    dest = Path(args.agencies) if args.agencies else settings.agencies_file
+    try:
+        summary = update_agency_list(args.url or DEFAULT_URL, dest, force=args.force,
+                                     delay=args.delay)
+    except UpdateError as exc:
+        sys.stderr.write(f"{exc}\n{dest} was NOT changed.\n")
+        return 1
+    sys.stdout.write(summary.describe() + "\n")
+    return 0
+
+
+def cmd_agencies_notices(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.agencies.listing.notices import import_notices
+
+    dest, matcher = _agency_matcher(args, settings)
+    if matcher is None:
+        return 1
+    try:
+        linked, unlinked = import_notices([Path(f) for f in args.file], dest, matcher)
+    except OSError as exc:
+        sys.stderr.write(f"cannot read the pages: {exc}\n")
+        return 1
+    sys.stdout.write(f"{linked} notice(s) and complaint result(s) linked to agencies; "
+                     f"{unlinked} named no agency on the list.\n")
     return 0
 
 
@@ -190,12 +227,24 @@ def build_parser() -> argparse.ArgumentParser:
     agencies = sub.add_parser("agencies", help="agency list tools")
     agencies_sub = agencies.add_subparsers(dest="agencies_command", required=True)
     imp = agencies_sub.add_parser("import", help="validate a CSV/XLSX/HTML list and replace the list")
-    imp.add_argument("file")
+    imp.add_argument("file", nargs="+", help="one or more files; saved pages are merged")
     imp.add_argument("--agencies", help="destination (default: AGENCIES_FILE)")
     imp.add_argument("--source", help="where the list came from (URL or document)")
     imp.add_argument("--retrieved", help="date the list was retrieved, YYYY-MM-DD")
     imp.add_argument("--demo", action="store_true", help="mark the list as demonstration data")
     imp.set_defaults(func=cmd_agencies_import)
+    upd = agencies_sub.add_parser("update", help="fetch the whole BE&OE list and replace the list")
+    upd.add_argument("--url", help="list page (default: https://beoe.gov.pk/list-of-oeps)")
+    upd.add_argument("--agencies", help="destination (default: AGENCIES_FILE)")
+    upd.add_argument("--force", action="store_true",
+                     help="accept a list with fewer than half the agencies of the one in use")
+    upd.add_argument("--delay", type=float, default=None,
+                     help="seconds between requests (default 1, or AGENCIES_UPDATE_DELAY)")
+    upd.set_defaults(func=cmd_agencies_update)
+    notes = agencies_sub.add_parser("notices", help="import saved BE&OE notice and complaint pages")
+    notes.add_argument("file", nargs="+")
+    notes.add_argument("--agencies", help="the agency list they belong to (default: AGENCIES_FILE)")
+    notes.set_defaults(func=cmd_agencies_notices)
 
     from bot.backup import add_backup_command  # `backup`: bot/backup.py
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.core.agencies import listfile, sources, validation
 from bot.core.agencies.listfile import (
     AgencyListError,
     ImportSummary,
@@ -29,6 +28,7 @@ from bot.core.agencies.listfile import (
     parse_date,
     read_agency_file,
 )
+from bot.core.agencies.listing import files, sources, validation
 from bot.core.agencies.records import CANONICAL_COLUMNS, Agency, Status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,8 @@ def test_status_any_case_and_trimmed_license_forms_normalised(tmp_path: Path) ->
     assert [(a.license_no, a.status) for a in agencies] == [
         ("1234/LHR", Status.VALID), ("0696/RWP", Status.SUSPENDED),
         ("MPD/2671/LHR", Status.BLACKLISTED)]
-    assert agencies[0].city == "Lahore"  # from the office code when the file has no city
+    # the office code names the Protector office that issued the licence, not the agency's city
+    assert agencies[0].city == ""
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -193,7 +194,7 @@ def test_bad_status_message_is_exact(tmp_path: Path) -> None:
     rows.append("0013/LHR,Agency 13,,,,,actve,")
     (problem,) = problems_of(write(tmp_path / "s.csv", "\n".join(rows) + "\n"))
     assert str(problem) == ("row 14, column 'status': 'actve' is not a known status. Use one of: "
-                            "valid, suspended, cancelled, expired, surrendered, blacklisted")
+                            "valid, suspended, cancelled, expired, surrendered, invalid, blacklisted")
 
 
 def test_every_bad_row_is_reported(tmp_path: Path) -> None:
@@ -645,5 +646,5 @@ def test_generator_is_deterministic_and_valid(tmp_path: Path) -> None:
 
 def test_shipped_list_matches_the_generator() -> None:
     shipped = (ROOT / "content" / "agencies.csv").read_bytes()
-    generated = listfile.canonical_csv_bytes(make_demo_agencies.generate())
+    generated = files.canonical_csv_bytes(make_demo_agencies.generate())
     assert shipped == generated

@@ -43,7 +43,8 @@ SUFFIXES = sorted([
     "Corporation", "Human Resources", "Manpower & Travel Services"], key=len, reverse=True)
 VERDICT = {Status.VALID: "licensed", Status.SUSPENDED: "suspended",
            Status.CANCELLED: "cancelled", Status.EXPIRED: "expired",
-           Status.SURRENDERED: "surrendered", Status.BLACKLISTED: "blacklisted"}
+           Status.SURRENDERED: "surrendered", Status.INVALID: "invalid",
+           Status.BLACKLISTED: "blacklisted"}
 QWERTY = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 IMPOSTOR_WORDS = [
     "Paradise", "Kingdom", "Venus", "Orbit", "Rocket", "Falak", "Zeeshan", "Kohinoor", "Mashriq",

@@ -12,15 +12,17 @@ from bot.core.text import ascii_digits, clean
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 10_000   # longer queries are refused (reason "too_long")
+MAX_PHONE_TRIES = 12       # phone-like runs tried per message (bounded cost)
 
 # Licence-number office codes (the list adds any others it uses).
 OFFICE_CODES = frozenset({
     "LHR", "RWP", "ISB", "KHI", "PEW", "PSW", "MLK", "SKT", "MUX", "MLN", "GRW", "FSD", "DGK",
-    "QTA", "HYD", "SGD", "BWP", "GJT", "SKR", "MPR",
+    "QTA", "HYD", "SGD", "BWP", "GJT", "SKR", "MPR", "KAR", "PWR", "MTN", "GRT", "ABT",
 })
 
 _LICENSE = re.compile(
-    r"(?<![A-Z0-9])(?:([A-Z]{2,4})\s*[/\\\-.]\s*)?(\d{1,5})\s*[/\\\-.,_]?\s*([A-Z]{3})(?![A-Z])")
+    r"(?<![A-Z0-9])(?:([A-Z]{2,4})\s*[/\\\-.]\s*)?(\d{1,5})\s*(?:[/\\\-.,_]\s*){0,2}([A-Z]{3})"
+    r"(?![A-Z])")
 _LICENSE_REVERSED = re.compile(r"(?<![A-Z0-9])([A-Z]{3})\s*[/\\\-]\s*(\d{1,5})(?![\d/])")
 _PHONE_RUN = re.compile(r"(?:\+|\b)\d[\d\s\-().]{7,18}\d")
 _NON_DIGIT = re.compile(r"\D")
@@ -35,14 +37,17 @@ def parse_license(text: str) -> tuple[str, int, str] | None:
     return (m.group(1) or "").upper(), int(m.group(2)), m.group(3).upper()
 
 
-def find_licenses(text: str, codes: frozenset[str]) -> list[tuple[str, int, str, tuple[int, int]]]:
-    """Licence numbers in free text: (prefix, number, office code, span)."""
+def find_licenses(text: str, codes: frozenset[str],
+                  limit: int = 1_000) -> list[tuple[str, int, str, tuple[int, int]]]:
+    """Licence numbers in free text: (prefix, number, office code, span); at most `limit`."""
     upper = ascii_digits(clean(text)).upper()
     found = []
     for m in _LICENSE.finditer(upper):
         prefix, num, code = m.group(1) or "", m.group(2), m.group(3)
         if code in codes and prefix not in codes:
             found.append((prefix, int(num), code, m.span()))
+            if len(found) >= limit:
+                break
     if not found:
         for m in _LICENSE_REVERSED.finditer(upper):
             if m.group(1) in codes:
@@ -64,23 +69,28 @@ def pk_e164(raw: str) -> str | None:
     return None
 
 
-def find_phones(text: str) -> list[tuple[str, tuple[int, int]]]:
-    """Phone numbers in free text as E.164, found by `phonenumbers` (region PK)."""
+def find_phones(text: str, limit: int = 1_000) -> list[tuple[str, tuple[int, int]]]:
+    """Phone numbers in free text as E.164, found by `phonenumbers` (region PK); at most `limit`."""
     digits_text = ascii_digits(clean(text))
     found: list[tuple[str, tuple[int, int]]] = []
     try:
         for m in phonenumbers.PhoneNumberMatcher(digits_text, "PK",
-                                                 leniency=phonenumbers.Leniency.VALID):
+                                                 leniency=phonenumbers.Leniency.VALID,
+                                                 max_tries=MAX_PHONE_TRIES):
             e164 = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
             if len(e164) >= 12:   # +92 and at least 9 national digits
                 found.append((e164, (m.start, m.end)))
+                if len(found) >= limit:
+                    break
     except Exception:
-        log.debug("phonenumbers failed on %r", digits_text[:80])
+        log.debug("phonenumbers failed; the regular-expression search is used instead")
     if not found:
         for m in _PHONE_RUN.finditer(digits_text):
             e164 = pk_e164(m.group())
             if e164:
                 found.append((e164, m.span()))
+                if len(found) >= limit:
+                    break
     return found
 
 
@@ -94,6 +104,6 @@ def find_identifier(text: str) -> str | None:
             return f"{prefix + '/' if prefix else ''}{num:04d}/{code}"
         phones = find_phones(text)
         return phones[0][0] if phones else None
-    except Exception:
-        log.exception("find_identifier failed")
+    except Exception as exc:   # never log the text itself
+        log.error("find_identifier failed: %s", type(exc).__name__)
         return None

@@ -17,6 +17,7 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     SURRENDERED = "surrendered"
+    INVALID = "invalid"
     BLACKLISTED = "blacklisted"
 
 
@@ -51,9 +52,21 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something BE&OE published about an agency: a notice or a complaint result."""
+
+    license_no: str
+    kind: str            # show-cause, warning, suspension, blacklisting, restoration, complaint …
+    when: date | None
+    title: str
+    status: str = ""     # a complaint's status ("Under Investigation")
+
+
+@dataclass(frozen=True, slots=True)
 class AgencyList:
     agencies: tuple[Agency, ...]
     provenance: Provenance
+    notices: tuple[Notice, ...] = ()
 
     @property
     def list_date(self) -> date | None:

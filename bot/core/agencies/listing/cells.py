@@ -7,23 +7,15 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from bot.core.agencies.limits import MAX_CELL_CHARS
+from bot.core.agencies.listing.limits import MAX_CELL_CHARS
 from bot.core.agencies.records import Status
 
 STATUS_WORDS = ", ".join(s.value for s in Status)
 _STATUS_SYNONYMS = {
-    "canceled": Status.CANCELLED, "cancel": Status.CANCELLED,
+    "active": Status.VALID, "canceled": Status.CANCELLED, "cancel": Status.CANCELLED,
     "blacklist": Status.BLACKLISTED, "black listed": Status.BLACKLISTED,
     "black-listed": Status.BLACKLISTED, "surrender": Status.SURRENDERED,
     "suspend": Status.SUSPENDED, "expire": Status.EXPIRED,
-}
-
-# Licence-number office codes and the city each stands for (used when the file has no city).
-OFFICE_CODES = {
-    "LHR": "Lahore", "RWP": "Rawalpindi", "ISB": "Islamabad", "KHI": "Karachi",
-    "PEW": "Peshawar", "MLK": "Malakand", "SKT": "Sialkot", "MUX": "Multan",
-    "GRW": "Gujranwala", "FSD": "Faisalabad", "DGK": "Dera Ghazi Khan", "QTA": "Quetta",
-    "HYD": "Hyderabad",
 }
 
 

@@ -54,7 +54,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "address": (
         "address", "office address", "business address", "postal address", "addresses",
-        "address of oep", "oep address", "complete address", "location",
+        "address of oep", "oep address", "complete address", "location", "head office",
+        "head office address",
     ),
     "city": (
         "city", "station", "district", "region", "protectorate", "zone", "city name",

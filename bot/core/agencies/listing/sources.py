@@ -13,9 +13,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.agencies.cells import cell_text
-from bot.core.agencies.columns import header_score
-from bot.core.agencies.limits import (
+from bot.core.agencies.listing.cells import cell_text
+from bot.core.agencies.listing.columns import header_score
+from bot.core.agencies.listing.limits import (
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -25,7 +25,7 @@ from bot.core.agencies.limits import (
     MAX_XLSX_RATIO,
     MAX_XLSX_UNCOMPRESSED,
 )
-from bot.core.agencies.problems import RowProblem
+from bot.core.agencies.listing.problems import RowProblem
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Table:
     rows: list[tuple[int, list[object]]]
     where: str = ""            # "sheet 'Sheet1'" / "table 2 of 5"
     notes: list[str] = field(default_factory=list)
+    date_order: str | None = None   # "dmy" where the source is known to write day first
 
 
 class FileRefused(Exception):
@@ -175,6 +176,14 @@ def _xlsx_tables(path: Path) -> list[Table]:
                            "Open it in Excel and save it again as .xlsx") from exc
     finally:
         wb.close()
+    return tables
+
+
+def html_tables(text: str) -> list[Table]:
+    """Every table of a web page; BE&OE writes dates day first, so HTML tables are "dmy"."""
+    tables = _html_tables(text)
+    for t in tables:
+        t.date_order = "dmy"
     return tables
 
 

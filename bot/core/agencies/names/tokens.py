@@ -15,13 +15,13 @@ _TOKEN = re.compile(rf"[a-z0-9]+|[{_ARABIC_RUN}]+")
 _ARABIC = re.compile(rf"[{_ARABIC_RUN}]")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16_384)   # words of at most ~60 characters: a few MB at most
 def fold(word: str) -> str:
     """`fold_word`, cached (a word list and a query fold the same words again and again)."""
     return fold_word(word)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16_384)   # words of at most ~60 characters: a few MB at most
 def arabic_key(word: str) -> tuple[str, str, str]:
     """(transliteration, folded key, skeleton) of an Arabic-script word."""
     tr = transliterate_word(word)

@@ -9,18 +9,19 @@ rarity-weighted (IDF) word overlap.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.core.agencies.records import Agency
-from bot.core.agencies.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
-from bot.core.agencies.vocabulary import (
+from bot.core.agencies.names.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
+from bot.core.agencies.names.vocabulary import (
     ARTICLES,
     CITY_MAX,
     CITY_PHRASES,
@@ -32,19 +33,27 @@ from bot.core.agencies.vocabulary import (
     GENERIC_PAIRS,
     GENERIC_SKELETONS,
     KNOWN_FOLDS,
-    LEGAL_FOLDS,
+    LOANWORD_KEYS,
+    PREFIXES,
     STEMS,
+    business_class,
     city_key,
     latin_generic,
 )
+from bot.core.agencies.records import Agency
 from bot.core.romanize import skeleton
 
-MAX_TOKENS = 60            # words of a query that are read as a possible name
+MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
-MAX_SCORED = 20_000        # agencies scored for near misses, at most
+MAX_SCORED = 4_000         # agencies scored for near misses, at most
+MAX_READ = 1_000           # characters of a message read for a name
+MAX_WORD = 30              # a longer "word" is noise, never part of a name
+MAX_SPLIT = 24             # words longer than this are not tried as two joined list words
+CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
+UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
 
 def canonical_words(tokens: Sequence[str]) -> list[str]:
@@ -91,7 +100,7 @@ class _Entry:
     """One agency prepared for matching."""
 
     words: tuple[int, ...]
-    generic: frozenset[str]
+    generic: frozenset[str]    # business-word classes (legal forms aside)
     city: str
     weight: float
 
@@ -115,6 +124,8 @@ class Reading:
     city: str | None
     script: bool = False   # read from Urdu/Sindhi script (vowels only rank, never decide)
     scattered: bool = False  # name words in several places of a sentence: never certain
+    parts: tuple[Reading, ...] = ()   # when scattered: each place read alone
+    unknown: int = 0         # longest run of name-like words that are on no list ("Qwerty Zxcv")
 
 
 class NameIndex:
@@ -134,19 +145,30 @@ class NameIndex:
             _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)))
             for words, generic, city in entries
         ]
+        self._weights = [e.weight for e in self.entries]
         self._keys = [w.key for w in self._words]
         self._skel_keys = list(self._skel)
         self._raw_keys = list(self._raw)
         self._raw_ids = [self._raw[k] for k in self._raw_keys]
         self._four_letter = {k: v for k, v in self._raw.items() if len(k) == 4 and k.isalpha()}
         vocab = set(self._keys) | set(self._raw)
-        self._fillers = frozenset(
+        self._fillers = frozenset(FILLER_LATIN) | PREFIXES
+        # Fillers that are also words of listed names (Trust, Hello, Real): the rest of the text
+        # decides, so a query is read both ways (`reading(..., dual=True)`).
+        self.dual = frozenset(
             f for f in FILLER_LATIN
-            if f not in vocab and fold(f) not in vocab and fold("al" + f) not in vocab)
+            if f in vocab or fold(f) in vocab or fold("al" + f) in vocab)
         # An Urdu/Sindhi filler that reads as a list word (Sindhi مون "I" / Moon) stays a word.
-        self._arabic_fillers = frozenset(
+        # Bounded caches (entries of at most MAX_WORD characters): a query's words are read
+        # more than once (plain and dual readings), and people send the same words again.
+        self._is_generic = lru_cache(maxsize=CACHE_WORDS)(self._is_generic_uncached)
+        self._opt_cache = lru_cache(maxsize=CACHE_WORDS)(self._options_uncached)
+        self._arabic_fillers = FILLER_ARABIC_KEYS
+        # An Urdu/Sindhi filler that reads as a list word (السلام / Al-Aslam, Sindhi مون / Moon)
+        # is read as a name word only in the dual reading.
+        self.dual_script = frozenset(
             f for f in FILLER_ARABIC_KEYS
-            if len(arabic_key(f)[2]) < 2 or top_score(self._skeleton_hits(f, 0.0)) < 96.0)
+            if len(arabic_key(f)[2]) >= 2 and top_score(self._skeleton_hits(f, 0.0)) >= 96.0)
 
     # -- index --------------------------------------------------------------------------------
     def _word(self, key: str, raw: str) -> int:
@@ -166,12 +188,16 @@ class NameIndex:
     def _index_name(self, idx: int, agency: Agency) -> tuple[tuple[int, ...], frozenset[str], str]:
         words: list[int] = []
         generic: set[str] = set()
-        for tok in canonical_words(raw_tokens(agency.name)):
+        toks = canonical_words(raw_tokens(agency.name))
+        while toks and toks[0] in PREFIXES:   # "M/s. Liza Manpower"
+            toks = toks[1:]
+        for tok in toks:
             if is_arabic(tok):
                 words.append(self._word(arabic_key(tok)[1], tok))
             elif latin_generic(tok):
-                if fold(tok) not in LEGAL_FOLDS:
-                    generic.add(fold(tok))
+                cls = business_class(tok)
+                if cls and cls != "legal":
+                    generic.add(cls)
             else:
                 words.append(self._word(fold(tok), tok))
         for wid in set(words):
@@ -188,15 +214,17 @@ class NameIndex:
 
     # -- agreeing keys and near misses ---------------------------------------------------------
     def too_thin(self, reading: Reading, key: tuple[int, ...]) -> bool:
-        """One common word and no business word ("Qatar mein job") is not a name."""
-        return (len(key) == 1 and not reading.has_generic
-                and len(self._words[key[0]].postings) > 1)
+        """One shared or ordinary word and no business word ("Dubai", "Qatar mein job")."""
+        if len(key) != 1 or reading.generic:   # legal words (and, the, Pvt) are not enough
+            return False
+        word = self._words[key[0]]
+        return len(word.postings) > 1 or word.key in KNOWN_FOLDS
 
     def exact_keys(self, positions: list[Position]) -> list[tuple[float, float, tuple[int, ...]]]:
         """List keys whose words agree one for one, in order: (mean score, weakest, key)."""
         if any(not p.options for p in positions):
             return []
-        choices = [sorted(p.options.items(), key=lambda kv: -kv[1])[:4] for p in positions]
+        choices = [sorted(p.options.items(), key=lambda kv: -kv[1])[:8] for p in positions]
         found: dict[tuple[int, ...], tuple[float, float]] = {}
         for combo in itertools.islice(itertools.product(*choices), MAX_COMBOS):
             key = tuple(w for w, _ in combo)
@@ -212,6 +240,9 @@ class NameIndex:
         qweight = sum(p.weight for p in positions)
         seen = 0
         for pos in sorted(positions, key=lambda p: -p.weight):
+            size = sum(len(self._words[w].postings) for w in pos.options)
+            if matched and seen + size > MAX_SCORED:
+                continue   # a word too common to rank by, once rarer words have found agencies
             best: dict[int, float] = {}
             for wid, score in pos.options.items():
                 word = self._words[wid]
@@ -224,18 +255,20 @@ class NameIndex:
             seen += len(best)
             if seen > MAX_SCORED:
                 break
-        scored = []
-        for idx, m in matched.items():
-            denom = qweight + self.entries[idx].weight - m
-            scored.append((min(100.0, 100.0 * m / denom) if denom > 0 else 0.0, idx))
-        scored.sort(key=lambda si: -si[0])
-        return scored[: MAX_CANDIDATES * 4]
+        weights = self._weights
+        scored = [(m / d if (d := qweight + weights[idx] - m) > 0 else 0.0, -idx)
+                  for idx, m in matched.items()]
+        return [(min(100.0, 100.0 * r), -neg) for r, neg in
+                heapq.nlargest(MAX_CANDIDATES * 4, scored)]
 
     # -- reading a query as a name --------------------------------------------------------------
-    def reading(self, text: str) -> Reading:
-        """A query as a name: its distinctive words, business words and city; fillers skipped."""
-        toks = raw_tokens(text)[: MAX_TOKENS * 2]
-        kinds = self._mark(toks)
+    def reading(self, text: str, *, dual: bool = False) -> Reading:
+        """A query as a name: its distinctive words, business words and city; fillers skipped.
+
+        With `dual`, fillers that are also words of listed names are read as name words.
+        """
+        toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
+        kinds = self._mark(toks, dual)
         segments: list[list[str]] = [[]]
         for tok, kind in zip(toks, kinds, strict=True):
             if kind == "filler":
@@ -247,19 +280,29 @@ class NameIndex:
         has_generic = False
         city: str | None = None
         named = 0
-        for seg in segments:
-            words, seg_generic, seg_city = self._segment(seg)
+        read = [self._segment(seg) for seg in segments]
+        unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
+                       if not any(p.options for p in words)), default=0)
+        # Business words count where the name is ("is X a registered agency": not "agency").
+        with_names = any(any(p.options for p in words) for words, _, _ in read)
+        for words, seg_generic, seg_city in read:
             city = seg_city or city
-            if any(p.options for p in words) or seg_generic is not None:
-                named += any(p.options for p in words)
+            has_name = any(p.options for p in words)
+            if has_name or (seg_generic is not None and not with_names):
+                named += has_name
                 positions.extend(words)
                 if seg_generic:
                     generic |= seg_generic
                 has_generic = has_generic or seg_generic is not None
+        parts = tuple(
+            Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
+                    any(is_arabic(p.text) for p in words))
+            for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
-                        any(is_arabic(p.text) for p in positions), scattered=named > 1)
+                        any(is_arabic(p.text) for p in positions), scattered=named > 1,
+                        parts=parts, unknown=unknown)
 
-    def _mark(self, toks: list[str]) -> list[str]:
+    def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
         kinds = [""] * len(toks)
         i = 0
@@ -272,7 +315,11 @@ class NameIndex:
                     break
             else:
                 tok = toks[i]
-                if (lex(tok) in self._arabic_fillers) if is_arabic(tok) else (tok in self._fillers):
+                if is_arabic(tok):
+                    if lex(tok) in self._arabic_fillers and not (dual
+                                                                 and lex(tok) in self.dual_script):
+                        kinds[i] = "filler"
+                elif tok in self._fillers and not (dual and tok in self.dual):
                     kinds[i] = "filler"
                 i += 1
         return kinds
@@ -294,18 +341,28 @@ class NameIndex:
             garbled = generic is not None or (len(tok) <= 2 and self._is_generic(nxt))
             if self._is_generic(tok) or (garbled and self._garbled_suffix(tok)):
                 generic = generic or set()
-                if not is_arabic(tok) and fold(tok) not in LEGAL_FOLDS:
-                    generic.add(fold(tok))
+                cls = business_class(tok) or self._slip_class(tok)
+                if cls and cls != "legal":
+                    generic.add(cls)
             else:
                 words.append(tok)
         return self._positions(words), generic, city
+
+    def _slip_class(self, tok: str) -> str | None:
+        """The class of the business word this token is a slip of ("Manpowre" -> manpower)."""
+        if is_arabic(tok) or len(tok) < 4:
+            return None
+        cutoff = 1 if len(tok) < 7 else 2
+        hit = process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance,
+                                 score_cutoff=cutoff)
+        return business_class(hit[0]) if hit else None
 
     def _garbled_suffix(self, tok: str) -> bool:
         """A short unknown bit after the business words: "(SMC-Pt Ltd", "Pv", "Co."."""
         return (not is_arabic(tok) and len(tok) <= 3 and not tok.isdigit()
                 and tok not in ARTICLES and not self._options(tok))
 
-    def _is_generic(self, tok: str) -> bool:
+    def _is_generic_uncached(self, tok: str) -> bool:
         """A business word (exact, or a slip of one that is no list word)."""
         if is_arabic(tok):
             if lex(tok) in GENERIC_ARABIC_KEYS:
@@ -349,13 +406,15 @@ class NameIndex:
 
     def _split(self, word: str) -> list[tuple[str, dict[int, float]]] | None:
         """One typed word that is two list words ("Zamzam", "Nurulhuda", "دارالامان")."""
-        if len(word) < 5:
+        if len(word) < 5 or len(word) > MAX_SPLIT:
             return None
-        for cut in range(2, len(word) - 1):
+        # Two-letter pieces ("ah" + "mda") are slips more often than joined words.
+        shortest = 2 if is_arabic(word) else 3
+        for cut in range(shortest, len(word) - shortest + 1):
             left, right = word[:cut], word[cut:]
             rights = [right]
             for conn in ("ul", "al", "us", "e", "ال"):
-                if right.startswith(conn) and len(right) - len(conn) >= 2:
+                if right.startswith(conn) and len(right) - len(conn) >= shortest:
                     rights.append(right[len(conn):])
             lo = self._options(left, typos=False)
             if not lo or max(lo.values()) < 90:
@@ -367,6 +426,11 @@ class NameIndex:
         return None
 
     def _options(self, word: str, *, typos: bool = True, inner: bool = False) -> dict[int, float]:
+        """List words this typed word may be (cached; do not change the dict returned)."""
+        return self._opt_cache(word, typos, inner)
+
+    def _options_uncached(self, word: str, typos: bool = True,
+                          inner: bool = False) -> dict[int, float]:
         """List words this typed word may be, with agreement scores (100 = same folded key)."""
         if is_arabic(word):
             return self._arabic_options(word, typos=typos, inner=inner)
@@ -382,7 +446,14 @@ class NameIndex:
                         "al" + key):
             if variant and variant in self._word_id:
                 out[self._word_id[variant]] = 92.0
-        if not typos or key in KNOWN_FOLDS or word in KNOWN_FOLDS:
+        if not typos:
+            return out
+        bare = key[2:] if key.startswith("al") and len(key) > 4 else key
+        if key in KNOWN_FOLDS or word in KNOWN_FOLDS or bare in KNOWN_FOLDS:
+            # A real name or word is never trusted as a slip of another (Atif is not Asif):
+            # the near agency is offered as "similar" only.
+            for wid, score in self._typo_options(word, key).items():
+                out.setdefault(wid, min(score, UNTRUSTED))
             return out
         if len(word) == 3 and word.isalpha():   # "Guf", "Swt": one letter dropped
             for ref, at in self._four_letter.items():
@@ -414,6 +485,10 @@ class NameIndex:
     def _arabic_options(self, word: str, *, typos: bool = True,
                         inner: bool = False) -> dict[int, float]:
         """Urdu/Sindhi-script word -> list words with the same consonant skeleton."""
+        latin = LOANWORD_KEYS.get(lex(word))
+        if latin is not None:   # برادرز is Brothers
+            wid = self._word_id.get(fold(latin))
+            return {wid: 97.0} if wid is not None else {}
         out = self._skeleton_hits(word, 0.0)
         if inner and word.startswith("ال") and len(word) > 3:   # بیت الامان: a connector
             for wid, sc in self._skeleton_hits(word[2:], 2.0).items():

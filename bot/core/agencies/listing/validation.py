@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.agencies.cells import (
-    OFFICE_CODES,
+import re
+
+from bot.core.agencies.listing.cells import (
     STATUS_WORDS,
     cell_text,
     clean_cell,
@@ -13,11 +14,12 @@ from bot.core.agencies.cells import (
     parse_status,
     phone_cell,
 )
-from bot.core.agencies.columns import REQUIRED_COLUMNS, map_headers
-from bot.core.agencies.limits import MAX_ROWS
-from bot.core.agencies.problems import RowProblem
+from bot.core.agencies.listing.columns import REQUIRED_COLUMNS, map_headers
+from bot.core.agencies.listing.limits import MAX_ROWS
+from bot.core.agencies.listing.problems import RowProblem
+from bot.core.agencies.listing.sources import Table
 from bot.core.agencies.records import Agency
-from bot.core.agencies.sources import Table
+from bot.core.text import ascii_digits
 
 _COLUMN_LABELS = {
     "license_no": "licence number", "name": "name", "proprietor": "proprietor", "city": "city",
@@ -28,6 +30,7 @@ _EXAMPLE_HEADERS = {
 }
 
 
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+92|0092|0)\d{2,4}[\s\-]?\d{6,8}(?!\d)")
 _DATE_FIX = "Write the date as YYYY-MM-DD, for example 2027-03-12, or leave it empty"
 
 
@@ -63,7 +66,8 @@ def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[R
     order: str | None = "dmy"
     if "valid_until" in mapping:
         idx = mapping["valid_until"][0]
-        order = numeric_order(cell_text(cells[idx]) for _, cells in data if idx < len(cells))
+        order = (numeric_order(cell_text(cells[idx]) for _, cells in data if idx < len(cells))
+                 or table.date_order)
 
     agencies: list[Agency] = []
     seen_license: dict[str, tuple[int, tuple[str, ...]]] = {}
@@ -150,10 +154,15 @@ def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[R
 
         if failed or license_no is None or status is None:
             continue
-        city = values.get("city", "") or OFFICE_CODES.get(license_no.rsplit("/", 1)[-1], "")
+        # Never guessed from the office code: it names the Protector office that issued the
+        # licence, not where the agency sits.
+        city = values.get("city", "")
+        phone = values.get("phone", "")
+        if not phone and values.get("address"):   # BE&OE: the Head Office cell holds phones
+            phone = ", ".join(_PHONE_IN_TEXT.findall(ascii_digits(values["address"])))
         agencies.append(Agency(
             license_no=license_no, name=values["name"], proprietor=values.get("proprietor", ""),
-            city=city, address=values.get("address", ""), phone=values.get("phone", ""),
+            city=city, address=values.get("address", ""), phone=phone,
             status=status, valid_until=valid_until,
         ))
     return agencies, problems

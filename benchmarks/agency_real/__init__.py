@@ -1,0 +1,1 @@
+"""Agency-check evaluation on the real BE&OE names (../shared/data/beoe_real_names.csv)."""

@@ -1,0 +1,186 @@
+"""Word lists: generic business words, question/filler words (en, ur, sd, Roman Urdu), cities
+and common names, plus the forms of them that names are compared in (folded, skeleton, tokens).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from bot.core.agencies.names.tokens import fold, lex, raw_tokens
+from bot.core.romanize import fold_word, skeleton
+
+WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yaml"
+_LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
+              "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
+              "fillers_script", "qualifiers", "alternatives", "negations", "known_words")
+
+
+class WordListError(ValueError):
+    """content/agency_words.yaml is missing a list or has one in the wrong shape."""
+
+
+def _words(value: object, where: str) -> frozenset[str]:
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    if not isinstance(value, str):
+        raise WordListError(f"{where}: expected words separated by spaces")
+    return frozenset(value.split())
+
+
+def _table(value: object, where: str) -> dict[str, frozenset[str]]:
+    if not isinstance(value, dict):
+        raise WordListError(f"{where}: expected 'name: words' lines")
+    return {str(k): _words(v, f"{where}.{k}") for k, v in value.items()}
+
+
+def _phrases(value: object, where: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    if not isinstance(value, dict):
+        raise WordListError(f"{where}: expected 'name: phrase | phrase' lines")
+    return {str(k): tuple(tuple(p.split()) for p in str(v).split("|") if p.split())
+            for k, v in value.items()}
+
+
+def load_word_lists(path: Path | None = None) -> dict:
+    """The agency word lists, validated (WordListError names the list that is wrong)."""
+    path = Path(path or os.environ.get("AGENCY_WORDS_FILE") or WORDS_FILE)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise WordListError(f"{path}: cannot be read ({exc})") from exc
+    if not isinstance(data, dict):
+        raise WordListError(f"{path}: expected a mapping of word lists")
+    missing = [k for k in _LIST_KEYS if k not in data]
+    if missing:
+        raise WordListError(f"{path}: missing list(s): {', '.join(missing)}")
+    for key in ("qualifiers", "alternatives"):
+        if not isinstance(data[key], list):
+            raise WordListError(f"{path}: {key}: expected a list of phrases")
+    out = {
+        "business": _table(data["business"], "business"),
+        "business_script": _table(data["business_script"], "business_script"),
+        "business_phrases": _phrases(data["business_phrases"], "business_phrases"),
+        "business_script_phrases": _phrases(data["business_script_phrases"],
+                                            "business_script_phrases"),
+        "loanwords": _table(data["loanwords"], "loanwords"),
+        "qualifiers": tuple(str(q) for q in (data["qualifiers"] or [])),
+        "alternatives": tuple(str(q) for q in (data["alternatives"] or [])),
+    }
+    for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
+                "known_words"):
+        out[key] = _words(data[key], key)
+    return out
+
+
+def check_word_lists(path: Path | None = None) -> list[str]:
+    """Problems with the word-list file, for `content check` (empty when it is usable)."""
+    try:
+        load_word_lists(path)
+    except WordListError as exc:
+        return [str(exc)]
+    return []
+
+
+WORDS = load_word_lists()
+
+# Business word (Latin, as typed) -> its class ("services" -> "service").
+BUSINESS_CLASS: dict[str, str] = {w: c for c, ws in WORDS["business"].items() for w in ws}
+BUSINESS_CLASS.update({w: "legal" for w in WORDS["legal"]})
+SOFT_CLASSES = WORDS["soft_business"]
+GENERIC_LATIN = frozenset(BUSINESS_CLASS)
+GENERIC_PHRASES = tuple(p for ps in WORDS["business_phrases"].values() for p in ps
+                        if len(p) == 2)
+GENERIC_ARABIC = frozenset(w for ws in WORDS["business_script"].values() for w in ws) | \
+    frozenset(w for ps in WORDS["business_script_phrases"].values() for p in ps for w in p)
+FILLER_LATIN = WORDS["fillers"]
+FILLER_ARABIC = WORDS["fillers_script"]
+PREFIXES = WORDS["prefixes"]
+LOANWORDS: dict[str, str] = {w: latin for latin, ws in WORDS["loanwords"].items() for w in ws}
+QUALIFIERS = WORDS["qualifiers"]
+ALTERNATIVES = WORDS["alternatives"]
+NEGATIONS = WORDS["negations"]
+
+# Cities (as a name's last words they say where the agency is, not which one it is).
+CITIES: dict[str, tuple[str, ...]] = {
+    "lahore": ("lahore", "لاہور"),
+    "karachi": ("karachi", "کراچی", "ڪراچي"),
+    "rawalpindi": ("rawalpindi", "pindi", "راولپنڈی", "پنڈی", "راولپنڊي"),
+    "islamabad": ("islamabad", "اسلام آباد", "اسلام اباد", "اسلامآباد"),
+    "peshawar": ("peshawar", "پشاور"),
+    "malakand": ("malakand", "ملاکنڈ", "ملاڪنڊ"),
+    "sialkot": ("sialkot", "سیالکوٹ", "سيالڪوٽ"),
+    "multan": ("multan", "ملتان"),
+    "gujranwala": ("gujranwala", "گوجرانوالہ", "گوجرانواله"),
+    "faisalabad": ("faisalabad", "فیصل آباد", "فیصلآباد", "فيصل آباد"),
+    "dera ghazi khan": ("dera ghazi khan", "dg khan", "ڈیرہ غازی خان", "ڊيرا غازي خان"),
+    "quetta": ("quetta", "کوئٹہ", "ڪوئيٽا"),
+    "hyderabad": ("hyderabad", "حیدرآباد", "حیدر آباد", "حيدرآباد"),
+    "mingora": ("mingora", "swat city"),
+    "gujrat": ("gujrat", "گجرات"),
+    "sukkur": ("sukkur", "سکھر", "سکر"),
+    "larkana": ("larkana", "لاڑکانہ", "لاڙڪاڻو"),
+    "mirpur": ("mirpur", "میرپور"),
+}
+
+KNOWN_WORDS = WORDS["known_words"]
+
+# Connectors inside Arabic-derived names (Nur-ul-Huda, Faizan-e-Madina, Dar-us-Salam).
+CONNECTORS = frozenset({"ul", "us", "ud", "un", "ur", "e", "i", "ut", "ush", "uz"})
+ARTICLES = frozenset({"al", "el"})
+# Arabic words written joined to a following connector: Darul, Baitul, Noorul, Ziaul, Abdul …
+STEMS = frozenset("""dar bait bab noor nur anwar zia abd fazl fazal zain siraj shams najm saif
+habib ruh ain nasr fakhr izz ahl ibn inam ikram ahsan shafi rafi qamar badr bahr""".split())
+LEGAL = WORDS["legal"]
+
+# --- the lists in the forms that names are compared in ------------------------------------
+GENERIC_PAIRS = frozenset(GENERIC_PHRASES)
+
+
+def latin_generic(word: str) -> bool:
+    """A Latin-script business word (Overseas, Pvt, Manpower …), as typed or folded."""
+    return word in GENERIC_LATIN or fold(word) in GENERIC_FOLDS
+
+
+GENERIC_FOLDS = frozenset(fold_word(w) for w in GENERIC_LATIN | {a + b for a, b in GENERIC_PHRASES})
+GENERIC_SKELETONS = frozenset(s for s in (skeleton(k) for k in GENERIC_FOLDS) if len(s) >= 3)
+GENERIC_ARABIC_KEYS = frozenset(lex(t) for w in GENERIC_ARABIC for t in raw_tokens(w))
+FILLER_ARABIC_KEYS = frozenset(lex(t) for w in FILLER_ARABIC for t in raw_tokens(w))
+GENERIC_LATIN_SORTED = sorted(GENERIC_LATIN)
+KNOWN_FOLDS = frozenset(fold_word(w) for w in KNOWN_WORDS)
+LEGAL_FOLDS = frozenset(fold_word(w) for w in LEGAL)
+BUSINESS_FOLD_CLASS = {fold_word(w): c for w, c in BUSINESS_CLASS.items()}
+BUSINESS_FOLD_CLASS.update({fold_word("".join(p)): c
+                            for c, ps in WORDS["business_phrases"].items() for p in ps})
+SCRIPT_CLASS = {lex(t): c for c, ws in WORDS["business_script"].items() for w in ws
+                for t in raw_tokens(w)}
+SCRIPT_CLASS.update({lex(t): c for c, ps in WORDS["business_script_phrases"].items()
+                     for p in ps for w in p for t in raw_tokens(w)})
+LOANWORD_KEYS = {lex(t): latin for w, latin in LOANWORDS.items() for t in raw_tokens(w)}
+
+
+def business_class(tok: str) -> str | None:
+    """The class of a business word ("servises" -> "service"); "legal" for Pvt, Ltd …; else None."""
+    if tok and not tok[0].isascii():
+        return SCRIPT_CLASS.get(lex(tok))
+    return BUSINESS_CLASS.get(tok) or BUSINESS_FOLD_CLASS.get(fold(tok))
+
+
+def _city_phrases() -> dict[tuple[str, ...], str]:
+    """Each written form of a city, as tokens -> the city."""
+    phrases: dict[tuple[str, ...], str] = {}
+    for city, forms in CITIES.items():
+        for form in forms:
+            phrases[tuple(raw_tokens(form))] = city
+    return phrases
+
+
+CITY_PHRASES = _city_phrases()
+CITY_MAX = max(len(p) for p in CITY_PHRASES)
+
+
+def city_key(city: str) -> str:
+    """A list's city cell -> the city's name (Pindi -> rawalpindi), else its tokens."""
+    toks = tuple(raw_tokens(city))
+    return CITY_PHRASES.get(toks, " ".join(toks))

@@ -1,0 +1,435 @@
+"""The verdict: every piece of evidence in a message (licence numbers, phones, a name) -> one answer.
+
+`AgencyMatcher(agencies).check(text)` finds each licence number and phone number in the text
+(`identifiers`) and reads the rest as a name (`name_index`). They must all point at the same
+agency for that agency's status; when they disagree the answer says so (`reason` "mismatch")
+and the worst status among the agencies named wins (a suspended licence is ⛔ whatever name
+comes with it). A name identifies an agency only when every distinctive word agrees, no
+correction was needed on a word that is itself a real name or word, and the business words
+do not contradict the agency's ("Manpower Services" is not "Overseas Employment Promoters").
+Words that change the meaning ("sub agent of", "Not X", "fake", "branch of") never give
+`licensed`. A bug is logged (without the query) and answered "could not check right now"
+(reason "error").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bot.core.agencies.identifiers import (
+    MAX_QUERY_CHARS,
+    OFFICE_CODES,
+    find_licenses,
+    find_phones,
+    parse_license,
+    pk_e164,
+)
+from bot.core.agencies.names.index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
+from bot.core.agencies.names.tokens import lex
+from bot.core.agencies.names.vocabulary import ALTERNATIVES, NEGATIONS, QUALIFIERS, SOFT_CLASSES
+from bot.core.agencies.records import Agency, AgencyList, Notice, Provenance, Status
+from bot.core.text import ascii_digits, clean
+
+__all__ = ["AgencyMatcher", "Candidate", "CheckResult"]
+
+log = logging.getLogger(__name__)
+
+SIMILAR_MIN = 25.0         # weighted-overlap score (0-100) below which nothing is "similar"
+SIMILAR_ONE_WORD = 50.0    # the same for one list word among unknown words
+MAX_IDENTIFIERS = 5        # licence numbers and phones read from one message, each
+MAX_PHONE_TEXT = 400       # characters searched for phone numbers
+_STATUS_VERDICT = {
+    Status.VALID: "licensed", Status.SUSPENDED: "suspended", Status.CANCELLED: "cancelled",
+    Status.EXPIRED: "expired", Status.SURRENDERED: "surrendered", Status.INVALID: "invalid",
+    Status.BLACKLISTED: "blacklisted",
+}
+# Worst first: the verdict a message gets when its evidence names agencies of several statuses.
+_SEVERITY = [Status.BLACKLISTED, Status.CANCELLED, Status.SUSPENDED, Status.INVALID,
+             Status.SURRENDERED, Status.EXPIRED, Status.VALID]
+_BARE_NUMBER = re.compile(r"(?<![\d/.\-])(\d{4})(?![\d/.\-])")
+_NUMBER_WORD = re.compile(r"\b(?:licen[cs]e|lic|oep|oepl|no|number)\b|لائسنس|نمبر|لائسنس",
+                          re.IGNORECASE)
+
+
+# --- results ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Candidate:
+    """An agency the query may mean, with a 0-100 score."""
+
+    agency: Agency
+    score: float
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict for one query (CONTRACTS.md `check`).
+
+    `reason` says why: "license_no", "phone", "name", "mismatch" (the licence, phone and name
+    point at different agencies), "qualified" ("sub agent of X", "Not X", "fake"),
+    "shared_name", "near_miss", "lookalike_business", "unknown_number", "generic_only",
+    "empty", "too_long", "no_match", "error" (the check itself failed).
+    `mentioned` holds (kind, value, agency or None) for each licence number and phone read.
+    """
+
+    query: str
+    verdict: str
+    match: Agency | None
+    candidates: tuple[Candidate, ...]
+    list_date: date | None
+    demo: bool
+    reason: str
+    today: date | None = field(default=None, compare=False)
+    mentioned: tuple[tuple[str, str, Agency | None], ...] = field(default=(), compare=False)
+    notices: tuple[Notice, ...] = field(default=(), compare=False)   # the match's, latest first
+
+    @property
+    def about_an_agency(self) -> bool:
+        """Worth showing as a check when the text was not asked as one: it names, resembles or
+        numbers an agency (licence or phone read), rather than sharing a word with one."""
+        return bool(self.mentioned) or (self.verdict != "not_found" and self.reason in (
+            "name", "shared_name", "near_miss", "lookalike_business", "qualified", "mismatch"))
+
+    def to_json(self) -> dict:
+        """Exactly the CONTRACTS.md `check` object (plus "demo" and "notices")."""
+        today = self.today or date.today()
+        return {
+            "query": self.query,
+            "verdict": self.verdict,
+            "match": _match_json(self.match, today) if self.match is not None else None,
+            "candidates": [_candidate_json(c, today) for c in self.candidates[:MAX_CANDIDATES]],
+            "list_date": self.list_date.isoformat() if self.list_date else None,
+            "demo": self.demo,
+            "notices": [{"kind": n.kind, "date": n.when.isoformat() if n.when else None,
+                         "title": n.title, "status": n.status} for n in self.notices],
+        }
+
+
+def _match_json(agency: Agency, today: date) -> dict:
+    return {
+        "license_no": agency.license_no, "name": agency.name, "proprietor": agency.proprietor,
+        "city": agency.city, "address": agency.address, "phone": agency.phone,
+        "status": agency.effective_status(today).value,
+        "valid_until": agency.valid_until.isoformat() if agency.valid_until else None,
+    }
+
+
+def _candidate_json(candidate: Candidate, today: date) -> dict:
+    a = candidate.agency
+    return {"license_no": a.license_no, "name": a.name, "city": a.city,
+            "status": a.effective_status(today).value, "score": round(float(candidate.score), 1)}
+
+
+@dataclass
+class _Name:
+    """What the name in a message says: one agency, several, or nothing."""
+
+    kind: str                          # "none" | "one" | "similar" | "unknown"
+    ranked: list[tuple[float, int]]    # (score, agency index), likeliest first
+    reason: str = ""
+    words: bool = False                # the text has distinctive (non-business) words
+
+
+@dataclass
+class _Evidence:
+    kind: str          # "license_no" | "phone"
+    value: str
+    hits: list[int]
+
+
+def _phrases(phrases: Iterable[str]) -> re.Pattern[str]:
+    words = sorted(phrases, key=len, reverse=True)
+    alts = "|".join(re.escape(w).replace(r"\ ", r"[\s\-]*") for w in words)
+    return re.compile(rf"(?<![^\W\d_])(?:{alts})(?![^\W\d_])", re.IGNORECASE)
+
+
+_QUALIFIER = _phrases(QUALIFIERS)
+_ALTERNATIVE = _phrases(ALTERNATIVES)
+_NEGATION = re.compile(
+    rf"(?:^|[,.;:!?(\-\"']\s*)(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS))})\s+\w",
+    re.IGNORECASE)
+
+
+def qualified(text: str) -> bool:
+    """Does the text say sub agent, branch, fake, or start with "Not"? ("real or fake?" does not)."""
+    text = _ALTERNATIVE.sub(" ", text)
+    return bool(_QUALIFIER.search(text) or _NEGATION.search(text.strip()))
+
+
+# --- the matcher ------------------------------------------------------------------------------
+class AgencyMatcher:
+    """Indexes an `AgencyList` once; `check(query)` answers one query in well under 5 ms."""
+
+    def __init__(self, agencies: AgencyList, *, today: date | None = None) -> None:
+        self.agencies = agencies
+        self.today = today
+        self._list = agencies.agencies
+        self._names = NameIndex(self._list)
+        self._by_license: dict[tuple[int, str], list[int]] = defaultdict(list)
+        self._by_number: dict[int, list[int]] = defaultdict(list)
+        self._by_phone: dict[str, list[int]] = defaultdict(list)
+        codes = set(OFFICE_CODES)
+        for idx, agency in enumerate(self._list):
+            lic = parse_license(agency.license_no)
+            if lic:
+                self._by_license[(lic[1], lic[2])].append(idx)
+                self._by_number[lic[1]].append(idx)
+                codes.add(lic[2])
+            for cell in re.split(r"[,;/]|\bor\b", agency.phone):
+                e164 = pk_e164(cell)
+                if e164 and idx not in self._by_phone[e164]:
+                    self._by_phone[e164].append(idx)
+        self._codes = frozenset(codes)
+        self._notices: dict[str, list[Notice]] = defaultdict(list)
+        for notice in agencies.notices:
+            self._notices[notice.license_no].append(notice)
+        for found in self._notices.values():
+            found.sort(key=lambda n: n.when or date.min, reverse=True)
+
+    # -- public -------------------------------------------------------------------------------
+    def check(self, query: str) -> CheckResult:
+        """The verdict for one free-text query; never raises (a bug answers reason "error")."""
+        try:
+            return self._check(query if isinstance(query, str) else str(query))
+        except Exception as exc:  # never log what people typed: the type and the frames only
+            frames = "; ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                               for f in traceback.extract_tb(exc.__traceback__))
+            log.error("agency check failed: %s at %s", type(exc).__name__, frames)
+            return self._result(str(query)[:MAX_QUERY_CHARS], "not_found", None, (), "error")
+
+    # -- results ------------------------------------------------------------------------------
+    def _today(self) -> date:
+        return self.today or date.today()
+
+    def _result(self, query: str, verdict: str, match: Agency | None,
+                candidates: Iterable[Candidate], reason: str,
+                mentioned: Iterable[tuple[str, str, Agency | None]] = ()) -> CheckResult:
+        prov: Provenance = self.agencies.provenance
+        notices = tuple(self._notices.get(match.license_no, ())) if match is not None else ()
+        return CheckResult(query, verdict, match, tuple(candidates)[:MAX_CANDIDATES],
+                           self.agencies.list_date, prov.demo, reason, self._today(),
+                           tuple(mentioned), notices)
+
+    def _status(self, idx: int) -> Status:
+        return self._list[idx].effective_status(self._today())
+
+    def _ranked(self, scored: Iterable[tuple[float, int]]) -> list[Candidate]:
+        """Best score per agency, in the order given for ties (callers put the likeliest first)."""
+        best: dict[int, float] = {}
+        order: list[int] = []
+        for score, idx in scored:
+            if idx not in best:
+                order.append(idx)
+            best[idx] = max(score, best.get(idx, 0.0))
+        return [Candidate(self._list[i], round(best[i], 1)) for i in order][:MAX_CANDIDATES]
+
+    # -- the check ----------------------------------------------------------------------------
+    def _check(self, query: str) -> CheckResult:
+        if len(query) > MAX_QUERY_CHARS:
+            return self._result(query[:MAX_QUERY_CHARS], "not_found", None, (), "too_long")
+        text = clean(query)
+        if not any(ch.isalnum() for ch in text):
+            return self._result(query, "not_found", None, (), "empty")
+        digits = ascii_digits(text[:MAX_READ])
+        evidence, rest = self._identifiers(digits)
+        rest = _QUALIFIER.sub(" ", rest)   # "sub agent", "branch": read below, not as a name
+        name = self._name(rest)
+        if not evidence and not name.words:
+            bare = self._bare_number(rest)
+            if bare is not None:
+                evidence = [bare]
+        is_qualified = qualified(text)
+        if evidence:
+            return self._combine(query, evidence, name, is_qualified, rest)
+        return self._by_name(query, name, is_qualified)
+
+    def _identifiers(self, digits: str) -> tuple[list[_Evidence], str]:
+        """Licence numbers and phones in the text, and the text without them."""
+        found: list[_Evidence] = []
+        spans: list[tuple[int, int]] = []
+        for prefix, num, code, span in find_licenses(digits, self._codes, MAX_IDENTIFIERS):
+            hits = self._by_license.get((num, code), [])
+            if prefix and len(hits) > 1:
+                hits = [i for i in hits
+                        if parse_license(self._list[i].license_no)[0] == prefix] or hits
+            found.append(_Evidence("license_no", f"{prefix + '/' if prefix else ''}"
+                                                 f"{num:04d}/{code}", list(hits)))
+            spans.append(span)
+        for e164, span in find_phones(digits[:MAX_PHONE_TEXT], MAX_IDENTIFIERS * 2):
+            if any(s[0] < span[1] and span[0] < s[1] for s in spans):
+                continue
+            if len([e for e in found if e.kind == "phone"]) >= MAX_IDENTIFIERS:
+                break
+            found.append(_Evidence("phone", e164, list(self._by_phone.get(e164, []))))
+            spans.append(span)
+        rest = digits
+        for a, b in sorted(spans, reverse=True):
+            rest = rest[:a] + " " + rest[b:]
+        return found, rest
+
+    def _bare_number(self, rest: str) -> _Evidence | None:
+        """A licence number written without its office code ("8112", "۸۱۱۲ کراچی")."""
+        numbers = _BARE_NUMBER.findall(rest)
+        if len(numbers) != 1:
+            return None
+        hits = self._by_number.get(int(numbers[0]), [])
+        if not hits and not _NUMBER_WORD.search(rest):
+            return None
+        return _Evidence("license_no", numbers[0], list(hits))
+
+    # -- names --------------------------------------------------------------------------------
+    def _name(self, text: str) -> _Name:
+        reading = self._names.reading(text)
+        name = self._read_name(reading)
+        if reading.scattered:
+            # A name inside a sentence: one place of it names one agency, the others name none.
+            parts = [self._read_name(r, rank=False) for r in reading.parts]
+            ones = [p for p in parts if p.kind == "one"]
+            if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss"
+                                      for p in parts):
+                name = ones[0]
+        if (self._names.dual or self._names.dual_script) and name.kind != "one":
+            # A filler that is also a listed name's word (Trust, Hello): read it as a name word
+            # when that reading names one agency and has more than such words alone.
+            dual = self._names.reading(text, dual=True)
+            only_dual = all(p.text in self._names.dual or lex(p.text) in self._names.dual_script
+                            for p in dual.positions)
+            if len(dual.positions) > len(reading.positions) and not (only_dual
+                                                                      and not dual.has_generic):
+                other = self._read_name(dual)
+                if (other.kind == "one"
+                        or (other.kind == "similar" and name.kind in ("none", "unknown"))
+                        or (other.reason == "shared_name" and name.reason != "shared_name")):
+                    return other
+        return name
+
+    def _read_name(self, reading: Reading, *, rank: bool = True) -> _Name:
+        """What the reading names; without `rank`, near misses are not looked for."""
+        positions = reading.positions
+
+        def near() -> list[tuple[float, int]]:
+            return self._names.near(positions) if rank else []
+
+        if not positions:
+            return _Name("none", [], "generic_only" if reading.has_generic else "no_match")
+        keys = self._names.exact_keys(positions)
+        if not keys:
+            # One list word among words that are on no list ("B0000xf8 visit visa job"): too
+            # little to call anything similar.
+            lone = len(positions) == 1 and not reading.generic and reading.unknown > 0
+            floor = SIMILAR_ONE_WORD if lone else SIMILAR_MIN
+            scored = [c for c in near() if c[0] >= floor]
+            return (_Name("similar", scored, "near_miss", True) if scored
+                    else _Name("unknown", [], "no_match", True))
+        entries = self._names.entries
+        query_classes = reading.generic - SOFT_CLASSES
+        found = [(mean, weakest, idx) for mean, weakest, key in keys
+                 for idx in self._names.by_key[key]]
+        fit = [f for f in found if query_classes <= entries[f[2]].generic]
+        if reading.city:
+            in_city = [f for f in fit if entries[f[2]].city == reading.city]
+            fit = in_city
+        if not fit:
+            scored = [(m * 0.8, i) for m, _, i in found] + near()
+            return _Name("similar", scored, "lookalike_business", True)
+
+        def likely(f: tuple[float, float, int]) -> tuple:
+            same = entries[f[2]].generic == reading.generic - {"legal"}
+            return (-round(f[0]), not same, -len(entries[f[2]].generic & reading.generic))
+
+        fit.sort(key=likely)
+        best = fit[0]
+        margin = 3.0 if reading.script else 0.5
+        top = [f for f in fit if f[0] >= best[0] - margin]
+        if len(top) > 1:
+            same = [f for f in top if entries[f[2]].generic == reading.generic]
+            within = [f for f in top if reading.generic and reading.generic <= entries[f[2]].generic]
+            if len(same) == 1:
+                top = same
+            elif len(within) == 1:   # "Haider Overseas": the one whose name has Overseas
+                top = within
+        strong = best[1] >= STRONG and not reading.scattered
+        if len(top) == 1 and strong:
+            key = self._names.entries[top[0][2]].words
+            if not self._names.too_thin(reading, key):
+                return _Name("one", [(top[0][0], top[0][2])], "name", True)
+        ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
+        reason = "shared_name" if len(top) > 1 and strong else "near_miss"
+        return _Name("similar", ranked, reason, True)
+
+    def _fits(self, reading_name: _Name, idx: int, text: str) -> bool:
+        """Can the name in the text be this agency's (for a licence or phone that is its)?"""
+        if reading_name.kind == "one":
+            return reading_name.ranked[0][1] == idx
+        reading = self._names.reading(text)
+        if reading.unknown >= 2:   # two words of a name that is on no list
+            return False
+        if not reading_name.words:
+            return True
+        holder = set(self._names.entries[idx].words)
+        known = [p for p in reading.positions if p.options]
+        unknown = [p for p in reading.positions if not p.options]
+        if any(top_score({w: s for w, s in p.options.items()}) >= STRONG
+               and not set(p.options) & holder for p in known):
+            return False
+        if len(unknown) >= 2 or (unknown and reading.has_generic):
+            return False
+        return bool(not known or any(set(p.options) & holder for p in known))
+
+    def _by_name(self, query: str, name: _Name, is_qualified: bool) -> CheckResult:
+        if name.kind == "one":
+            idx = name.ranked[0][1]
+            return self._identified(query, idx, name.ranked[0][0], "name", is_qualified)
+        if name.kind == "similar":
+            return self._result(query, "similar", None, self._ranked(name.ranked), name.reason)
+        return self._result(query, "not_found", None, (), name.reason)
+
+    def _identified(self, query: str, idx: int, score: float, reason: str, is_qualified: bool,
+                    mentioned: Iterable = ()) -> CheckResult:
+        agency = self._list[idx]
+        verdict = _STATUS_VERDICT[self._status(idx)]
+        if is_qualified and verdict == "licensed":
+            return self._result(query, "similar", None, [Candidate(agency, score)], "qualified",
+                                mentioned)
+        return self._result(query, verdict, agency, [Candidate(agency, score)], reason, mentioned)
+
+    # -- several pieces of evidence ------------------------------------------------------------
+    def _combine(self, query: str, evidence: list[_Evidence], name: _Name,
+                 is_qualified: bool, rest: str) -> CheckResult:
+        mentioned = [(e.kind, e.value, self._list[e.hits[0]] if len(e.hits) == 1 else None)
+                     for e in evidence]
+        known = [e for e in evidence if e.hits]
+        licences_unknown = [e for e in evidence if not e.hits and e.kind == "license_no"]
+        if not known:
+            if name.kind in ("one", "similar"):
+                return self._result(query, "similar", None, self._ranked(name.ranked),
+                                    "unknown_number", mentioned)
+            return self._result(query, "not_found", None, (), "unknown_number", mentioned)
+        shared = [e for e in known if len(e.hits) > 1]
+        holders: list[int] = []
+        for e in known:
+            if len(e.hits) == 1 and e.hits[0] not in holders:
+                holders.append(e.hits[0])
+        if shared and not holders:
+            scored = [(90.0, i) for e in shared for i in e.hits]
+            return self._result(query, "similar", None, self._ranked(scored), "shared_name",
+                                mentioned)
+        named = [holders[0]] if name.kind != "one" else [name.ranked[0][1]]
+        mismatch = (len(holders) > 1 or bool(licences_unknown)
+                    or not all(self._fits(name, h, rest) for h in holders))
+        involved = list(dict.fromkeys(holders + (named if name.kind == "one" else [])))
+        worst = min(involved, key=lambda i: _SEVERITY.index(self._status(i)))
+        if self._status(worst) is not Status.VALID:
+            reason = "mismatch" if mismatch else known[0].kind
+            return self._identified(query, worst, 100.0, reason, is_qualified, mentioned)
+        if mismatch:
+            scored = [(100.0, i) for i in holders] + [(s * 0.9, i) for s, i in name.ranked]
+            return self._result(query, "similar", None, self._ranked(scored), "mismatch",
+                                mentioned)
+        return self._identified(query, holders[0], 100.0, known[0].kind, is_qualified, mentioned)
