@@ -36,3 +36,29 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     # httpx logs every request URL, and the URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+class FailureLog:
+    """One log line per kind of failure, not one (with a stack trace) per retry.
+
+    ``failed(what, exc)`` logs the first failure of ``what`` with that exception type as a
+    warning; repeats are counted silently; ``ok(what)`` logs that it recovered and after how
+    many failures.
+    """
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+        self._failing: dict[str, dict[str, int]] = {}
+
+    def failed(self, what: str, exc: BaseException) -> None:
+        kinds = self._failing.setdefault(what, {})
+        kind = type(exc).__name__
+        if kind not in kinds:
+            self.logger.warning("%s failed: %s (retrying; repeats are not logged)", what, kind)
+        kinds[kind] = kinds.get(kind, 0) + 1
+
+    def ok(self, what: str) -> None:
+        kinds = self._failing.pop(what, None)
+        if kinds:
+            total = sum(kinds.values())
+            self.logger.info("%s works again after %d failure%s", what, total, "" if total == 1 else "s")
