@@ -79,6 +79,7 @@ class TelegramService:
         self.staff = StaffChat(settings.helpline_chat_id)
         self.database_problem = ""
         self.failures = FailureLog(log)
+        self.ready = asyncio.Event()  # set once the bot polls
 
     def health(self) -> list[str]:
         """What is wrong now (empty: healthy). The future /healthz answers from this."""
@@ -116,6 +117,7 @@ class TelegramService:
             background += [asyncio.create_task(self._register_commands(bot, stop)),
                            asyncio.create_task(self._housekeeping(store, stop))]
             log.info("Rahnuma is up (Telegram long polling)")
+            self.ready.set()
             await poll(bot, handlers.handle, stop, poll_timeout=self.poll_timeout)
         finally:
             for task in background:

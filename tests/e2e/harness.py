@@ -35,7 +35,11 @@ class RunningBot:
 
     async def start(self) -> RunningBot:
         self._task = asyncio.create_task(self.service.run(self._stop))
-        await asyncio.sleep(0)
+        ready = asyncio.create_task(self.service.ready.wait())
+        await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():
+            ready.cancel()
+            await self._task  # raises why it could not start
         return self
 
     async def stop(self) -> None:
