@@ -53,8 +53,8 @@ async def test_a_group_upgraded_to_a_supergroup_is_followed(tmp_path: Path) -> N
         await said(s, ADMIN_ID)
         new_id = s.migrate_group(STAFF_CHAT)
         await s.user_sends(503, "/helpline", language_code="en")
-        header = (await s.wait_for(lambda m: m["chat"]["id"] == new_id and "Ticket #" in (m.get("text") or ""),
-                                   timeout=30))[0]
+        header = (await s.wait_for(
+            lambda m: m["chat"]["id"] == new_id and "Ticket #" in (m.get("text") or ""), timeout=30))[0]
         assert str(new_id) in await said(s, ADMIN_ID)  # admins told the new id
         await asyncio.sleep(0.5)
         await s.user_sends(STAFF_MEMBER, "we are here for you", chat_id=new_id,
