@@ -34,7 +34,7 @@ from bot.storage.store import PendingMessage, Store
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0
-POLL_SECONDS = 1.0  # how often chats that wait for a retry are looked at again
+POLL_SECONDS = 0.5  # how often chats that wait for a retry are looked at again
 PROBE_SECONDS = 60.0  # an unreachable staff chat is tried again this often
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 STAFF_WINDOW = 500  # waiting staff-chat messages looked at when choosing the next ticket
