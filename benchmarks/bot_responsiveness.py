@@ -85,8 +85,9 @@ async def fairness(work: Path, flood: int = 120) -> dict:
         await started(s, 1)
         await s.user_sends(501, "/helpline", language_code="en")
         await s.wait_for(lambda m: m["chat"]["id"] == STAFF_CHAT, timeout=60)
-        for n in range(flood):
-            await s.user_sends(501, f"FLOOD{n:03d} the agent has my passport and will not give it back")
+        story = "the agent has my passport and will not give it back; " * 16  # ~900 characters
+        for n in range(flood):  # long messages: only 4 fit in one relay, so the group limit bites
+            await s.user_sends(501, f"FLOOD{n:03d} {story}")
         await asyncio.sleep(1.0)
         began = time.perf_counter()
         await s.user_sends(502, "/helpline", language_code="en")
@@ -179,7 +180,8 @@ async def run(args: argparse.Namespace) -> str:
             print("fairness:", r)
             parts += ["", "**Fairness under the group limit**: stand-in allows 20 messages a minute into "
                       "the staff group (429 above), TELEGRAM_MAX_RATE default. One person sends 120 "
-                      "messages in a helpline chat; then another person opens one and writes.",
+                      "messages of ~900 characters in a helpline chat (4 fit in one relay: 30 relays, "
+                      "beyond the 20 a minute); then another person opens a chat and writes.",
                       "", table(["second person's first message at staff s", "whole flood delivered s",
                                  "flood complete", "in order", "staff messages", "429s"],
                                 [[f"{r['first']:.1f}", f"{r['whole']:.1f}", r["complete"], r["in_order"],

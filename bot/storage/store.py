@@ -162,23 +162,13 @@ class Store:
                                " SET value = excluded.value", (f"moved:{old_chat_id}", str(new_chat_id)))
 
     async def moved_to(self, chat_id: int) -> int:
-        """Where a chat lives now (follows recorded migrations)."""
-        seen = {chat_id}
-        while True:
-            row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (f"moved:{chat_id}",))
-            if row is None or int(row[0]) in seen:
-                return chat_id
-            chat_id = int(row[0])
-            seen.add(chat_id)
+        """Where a chat lives now (a group becomes a supergroup once)."""
+        row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (f"moved:{chat_id}",))
+        return int(row[0]) if row else chat_id
 
     async def tickets_by_id(self, ids: Iterable[int]) -> list[Ticket]:
-        found = []
-        for ticket_id in sorted(set(ids)):
-            ticket = ticket_from_row(await self.db.fetchone(
-                "SELECT * FROM tickets WHERE id = ?", (ticket_id,)), self.token)
-            if ticket is not None:
-                found.append(ticket)
-        return found
+        rows = [await self.db.fetchone("SELECT * FROM tickets WHERE id = ?", (i,)) for i in sorted(set(ids))]
+        return [t for t in (ticket_from_row(r, self.token) for r in rows) if t is not None]
 
     async def open_ticket_for_chat(self, chat_id: int) -> Ticket | None:
         return ticket_from_row(await self.db.fetchone(

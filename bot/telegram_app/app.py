@@ -29,7 +29,7 @@ from bot.core.markup import escape
 from bot.logging_setup import FailureLog, configure_logging
 from bot.storage.store import DatabaseUnusable, Store
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
-from bot.telegram_app.admin import AdminCommands
+from bot.telegram_app.admin import AdminCommands, in_background
 from bot.telegram_app.handlers import FloodGuard, Handlers
 from bot.telegram_app.outbox import Outbox, StaffChat
 from bot.telegram_app.updates import POLL_TIMEOUT, pause, poll, retry_forever
@@ -48,12 +48,12 @@ USER_COMMANDS = (
     ("help", N_("How to use Rahnuma")),
 )
 PURGE_EVERY_SECONDS = 3600
+GROUP_PER_MINUTE = 20  # Telegram's limit for messages into one group
 CHECK_EVERY_SECONDS = 10
 
 
 def make_bot(settings: Settings) -> ExtBot:
-    """PTB's own HTTPX transport; with a rate limit, PTB's AIORateLimiter (which also keeps
-    to Telegram's 20 messages a minute per group)."""
+    """PTB's own HTTPX transport; with a rate limit, PTB's AIORateLimiter."""
     assert settings.token, "TELEGRAM_BOT_TOKEN is required for Telegram mode"
     urls: dict[str, str] = {}
     if settings.api_base_url:
@@ -62,8 +62,10 @@ def make_bot(settings: Settings) -> ExtBot:
     limiter = None
     if settings.max_rate > 0:
         # One message every 1/R seconds, without bursts: a burst of R on top of R per second
-        # is what makes Telegram answer 429.
+        # is what makes Telegram answer 429. Into a group, one every 3 s (Telegram allows 20 a
+        # minute): a burst of 20 would close the group to everyone for the rest of the minute.
         limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / settings.max_rate,
+                                 group_max_rate=1, group_time_period=60 / GROUP_PER_MINUTE,
                                  max_retries=3)
     return ExtBot(settings.token, **urls, rate_limiter=limiter,
                   request=HTTPXRequest(connection_pool_size=64, pool_timeout=30),
@@ -97,7 +99,7 @@ class TelegramService:
         bot = make_bot(settings)
         outbox = admin = None
         try:
-            knowledge = self.knowledge or await asyncio.to_thread(
+            knowledge = self.knowledge or await in_background(
                 KnowledgeHolder, settings.content_dir, settings.agencies_file)
             if self.staff.id is not None:
                 self.staff.id = await store.moved_to(self.staff.id)  # a migration seen before

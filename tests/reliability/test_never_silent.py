@@ -165,3 +165,22 @@ async def test_the_first_run_creates_the_database(staffed_standin: BotApiStandin
     assert await said(staffed_standin, 509)
     with sqlite3.connect(tmp_path / "data" / "rahnuma.sqlite3") as conn:
         assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+
+
+def test_only_regular_files_inside_the_tree_are_read(tmp_path: Path) -> None:
+    from bot.core.knowledge_holder import unreadable_entries
+
+    content = tmp_path / "content"
+    (content / "en").mkdir(parents=True)
+    (content / "en" / "fees.md").write_text("ok", encoding="utf-8")
+    (content / "en" / "same.md").symlink_to(content / "en" / "fees.md")  # a link inside: fine
+    assert unreadable_entries(content) == []
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not content", encoding="utf-8")
+    (content / "en" / "out.md").symlink_to(secret)
+    os.mkfifo(content / "en" / "pipe.md")
+    (content / "ur").symlink_to(tmp_path, target_is_directory=True)
+    problems = "\n".join(unreadable_entries(content))
+    assert "out.md: a link to outside" in problems and "pipe.md: not a regular file" in problems
+    assert "ur: a link to outside" in problems
+    assert "fees.md" not in problems and "same.md" not in problems
