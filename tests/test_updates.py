@@ -82,3 +82,19 @@ async def test_a_batch_the_database_could_not_commit_is_fetched_again() -> None:
     await asyncio.wait_for(poll(bot, handle, stop), 10)  # type: ignore[arg-type]
     assert attempts == [7, 7]
     assert bot.offsets[:2] == [None, None]  # not confirmed after the failure
+
+
+def test_one_log_line_per_kind_of_failure(caplog) -> None:
+    import logging
+
+    from bot.logging_setup import FailureLog
+
+    failures = FailureLog(logging.getLogger("test"))
+    with caplog.at_level(logging.INFO, logger="test"):
+        for _ in range(50):
+            failures.failed("getUpdates", NetworkError("reset"))
+            failures.ok("getUpdates")
+        failures.failed("getUpdates", TimeoutError())
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 3, lines  # the first NetworkError, that it works again, the first TimeoutError
+    assert all("Traceback" not in line for line in lines)
