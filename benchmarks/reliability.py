@@ -372,8 +372,9 @@ def report(results: dict[str, Any], quick: bool) -> str:
                          f"{r['faults']} |")
         lines += ["", "`drop_after` means Telegram delivered the message but the answer never reached "
                   "the bot. The bot cannot tell this from a failure, so it sends the message again: "
-                  "each such lost answer gives exactly one duplicate (Telegram has no idempotency "
-                  "key). Nothing is lost.", ""]
+                  "each such lost answer gives one resend (Telegram has no idempotency key): a "
+                  "duplicate of that message, or of each text in it when a waiting ticket's texts "
+                  "were joined into one staff message. Nothing is lost.", ""]
     if "crash" in results:
         lines += ["## Crash: `kill -9` during a two-way helpline chat (`python -m bot`)", "",
                   "| kills placed | messages | kills | lost | duplicated | in order | "

@@ -62,10 +62,11 @@ def make_bot(settings: Settings) -> ExtBot:
     limiter = None
     if settings.max_rate > 0:
         # One message every 1/R seconds, without bursts: a burst of R on top of R per second
-        # is what makes Telegram answer 429. Into a group, one every 3 s (Telegram allows 20 a
-        # minute): a burst of 20 would close the group to everyone for the rest of the minute.
+        # is what makes Telegram answer 429. Into a group, one every 3.2 s (Telegram allows 20 a
+        # minute; one less, so that jitter never makes 21): a burst of 20 would close the group to
+        # everyone for the rest of the minute.
         limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / settings.max_rate,
-                                 group_max_rate=1, group_time_period=60 / GROUP_PER_MINUTE,
+                                 group_max_rate=1, group_time_period=60 / (GROUP_PER_MINUTE - 1),
                                  max_retries=3)
     return ExtBot(settings.token, **urls, rate_limiter=limiter,
                   request=HTTPXRequest(connection_pool_size=64, pool_timeout=30),
