@@ -170,12 +170,10 @@ class Handlers:
         self.outbox.wake(done.queued_chats)
         return done.value
 
-    async def reply(self, update: Update, chat_id: int, text: str, **extra: object) -> None:
-        """A plain answer to an update (admin commands, notices), through the outbox."""
-        async def work(_: SqlConversation) -> Result:
-            return Result([Outgoing(chat_id, text, **extra)])  # type: ignore[arg-type]
-
-        await self.commit(update.update_id, work, owner=None)
+    async def reply(self, update: Update, chat_id: int, text: str) -> None:
+        """A plain answer to an update (a notice), through the outbox."""
+        self.outbox.wake(await self.store.answer(update.update_id, [Outgoing(chat_id, text)],
+                                                 user_id=chat_id) or ())
 
     async def _sorry(self, update: Update) -> None:
         chat, user = update.effective_chat, update.effective_user

@@ -137,6 +137,13 @@ class Outbox:
     # --- one chat --------------------------------------------------------------------
 
     async def _send_chat(self, chat_id: int) -> None:
+        try:
+            await self._send_in_order(chat_id)
+        except Exception as exc:  # the database failing, say: logged once, tried again later
+            self._failures.failed("outbox: delivering", exc)
+            self._back_off(chat_id, MAX_BACKOFF)
+
+    async def _send_in_order(self, chat_id: int) -> None:
         while True:
             self._again.discard(chat_id)
             if chat_id == self.staff.id and not self.staff.reachable and time.monotonic() < self._probe_at:
