@@ -82,11 +82,13 @@ def rss_kib(pid: int) -> int | None:
 
 # --- faults ------------------------------------------------------------------------------------------
 
-async def faults_run(work: Path, name: str, faults: Faults, users: int, messages: int) -> dict[str, Any]:
-    """Questions from `users` people at once plus an n-each-way helpline chat, under `faults`."""
+async def faults_run(work: Path, name: str, faults: Faults, users: int, messages: int, *,
+                     from_start: bool = False) -> dict[str, Any]:
+    """Questions from `users` people at once plus an n-each-way helpline chat, under `faults`
+    (`from_start`: from the bot's first call on, getMe and getUpdates included)."""
     tmp = work / f"faults-{name}"
     tmp.mkdir(parents=True)
-    async with running_bot(tmp) as env:
+    async with running_bot(tmp, faults=faults if from_start else None) as env:
         s = env.s
         header = await open_ticket(s, 1)
         s.faults = faults
@@ -123,6 +125,8 @@ async def bench_faults(work: Path, quick: bool) -> list[dict[str, Any]]:
     users, n = (20, 20) if quick else (100, 100)
     sends = {"sendMessage", "copyMessage"}
     runs = [
+        ("500 + 429 + drop, 30% of every call from the first getMe on (getUpdates too)",
+         Faults(error_rate=0.3, kinds={"500", "429", "drop"}, include_get_updates=True, seed=4)),
         ("500 + 429 + drop, 30%", Faults(error_rate=0.3, kinds={"500", "429", "drop"}, seed=1)),
         ("slow (0.5 s), 30%", Faults(error_rate=0.3, kinds={"slow"}, slow_seconds=0.5, seed=2)),
         ("drop_after (answer lost after delivery), 30% of sends",
@@ -130,7 +134,8 @@ async def bench_faults(work: Path, quick: bool) -> list[dict[str, Any]]:
     ]
     results = []
     for name, faults in runs:
-        result = await faults_run(work, re.sub(r"\W+", "-", name)[:20], faults, users, n)
+        result = await faults_run(work, re.sub(r"\W+", "-", name)[:20] + str(len(results)), faults, users,
+                                  n, from_start=faults.include_get_updates)
         result["name"] = name
         print(f"faults [{name}]: {result['answered']}/{users} questions answered "
               f"({result['duplicated_answers']} answers duplicated); "
@@ -367,8 +372,9 @@ def report(results: dict[str, Any], quick: bool) -> str:
                          f"{r['faults']} |")
         lines += ["", "`drop_after` means Telegram delivered the message but the answer never reached "
                   "the bot. The bot cannot tell this from a failure, so it sends the message again: "
-                  "each such lost answer gives exactly one duplicate (Telegram has no idempotency "
-                  "key). Nothing is lost.", ""]
+                  "each such lost answer gives one resend (Telegram has no idempotency key): a "
+                  "duplicate of that message, or of each text in it when a waiting ticket's texts "
+                  "were joined into one staff message. Nothing is lost.", ""]
     if "crash" in results:
         lines += ["## Crash: `kill -9` during a two-way helpline chat (`python -m bot`)", "",
                   "| kills placed | messages | kills | lost | duplicated | in order | "

@@ -518,6 +518,8 @@ class BotApiStandin:
     emulates a token bucket of that capacity refilled at ``flood_limit/flood_window`` per
     second (``flood_mode="bucket"``, the algorithm of PTB's AIORateLimiter).
     ``per_chat_limit`` (off by default) does the same per chat over ``per_chat_window``.
+    ``group_limit`` (off by default) is Telegram's limit for groups: at most that many
+    messages into one group (a chat with a negative id) per ``group_window`` (60 s), 429 above.
     ``strict_chats`` answers "chat not found" for chats nobody has written from.
     """
 
@@ -532,6 +534,8 @@ class BotApiStandin:
         flood_mode: str = "window",
         per_chat_limit: int | None = None,
         per_chat_window: float = 1.0,
+        group_limit: int | None = None,
+        group_window: float = 60.0,
         faults: Faults | None = None,
         strict_chats: bool = True,
         record_calls: bool = True,
@@ -553,6 +557,8 @@ class BotApiStandin:
         self.flood_mode = flood_mode
         self.per_chat_limit = per_chat_limit
         self.per_chat_window = per_chat_window
+        self.group_limit = group_limit
+        self.group_window = group_window
         self.faults = faults
         self.strict_chats = strict_chats
         self.record_calls = record_calls
@@ -568,6 +574,8 @@ class BotApiStandin:
         self.users: dict[int, JSONDict] = {}
         self.members: dict[int, set[int]] = {}
         self.blocked: set[int] = set()
+        self.kicked: set[int] = set()  # groups the bot was removed from
+        self.migrated: dict[int, int] = {}  # group -> the supergroup it became
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.menu_buttons: dict[int | None, JSONDict] = {}
         self.callback_answers: dict[str, JSONDict] = {}
@@ -594,6 +602,7 @@ class BotApiStandin:
         self._bucket_tokens = float(flood_limit or 0)
         self._bucket_time = time.monotonic()
         self._chat_times: dict[int, deque[float]] = {}
+        self._group_times: dict[int, deque[float]] = {}
         self._cond: asyncio.Condition | None = None
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -931,6 +940,24 @@ class BotApiStandin:
         self.members.setdefault(chat_id, set()).update(members)
         return chat_id
 
+    def kick_bot(self, chat_id: int) -> None:
+        """The bot is removed from a group: sends there answer 403."""
+        self.kicked.add(chat_id)
+
+    def readd_bot(self, chat_id: int) -> None:
+        """The bot is added to the group again."""
+        self.kicked.discard(chat_id)
+
+    def migrate_group(self, chat_id: int) -> int:
+        """A group is upgraded to a supergroup (Telegram gives it a new id); returns the new id.
+        Sends to the old id then answer 400 with ``migrate_to_chat_id``."""
+        old = self.chats[chat_id]
+        new_id = -1000000000000 - abs(chat_id) % 1000000000
+        self.chats[new_id] = {**old, "id": new_id, "type": "supergroup"}
+        self.members[new_id] = set(self.members.get(chat_id, set()))
+        self.migrated[chat_id] = new_id
+        return new_id
+
     def block_user(self, user_id: int) -> None:
         """The user blocks the bot: sends to them answer 403."""
         self.blocked.add(user_id)
@@ -1249,12 +1276,17 @@ class BotApiStandin:
                     window.popleft()
                 if len(window) >= self.flood_limit:
                     raise self._rate_error(math.ceil(window[0] + self.flood_window - now))
-        if self.per_chat_limit is not None:
-            times = self._chat_times.setdefault(chat_id, deque())
-            while times and times[0] <= now - self.per_chat_window:
+        for limit, span, times in (
+            (self.per_chat_limit, self.per_chat_window, self._chat_times.setdefault(chat_id, deque())),
+            (self.group_limit if chat_id < 0 else None, self.group_window,
+             self._group_times.setdefault(chat_id, deque())),
+        ):
+            if limit is None:
+                continue
+            while times and times[0] <= now - span:
                 times.popleft()
-            if len(times) >= self.per_chat_limit:
-                raise self._rate_error(math.ceil(times[0] + self.per_chat_window - now))
+            if len(times) >= limit:
+                raise self._rate_error(math.ceil(times[0] + span - now))
             times.append(now)
         if self.flood_limit is not None:
             if self.flood_mode == "bucket":
@@ -1275,6 +1307,11 @@ class BotApiStandin:
         chat = self._chat(params.get("chat_id"))
         if chat["type"] == "private" and chat["id"] in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat["id"] in self.kicked:
+            raise ApiError(403, f"Forbidden: bot was kicked from the {chat['type']} chat")
+        if chat["id"] in self.migrated:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": self.migrated[chat["id"]]})
         return chat
 
     def _reply_to(self, chat_id: int, params: JSONDict) -> JSONDict | None:

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.dialogue.messages import Button, Outgoing
-from bot.core.dialogue.ports import Report, Ticket
+from bot.core.dialogue.ports import Report, Ticket, UserRecord
 from bot.storage.conversation import SqlConversation
 from bot.storage.database import MIGRATIONS, Database
-from bot.storage.store import AlreadyProcessed, Store, spreadsheet_safe
+from bot.storage.store import AlreadyProcessed, DatabaseUnusable, Store, spreadsheet_safe
 
 
 @pytest.fixture
@@ -46,23 +46,22 @@ async def test_an_update_takes_effect_once(store: Store) -> None:
         await uow.enqueue(Outgoing(7, "hello again"), user_id=7)
 
     done = await store.unit_of_work(41, first)
-    assert [m.payload["text"] for m in done.queued] == ["hello"]
+    assert done.queued_chats == {7}
     with pytest.raises(AlreadyProcessed):
         await store.unit_of_work(41, again)
-    assert await store.pending_count() == 1
-    pending = await store.next_pending(7)
-    assert pending == done.queued[0]  # what the unit of work hands on is what was stored
+    assert [m.payload["text"] for m in await store.pending(7, 10)] == ["hello"]
 
 
-async def test_a_unit_of_work_must_not_wait_on_anything_else(store: Store) -> None:
-    async def sleeps(uow: SqlConversation) -> None:
-        await uow.enqueue(Outgoing(7, "never"), user_id=7)
-        await asyncio.sleep(0)  # would block the database thread: refused, rolled back
+async def test_a_unit_of_work_may_wait_and_units_never_interleave(store: Store) -> None:
+    async def slow(uow: SqlConversation, text: str) -> None:
+        await uow.enqueue(Outgoing(7, f"{text} 1"), user_id=7)
+        await asyncio.sleep(0.02)  # an honest async port: waiting is allowed
+        await uow.enqueue(Outgoing(7, f"{text} 2"), user_id=7)
 
-    with pytest.raises(RuntimeError, match="waited on something other than the database"):
-        await store.unit_of_work(43, sleeps)
-    assert await store.pending_count() == 0
-    assert await store.db.fetchone("SELECT 1 FROM processed_updates WHERE update_id = 43") is None
+    await asyncio.gather(store.unit_of_work(43, lambda u: slow(u, "a")),
+                         store.unit_of_work(44, lambda u: slow(u, "b")))
+    texts = [m.payload["text"] for m in await store.pending(7, 10)]
+    assert texts in (["a 1", "a 2", "b 1", "b 2"], ["b 1", "b 2", "a 1", "a 2"])
 
 
 async def test_a_failed_update_leaves_nothing_behind(store: Store) -> None:
@@ -80,22 +79,20 @@ async def test_a_failed_update_leaves_nothing_behind(store: Store) -> None:
     assert (await store.unit_of_work(42, nothing)).value == "handled"
 
 
-async def test_outbox_delivers_in_order_and_holds_back_after_a_failure(store: Store) -> None:
+async def test_pending_messages_come_in_order_and_a_delivery_is_recorded_at_once(store: Store) -> None:
     async def three(uow: SqlConversation) -> None:
         for n in range(3):
             await uow.enqueue(Outgoing(5, f"m{n}", ((Button("a", "b"),),)), user_id=5)
 
     await store.unit_of_work(1, three)
-    first = await store.next_pending(5)
-    assert first is not None and first.payload["text"] == "m0"
-    assert first.payload["buttons"] == [[["a", "b"]]]
-    await store.mark_retry(first, 60, "NetworkError")
-    assert await store.chats_with_due_messages() == []  # the head waits, so the chat waits
-    again = await store.next_pending(5)
-    assert again is not None and again.id == first.id and again.attempts == 1
-    await store.mark_delivered(again, [100])
-    nxt = await store.next_pending(5)
-    assert nxt is not None and nxt.payload["text"] == "m1"
+    first = (await store.pending(5))[0]
+    assert first.payload["text"] == "m0" and first.payload["buttons"] == [[["a", "b"]]]
+    await store.mark_attempt(first, "NetworkError")
+    again = (await store.pending(5))[0]
+    assert again.id == first.id and again.attempts == 1  # a failure holds back the rest
+    await store.mark_delivered([again], 100)
+    assert [m.payload["text"] for m in await store.pending(5, 10)] == ["m1", "m2"]
+    assert await store.chats_with_pending_messages() == [5]
 
 
 async def test_relay_map_is_recorded_on_delivery(store: Store) -> None:
@@ -105,9 +102,8 @@ async def test_relay_map_is_recorded_on_delivery(store: Store) -> None:
         return ticket
 
     ticket = (await store.unit_of_work(1, relay)).value
-    pending = await store.next_pending(-100)
-    assert pending is not None
-    await store.mark_delivered(pending, [555])
+    pending = await store.pending(-100)
+    await store.mark_delivered(pending, 555)
     found = (await store.unit_of_work(
         2, lambda uow: uow.ticket_for_staff_message(-100, 555))).value
     assert found is not None and found.id == ticket.id and found.user_id == 9
@@ -125,7 +121,7 @@ async def test_delete_user_data_removes_every_row(store: Store) -> None:
 
     ticket = (await store.unit_of_work(1, everything)).value
     removed = (await store.unit_of_work(2, lambda uow: uow.delete_user_data(11))).value
-    assert removed == [ticket.id]
+    assert removed == [ticket.ref] and ticket.ref == f"{store.token}-{ticket.id}"
     for table in ("users", "tickets", "reports", "recent_activity"):
         row = await store.db.fetchone(f"SELECT COUNT(*) FROM {table} WHERE user_id = 11")
         assert row[0] == 0, table
@@ -144,7 +140,7 @@ async def test_retention_purges_old_closed_tickets_and_reports(store: Store) -> 
         return fresh
 
     fresh = (await store.unit_of_work(1, history)).value
-    await store.db.conn.execute("UPDATE reports SET created_at = ?", (time.time() - 91 * 86400,))
+    await store.db.execute("UPDATE reports SET created_at = ?", (time.time() - 91 * 86400,))
     assert await store.purge(90) == 2
     rows = await store.db.fetchall("SELECT id FROM tickets")
     assert [r["id"] for r in rows] == [fresh.id]
@@ -156,7 +152,19 @@ async def test_report_export_is_safe_against_formula_injection(store: Store) -> 
     data = (await store.export_reports_csv()).decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(data)))[1]
     assert row[3].startswith("'=") and row[4].startswith("'+") and row[5].startswith("'@")
-    assert spreadsheet_safe("normal") == "normal"
+    assert spreadsheet_safe("normal - fine") == "normal - fine"
+
+
+@pytest.mark.parametrize(("cell", "safe"), [
+    ("Ali;=HYPERLINK(\"http://x\")", "Ali;'=HYPERLINK(\"http://x\")"),
+    ("Ali,+1+1", "Ali,'+1+1"),
+    ("line one\n=cmd|' /C calc'!A0", "line one\n'=cmd|' /C calc'!A0"),
+    ("Ali\t @SUM(A1)", "Ali\t '@SUM(A1)"),
+    ("-5 rupees", "'-5 rupees"),
+    ("a=b, c-d", "a=b, c-d"),
+])
+def test_a_formula_anywhere_in_a_cell_is_neutralised(cell: str, safe: str) -> None:
+    assert spreadsheet_safe(cell) == safe
 
 
 async def test_update_ticket_rejects_unknown_fields(store: Store) -> None:
@@ -190,3 +198,55 @@ async def test_a_failed_migration_keeps_the_previous_version(tmp_path: Path, mon
     assert await db.schema_version() == len(MIGRATIONS)
     assert await db.fetchall("SELECT name FROM sqlite_master WHERE name = 't'") == []
     await db.close()
+
+
+async def test_ticket_references_differ_between_databases(tmp_path: Path) -> None:
+    refs = []
+    for name in ("first", "second"):
+        s = await Store.open(tmp_path / name / "db.sqlite3")
+        refs.append((await s.unit_of_work(1, lambda uow: uow.open_ticket(
+            UserRecord(1, 1), "en", urgent=False))).value.ref)
+        await s.close()
+    assert refs[0] != refs[1] and refs[0].endswith("-1") and refs[1].endswith("-1")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage in the middle", "not a database"])
+async def test_a_damaged_database_is_refused_never_replaced(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "db.sqlite3"
+    s = await Store.open(path)
+    for n in range(300):
+        await s.unit_of_work(n, lambda uow, n=n: uow.add_activity(n, "check", "x" * 150))
+    await s.close()
+    data = path.read_bytes()
+    if damage == "truncated":
+        path.write_bytes(data[: len(data) // 3])
+    elif damage == "garbage in the middle":
+        path.write_bytes(data[:8192] + b"\xff" * 8192 + data[16384:])
+    else:
+        path.write_bytes(b"hello" * 1000)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseUnusable, match="cannot be used"):
+        await Store.open(path)
+    assert path.read_bytes() == before  # untouched: no fresh empty database in its place
+
+
+async def test_a_missing_database_is_refused_when_the_folder_had_one(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "db.sqlite3"
+    await (await Store.open(path)).close()
+    path.unlink()
+    with pytest.raises(DatabaseUnusable, match="missing"):
+        await Store.open(path)
+    assert not path.exists()
+
+
+async def test_a_data_folder_on_a_missing_volume_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseUnusable, match="does not exist"):
+        await Store.open(tmp_path / "not-mounted" / "data" / "db.sqlite3")
+
+
+async def test_a_database_file_that_disappears_while_running_is_noticed(tmp_path: Path) -> None:
+    s = await Store.open(tmp_path / "db.sqlite3")
+    assert await s.check() is None
+    (tmp_path / "db.sqlite3").unlink()
+    assert "disappeared" in (await s.check() or "")
+    await s.close()

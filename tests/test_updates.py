@@ -1,16 +1,15 @@
-"""How updates come in: confirmed only after handling; in order within a chat."""
+"""The polling loop: get updates, handle each (one chat in order), then confirm the offset."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime
 
-import pytest
 from telegram import Chat, Message, Update
-from telegram.error import TimedOut
+from telegram.error import NetworkError
 
-from bot.telegram_app.transport import AiohttpRequest
-from bot.telegram_app.updates import ConfirmAfterHandling, InOrderPerChat
+from bot.telegram_app.updates import handle_batch, poll
 
 
 def update(update_id: int, chat_id: int) -> Update:
@@ -19,76 +18,83 @@ def update(update_id: int, chat_id: int) -> Update:
 
 
 async def test_one_chats_updates_wait_for_each_other_other_chats_do_not() -> None:
-    processor = InOrderPerChat()
     log: list[str] = []
+    pauses = {1: 0.05, 2: 0.0, 3: 0.0, 4: 0.0}
+    names = {1: "A1", 2: "B1", 3: "A2", 4: "A3"}
 
-    async def handle(name: str, seconds: float) -> None:
-        log.append(f"start {name}")
-        await asyncio.sleep(seconds)
-        log.append(f"end {name}")
+    async def handle(u: Update) -> None:
+        log.append(f"start {names[u.update_id]}")
+        await asyncio.sleep(pauses[u.update_id])
+        log.append(f"end {names[u.update_id]}")
 
-    await asyncio.gather(
-        processor.process_update(update(1, 100), handle("A1", 0.05)),
-        processor.process_update(update(2, 200), handle("B1", 0.0)),
-        processor.process_update(update(3, 100), handle("A2", 0.0)),
-        processor.process_update(update(4, 100), handle("A3", 0.0)),
-    )
+    await handle_batch([update(1, 100), update(2, 200), update(3, 100), update(4, 100)], handle)
     assert log.index("end A1") < log.index("start A2") < log.index("start A3")
     assert log.index("end B1") < log.index("end A1")  # another person did not wait
-    assert processor._chats == {}  # nothing kept once a chat is quiet
 
 
-async def test_a_failing_update_does_not_block_the_chat() -> None:
-    processor = InOrderPerChat()
+class FakeBot:
+    """getUpdates as Telegram answers it: everything from ``offset`` on; faults on demand."""
 
-    async def fails() -> None:
-        raise RuntimeError("handler bug")
+    def __init__(self, updates: list[Update], faults: int = 0) -> None:
+        self.updates = updates
+        self.offsets: list[int | None] = []
+        self.faults = faults
 
-    async def works() -> str:
-        return "ok"
-
-    results = await asyncio.gather(processor.process_update(update(1, 100), fails()),
-                                   processor.process_update(update(2, 100), works()),
-                                   return_exceptions=True)
-    assert isinstance(results[0], RuntimeError) and results[1] is None
-    assert processor._chats == {}
-
-
-async def test_the_next_getupdates_waits_until_every_queued_update_is_handled(monkeypatch) -> None:
-    sent: list[str] = []
-
-    async def fake_request(self, url: str, method: str, *args, **kwargs) -> tuple[int, bytes]:
-        sent.append(url)
-        return 200, b'{"ok": true, "result": []}'
-
-    monkeypatch.setattr(AiohttpRequest, "do_request", fake_request)
-    queue: asyncio.Queue = asyncio.Queue()
-    transport = ConfirmAfterHandling(queue, 1)
-    await queue.put("update 1")
-    await queue.put("update 2")
-    poll = asyncio.create_task(transport.do_request("http://x/getUpdates?offset=3", "POST"))
-    for _ in ("update 1", "update 2"):
-        queue.get_nowait()
-        await asyncio.sleep(0.01)
-        assert sent == []  # an update is still being handled: offset 3 not confirmed yet
-        queue.task_done()
-    assert await poll == (200, b'{"ok": true, "result": []}')
-    assert sent == ["http://x/getUpdates?offset=3"]
+    async def get_updates(self, offset: int | None = None, **_: object) -> tuple[Update, ...]:
+        self.offsets.append(offset)
+        if self.faults:
+            self.faults -= 1
+            raise NetworkError("connection reset")
+        batch = tuple(u for u in self.updates if offset is None or u.update_id >= offset)
+        if not batch:
+            await asyncio.sleep(0.01)
+        return batch
 
 
-async def test_a_batch_that_is_never_handled_is_not_confirmed(monkeypatch) -> None:
-    import bot.telegram_app.updates as updates
+async def test_the_offset_moves_only_after_the_batch_is_handled_and_faults_are_retried() -> None:
+    bot = FakeBot([update(1, 1), update(2, 2)], faults=3)
+    stop = asyncio.Event()
+    handled: list[int] = []
 
-    sent: list[str] = []
+    async def handle(u: Update) -> None:
+        assert bot.offsets[-1] is None  # nothing confirmed while the batch is handled
+        handled.append(u.update_id)
+        if len(handled) == 2:
+            asyncio.get_running_loop().call_later(0.05, stop.set)
 
-    async def fake_request(self, url: str, method: str, *args, **kwargs) -> tuple[int, bytes]:
-        sent.append(url)
-        return 200, b"{}"
+    await asyncio.wait_for(poll(bot, handle, stop), 10)  # type: ignore[arg-type]
+    assert sorted(handled) == [1, 2]
+    assert bot.offsets[:4] == [None] * 4  # three faults, then the batch
+    assert 3 in bot.offsets  # confirmed after handling
 
-    monkeypatch.setattr(AiohttpRequest, "do_request", fake_request)
-    monkeypatch.setattr(updates, "HANDLED_WAIT_SECONDS", 0.05)
-    queue: asyncio.Queue = asyncio.Queue()
-    await queue.put("stuck update")
-    with pytest.raises(TimedOut):  # PTB's polling retries; a shutdown is not held for ever
-        await ConfirmAfterHandling(queue, 1).do_request("http://x/getUpdates?offset=9", "POST")
-    assert sent == []
+
+async def test_a_batch_the_database_could_not_commit_is_fetched_again() -> None:
+    bot = FakeBot([update(7, 1)])
+    stop = asyncio.Event()
+    attempts: list[int] = []
+
+    async def handle(u: Update) -> None:
+        attempts.append(u.update_id)
+        if len(attempts) == 1:
+            raise sqlite3.OperationalError("disk I/O error")
+        stop.set()
+
+    await asyncio.wait_for(poll(bot, handle, stop), 10)  # type: ignore[arg-type]
+    assert attempts == [7, 7]
+    assert bot.offsets[:2] == [None, None]  # not confirmed after the failure
+
+
+def test_one_log_line_per_kind_of_failure(caplog) -> None:
+    import logging
+
+    from bot.logging_setup import FailureLog
+
+    failures = FailureLog(logging.getLogger("test"))
+    with caplog.at_level(logging.INFO, logger="test"):
+        for _ in range(50):
+            failures.failed("getUpdates", NetworkError("reset"))
+            failures.ok("getUpdates")
+        failures.failed("getUpdates", TimeoutError())
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 3, lines  # the first NetworkError, that it works again, the first TimeoutError
+    assert all("Traceback" not in line for line in lines)

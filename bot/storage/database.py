@@ -1,22 +1,26 @@
-"""The SQLite database: one aiosqlite connection in WAL mode, versioned migrations.
+"""The SQLite database: one aiosqlite connection in WAL mode, versioned migrations, checks.
 
-All access goes through :class:`Database`. Every transaction is one function handed to the
-database thread at once (:meth:`Database.run`): aiosqlite's single thread runs them one after
-another, so a unit of work (one update: state, tickets, outbox) commits or rolls back as a
-whole and never interleaves with another, without any lock on the asyncio side, and several
-can wait in the thread's queue while the event loop goes on.
+Everything goes through aiosqlite's public API. :meth:`Database.transaction` is one
+transaction (``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error); an asyncio lock
+keeps two transactions on the one connection from interleaving.
+
+A database that cannot be used is never replaced by a fresh empty one: :meth:`Database.open`
+raises :class:`DatabaseUnusable` with a message for the operator when the file is corrupt,
+read-only, fails its integrity check, or is missing although this data directory had one
+(the marker file written next to it when it was created says so).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import secrets
 import sqlite3
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import aiosqlite
-
-T = TypeVar("T")
 
 # Each entry upgrades the schema by one version. Never edit a shipped entry: append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -100,15 +104,39 @@ MIGRATIONS: tuple[str, ...] = (
             (SELECT id FROM recent_activity WHERE user_id = NEW.user_id ORDER BY id DESC LIMIT 5);
     END;
     """,
+    # 3: facts about this database (its ticket prefix, the staff chat it follows) and files
+    # attached to outgoing messages (a chart, an export, a list of import problems)
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    ALTER TABLE outbox ADD COLUMN attachment BLOB;
+    """,
 )
+
+MARKER_NAME = "rahnuma.database-created"
+# Letters that cannot be mistaken for digits or each other (no I, L, O, 0, 1).
+REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class DatabaseUnusable(RuntimeError):
+    """The database cannot be used; the message says what happened and what to do."""
+
+
+def _token() -> str:
+    return "".join(secrets.choice(REF_ALPHABET) for _ in range(4))
 
 
 class Database:
-    """One connection, WAL, foreign-key-free simple schema, one-hand-off transactions."""
+    """One connection, WAL, versioned migrations, one transaction at a time."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._inode: tuple[int, int] | None = None
+        self.token = ""  # random per database: ticket references never repeat across databases
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -116,16 +144,81 @@ class Database:
             raise RuntimeError("database is not open")
         return self._conn
 
+    @property
+    def marker(self) -> Path:
+        return self.path.with_name(MARKER_NAME)
+
     async def open(self) -> Database:
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        self._conn.row_factory = aiosqlite.Row
-        await self._conn.execute("PRAGMA journal_mode=WAL")
-        await self._conn.execute("PRAGMA synchronous=NORMAL")
-        await self._conn.execute("PRAGMA busy_timeout=5000")
-        await self._migrate()
+        """Open (or create, on the very first run) the database, migrate it and check it."""
+        memory = str(self.path) == ":memory:"
+        if not memory:
+            self._check_location()
+        try:
+            mode = "rwc" if memory or not self.path.exists() else "rw"
+            target = ":memory:" if memory else f"file:{self.path}?mode={mode}"
+            self._conn = await aiosqlite.connect(target, uri=not memory, isolation_level=None)
+            self._conn.row_factory = aiosqlite.Row
+            await self._conn.execute("PRAGMA busy_timeout=5000")
+            await self._integrity_check()
+            await self._conn.execute("PRAGMA journal_mode=WAL")
+            await self._conn.execute("PRAGMA synchronous=NORMAL")
+            await self._migrate()
+            self.token = await self._meta_token()
+        except sqlite3.DatabaseError as exc:
+            await self.close()
+            raise DatabaseUnusable(
+                f"The database {self.path} cannot be used ({exc}). The bot will not start with a "
+                "fresh empty database in its place: restore the file from a backup, or move it "
+                f"away and delete {MARKER_NAME} to start empty.") from exc
+        if not memory:
+            self.marker.touch()
+            self._inode = self._identity()
         return self
+
+    def _check_location(self) -> None:
+        folder = self.path.parent
+        if not folder.exists():
+            if not folder.parent.exists():
+                raise DatabaseUnusable(
+                    f"The data directory {folder} does not exist, nor does {folder.parent}. Is the "
+                    "volume mounted? Create it (or set DATA_DIR) and start again.")
+            folder.mkdir()  # the first run
+        if not folder.is_dir():
+            raise DatabaseUnusable(f"DATA_DIR {folder} is not a directory.")
+        if not self.path.exists() and self.marker.exists():
+            raise DatabaseUnusable(
+                f"The database {self.path} is missing, but this data directory had one ({MARKER_NAME} "
+                "is there). The bot will not start with a fresh empty database: restore the file from "
+                f"a backup, or delete {self.marker} to start empty on purpose.")
+        if self.path.exists() and not (self.path.is_file() and os.access(self.path, os.R_OK | os.W_OK)):
+            raise DatabaseUnusable(f"The database {self.path} is not a readable and writable file.")
+        if not os.access(folder, os.W_OK):
+            raise DatabaseUnusable(f"The data directory {folder} is read-only; the database needs to "
+                                   "write its journal there.")
+
+    async def _integrity_check(self) -> None:
+        rows = list(await self.conn.execute_fetchall("PRAGMA quick_check"))
+        found = [str(r[0]) for r in rows]
+        if found != ["ok"]:
+            raise sqlite3.DatabaseError("integrity check failed: " + "; ".join(found[:3]))
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_dev, st.st_ino)
+
+    def file_problem(self) -> str | None:
+        """Why the database file is no longer the one in use (deleted, replaced), or None."""
+        if self._inode is None:
+            return None
+        now = self._identity()
+        if now is None:
+            return f"the database file {self.path} has disappeared"
+        if now != self._inode:
+            return f"the database file {self.path} was replaced by another file"
+        return None
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -133,12 +226,13 @@ class Database:
             self._conn = None
 
     async def schema_version(self) -> int:
-        async with self.conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        rows = list(await self.conn.execute_fetchall("PRAGMA user_version"))
+        return int(rows[0][0]) if rows else 0
 
     async def _migrate(self) -> None:
         version = await self.schema_version()
+        if version > len(MIGRATIONS):
+            raise sqlite3.DatabaseError(f"schema version {version} is newer than this program knows")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             # One script, one transaction: a failed migration leaves the previous version.
             try:
@@ -149,17 +243,28 @@ class Database:
                     await self.conn.execute("ROLLBACK")
                 raise
 
-    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(connection)`` on the database thread in one hand-off, after whatever was
-        handed over before. ``fn`` gets the plain sqlite3 connection (usable on that thread
-        only); a transaction must begin and end inside it (see :func:`in_transaction`)."""
-        conn = self.conn
-        # aiosqlite has no public call for "run this function on your thread"; _execute is
-        # what its own methods use (pinned in pyproject, exercised by every storage test).
-        return await conn._execute(lambda: fn(conn._conn))
+    async def _meta_token(self) -> str:
+        await self.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('token', ?)", (_token(),))
+        rows = list(await self.conn.execute_fetchall("SELECT value FROM meta WHERE key = 'token'"))
+        return str(rows[0][0])
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One transaction: everything inside commits together or not at all."""
+        async with self._lock:
+            conn = self.conn
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        return list(await self.conn.execute_fetchall(sql, params))
+        async with self._lock:
+            return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
         rows = await self.fetchall(sql, params)
@@ -167,32 +272,5 @@ class Database:
 
     async def execute(self, sql: str, params: tuple = ()) -> None:
         """One statement on its own: atomic without an explicit transaction (autocommit)."""
-        await self.conn.execute(sql, params)
-
-
-def in_transaction(raw: sqlite3.Connection, fn: Callable[[], T]) -> T:
-    """``fn()`` inside BEGIN IMMEDIATE … COMMIT on the database thread; rolled back on any error."""
-    raw.execute("BEGIN IMMEDIATE")
-    try:
-        result = fn()
-        raw.execute("COMMIT")
-    except BaseException:
-        if raw.in_transaction:
-            raw.execute("ROLLBACK")
-        raise
-    return result
-
-
-def run_to_completion(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine that never really waits (the dialogue over synchronous storage).
-
-    The dialogue core is written against an async port; on the database thread its storage
-    calls return at once, so the coroutine finishes on its first step. Anything that would
-    suspend is a bug here and raises instead of blocking the thread.
-    """
-    try:
-        coroutine.send(None)
-    except StopIteration as done:
-        return done.value
-    coroutine.close()
-    raise RuntimeError("a unit of work waited on something other than the database")
+        async with self._lock:
+            await self.conn.execute(sql, params)

@@ -5,29 +5,36 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
+import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+import aiosqlite
+
 from bot.core.dialogue.messages import Outgoing
-from bot.storage.conversation import PendingMessage, SqlConversation, enqueue
-from bot.storage.database import Database, in_transaction, run_to_completion
+from bot.core.dialogue.ports import Ticket
+from bot.storage.conversation import PendingMessage, SqlConversation, enqueue, ticket_from_row
+from bot.storage.database import Database, DatabaseUnusable
 
 PROCESSED_UPDATES_KEPT_SECONDS = 7 * 24 * 3600
 T = TypeVar("T")
 
-__all__ = ["AlreadyProcessed", "Done", "PendingMessage", "Store", "spreadsheet_safe"]
+__all__ = ["AlreadyProcessed", "DatabaseUnusable", "Done", "PendingMessage", "Store", "spreadsheet_safe"]
+
+# A formula can start a cell, or any piece of it that a spreadsheet may split off
+# (Excel in many locales splits CSV on ";"; a line break starts a new row when pasted).
+_FORMULA_START = re.compile(r"(^|[;,\t\r\n|])(\s*)(?=[=+\-@])")
 
 
 @dataclass(frozen=True, slots=True)
 class Done(Generic[T]):
-    """What a unit of work returned, and the messages it put in the outbox."""
+    """What a unit of work returned, and the chats it put messages in the outbox for."""
 
     value: T
-    queued: list[PendingMessage]
+    queued_chats: set[int]
 
 
 class AlreadyProcessed(Exception):
@@ -35,10 +42,19 @@ class AlreadyProcessed(Exception):
 
 
 def spreadsheet_safe(value: str) -> str:
-    """Neutralise formula injection: a cell starting with = + - @ (or tab/CR) is quoted."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
+    """Neutralise formula injection: every = + - @ that could start a formula is quoted."""
+    return _FORMULA_START.sub(lambda m: f"{m[1]}{m[2]}'", value)
+
+
+def _pending(row: aiosqlite.Row) -> PendingMessage:
+    return PendingMessage(row["id"], row["chat_id"], json.loads(row["payload"]), row["ticket_id"],
+                          row["attempts"], row["attachment"], bool(row["urgent"]))
+
+
+_PENDING_SQL = (
+    "SELECT o.id, o.chat_id, o.payload, o.ticket_id, o.attempts, o.attachment,"
+    " COALESCE(t.urgent, 0) AS urgent FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
+    " WHERE o.chat_id = ? AND o.delivered_at IS NULL AND o.failed = 0 ORDER BY o.id LIMIT ?")
 
 
 class Store:
@@ -47,111 +63,128 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
+        """Raises :class:`DatabaseUnusable` (with a message for the operator) when it cannot."""
         return cls(await Database(path).open())
 
     async def close(self) -> None:
         await self.db.close()
 
+    @property
+    def token(self) -> str:
+        return self.db.token
+
     async def unit_of_work(self, update_id: int | None,
                            work: Callable[[SqlConversation], Awaitable[T]]) -> Done[T]:
-        """Run ``work`` in one transaction on the database thread; raises AlreadyProcessed for a
-        repeated update_id.
+        """Run ``work`` in one transaction; raises AlreadyProcessed for a repeated update_id.
 
         Marking the update processed commits together with everything it caused, so a crash
-        either loses the whole update (Telegram sends it again) or none of it. ``work`` must
-        only wait on the conversation it is given (it runs to completion in one step).
+        either loses the whole update (Telegram sends it again) or none of it.
         """
-        def body(raw: sqlite3.Connection) -> Done[T]:
-            def transaction() -> Done[T]:
-                if update_id is not None:
-                    cur = raw.execute(
-                        "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
-                        (update_id, time.time()))
-                    if cur.rowcount == 0:
-                        raise AlreadyProcessed(update_id)
-                conversation = SqlConversation(raw)
-                value = run_to_completion(work(conversation))  # type: ignore[arg-type]
-                conversation.finish()
-                return Done(value, conversation.queued)
-            return in_transaction(raw, transaction)
+        async with self.db.transaction() as conn:
+            if update_id is not None:
+                cur = await conn.execute(
+                    "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
+                    (update_id, time.time()))
+                if cur.rowcount == 0:
+                    raise AlreadyProcessed(update_id)
+            conversation = SqlConversation(conn, self.token)
+            value = await work(conversation)
+        return Done(value, conversation.queued_chats)
 
-        return await self.db.run(body)
+    async def answer(self, update_id: int | None, messages: Iterable[Outgoing], *,
+                     user_id: int | None = None) -> set[int] | None:
+        """Mark the update handled and queue ``messages`` in one transaction; returns their chats,
+        or None when the update was handled before."""
+        async def queue(conversation: SqlConversation) -> None:
+            for message in messages:
+                await conversation.enqueue(message, user_id=user_id)
+
+        try:
+            return (await self.unit_of_work(update_id, queue)).queued_chats
+        except AlreadyProcessed:
+            return None
+
+    async def enqueue(self, messages: Iterable[Outgoing], *, user_id: int | None = None) -> set[int]:
+        """Queue messages outside any update (notices, admin answers); returns their chats."""
+        messages = list(messages)
+        async with self.db.transaction() as conn:
+            for message in messages:
+                await enqueue(conn, message, user_id=user_id)
+        return {m.chat_id for m in messages}
 
     # --- the outbox -------------------------------------------------------------------
 
-    async def chats_with_due_messages(self, now: float | None = None) -> list[int]:
-        """Chats whose oldest undelivered message is due for a (re)try, oldest first."""
-        rows = await self.db.fetchall(
-            "SELECT o.chat_id FROM outbox o JOIN (SELECT MIN(id) AS head FROM outbox"
-            " WHERE delivered_at IS NULL AND failed = 0 GROUP BY chat_id) h ON o.id = h.head"
-            " WHERE o.next_attempt_at <= ? ORDER BY o.id",
-            (time.time() if now is None else now,))
-        return [row["chat_id"] for row in rows]
-
     async def chats_with_pending_messages(self) -> list[int]:
-        """Every chat with an undelivered message, due or not."""
         rows = await self.db.fetchall(
-            "SELECT DISTINCT chat_id FROM outbox WHERE delivered_at IS NULL AND failed = 0")
+            "SELECT chat_id FROM outbox WHERE delivered_at IS NULL AND failed = 0"
+            " GROUP BY chat_id ORDER BY MIN(id)")
         return [row["chat_id"] for row in rows]
 
-    async def next_pending(self, chat_id: int, *, after: int = 0) -> PendingMessage | None:
-        """The oldest undelivered message for a chat: delivery is strictly in order.
-
-        ``after``: skip messages up to this id (sent already; their delivery mark may still
-        be on its way to the database)."""
-        row = await self.db.fetchone(
-            "SELECT id, chat_id, kind, payload, ticket_id, attempts, next_attempt_at FROM outbox"
-            " WHERE chat_id = ? AND id > ? AND delivered_at IS NULL AND failed = 0"
-            " ORDER BY id LIMIT 1", (chat_id, after))
-        if row is None:
-            return None
-        return PendingMessage(row["id"], row["chat_id"], row["kind"], json.loads(row["payload"]),
-                              row["ticket_id"], row["attempts"], row["next_attempt_at"])
+    async def pending(self, chat_id: int, limit: int = 1) -> list[PendingMessage]:
+        """The oldest undelivered messages of a chat, in order (with their ticket's urgency)."""
+        return [_pending(r) for r in await self.db.fetchall(_PENDING_SQL, (chat_id, limit))]
 
     async def pending_count(self) -> int:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND failed = 0")
         return int(row[0]) if row else 0
 
-    async def mark_delivered(self, message: PendingMessage, sent_message_ids: list[int]) -> None:
-        await self.mark_delivered_many([(message, sent_message_ids)])
+    async def mark_delivered(self, messages: list[PendingMessage], sent_message_id: int) -> None:
+        """Telegram accepted ``messages`` (one, or several combined) as ``sent_message_id``:
+        recorded at once, with the relay map for ticket messages. A message whose row is gone
+        (the person deleted their data meanwhile) leaves no relay map behind."""
+        async with self.db.transaction() as conn:
+            for message in messages:
+                cur = await conn.execute(
+                    "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
+                    " attachment = NULL WHERE id = ?", (time.time(), message.id))
+                if cur.rowcount and message.ticket_id is not None:
+                    await conn.execute(
+                        "INSERT OR IGNORE INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
+                        " VALUES (?, ?, ?)", (message.chat_id, sent_message_id, message.ticket_id))
 
-    async def mark_delivered_many(self, delivered: list[tuple[PendingMessage, list[int]]]) -> None:
-        """Record deliveries (and, for ticket messages, which staff-chat message belongs to
-        which ticket) in one transaction."""
-        def write(raw: sqlite3.Connection) -> None:
-            now = time.time()
-            raw.executemany("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1,"
-                            " payload = '{}' WHERE id = ?", [(now, m.id) for m, _ in delivered])
-            raw.executemany(
-                "INSERT OR IGNORE INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
-                " VALUES (?, ?, ?)", [(m.chat_id, sent_id, m.ticket_id) for m, sent_ids in delivered
-                                      if m.ticket_id is not None for sent_id in sent_ids])
+    async def mark_attempt(self, message: PendingMessage, error: str) -> None:
+        await self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                              (error[:200], message.id))
 
-        await self.db.run(lambda raw: in_transaction(raw, lambda: write(raw)))
+    async def mark_failed(self, messages: list[PendingMessage], error: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE outbox SET failed = 1, attempts = attempts + 1, last_error = ?,"
+                " payload = '{}', attachment = NULL WHERE id = ?", [(error[:200], m.id) for m in messages])
 
-    async def mark_retry(self, message: PendingMessage, delay: float, error: str) -> None:
-        await self.db.execute(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-            " WHERE id = ?", (time.time() + delay, error[:200], message.id))
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A group became a supergroup: what waits for the old id goes to the new one."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND delivered_at IS NULL",
+                               (new_chat_id, old_chat_id))
+            await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
+                               " SET value = excluded.value", (f"moved:{old_chat_id}", str(new_chat_id)))
 
-    async def mark_failed(self, message: PendingMessage, error: str) -> None:
-        await self.db.execute(
-            "UPDATE outbox SET failed = 1, attempts = attempts + 1, last_error = ?,"
-            " payload = '{}' WHERE id = ?", (error[:200], message.id))
+    async def moved_to(self, chat_id: int) -> int:
+        """Where a chat lives now (a group becomes a supergroup once)."""
+        row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (f"moved:{chat_id}",))
+        return int(row[0]) if row else chat_id
 
-    async def open_ticket_for_chat(self, chat_id: int) -> int | None:
-        row = await self.db.fetchone(
-            "SELECT id FROM tickets WHERE chat_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
-            (chat_id,))
-        return int(row["id"]) if row else None
+    async def tickets_by_id(self, ids: Iterable[int]) -> list[Ticket]:
+        rows = [await self.db.fetchone("SELECT * FROM tickets WHERE id = ?", (i,)) for i in sorted(set(ids))]
+        return [t for t in (ticket_from_row(r, self.token) for r in rows) if t is not None]
 
-    async def enqueue_note(self, chat_id: int, text: str, *,
-                           ticket_id: int | None = None) -> PendingMessage:
-        """Queue a message outside any update (a notice from the delivery machinery itself)."""
-        note = Outgoing(chat_id, text, ticket_id=ticket_id)
-        return await self.db.run(lambda raw: in_transaction(
-            raw, lambda: enqueue(raw, note, user_id=None)))
+    async def open_ticket_for_chat(self, chat_id: int) -> Ticket | None:
+        return ticket_from_row(await self.db.fetchone(
+            "SELECT * FROM tickets WHERE chat_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
+            (chat_id,)), self.token)
+
+    async def check(self) -> str | None:
+        """A problem with the database now (the file gone or replaced, no answer), or None."""
+        problem = self.db.file_problem()
+        if problem:
+            return problem
+        try:
+            await self.db.fetchone("SELECT 1")
+        except Exception as exc:
+            return f"the database does not answer ({type(exc).__name__})"
+        return None
 
     # --- staff tools -------------------------------------------------------------------
 
@@ -182,18 +215,15 @@ class Store:
         """Delete closed tickets, reports and bookkeeping older than the retention period."""
         now = time.time() if now is None else now
         cutoff = now - retention_days * 86400
-
-        def delete(raw: sqlite3.Connection) -> int:
-            raw.execute("DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets"
-                        " WHERE status = 'closed' AND closed_at < ?)", (cutoff,))
-            removed = raw.execute(
-                "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", (cutoff,)).rowcount
-            removed += raw.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,)).rowcount
-            raw.execute("DELETE FROM recent_activity WHERE at < ?", (cutoff,))
-            raw.execute("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?",
-                        (now - 86400,))
-            raw.execute("DELETE FROM processed_updates WHERE at < ?",
-                        (now - PROCESSED_UPDATES_KEPT_SECONDS,))
-            return removed
-
-        return await self.db.run(lambda raw: in_transaction(raw, lambda: delete(raw)))
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets"
+                               " WHERE status = 'closed' AND closed_at < ?)", (cutoff,))
+            removed = (await conn.execute(
+                "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", (cutoff,))).rowcount
+            removed += (await conn.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,))).rowcount
+            await conn.execute("DELETE FROM recent_activity WHERE at < ?", (cutoff,))
+            await conn.execute("DELETE FROM outbox WHERE (delivered_at IS NOT NULL OR failed = 1)"
+                               " AND created_at < ?", (now - 86400,))
+            await conn.execute("DELETE FROM processed_updates WHERE at < ?",
+                               (now - PROCESSED_UPDATES_KEPT_SECONDS,))
+        return removed

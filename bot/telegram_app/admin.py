@@ -1,29 +1,67 @@
 """Admin commands for ADMIN_IDS only, checked on every action: /reload, /stats,
-/export_reports and a document captioned /import_agencies."""
+/export_reports and a document captioned /import_agencies.
+
+Long work never holds up intake: reloads, imports, the chart and the export run in the
+background, one of each kind at a time, and the admin gets one answer when it is done (for an
+import with problems: the first of them, and a file listing all of them). Every answer goes
+through the outbox.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import logging
 import tempfile
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PIL import Image, ImageDraw
-from telegram import InputFile, Update
-from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
+from telegram import Message, Update
 
 from bot.config import Settings
-from bot.core.agencies.listfile import AgencyListError, import_agency_file
+from bot.core.dialogue.messages import Attachment, Outgoing
 from bot.core.knowledge_holder import KnowledgeHolder
-from bot.core.markup import escape, split_message
+from bot.core.markup import escape, visible_length
 from bot.storage.store import Store
+from bot.telegram_app.handlers import CAPTION_LIMIT, telegram_sized
+from bot.telegram_app.outbox import Outbox
+
+try:
+    from bot.core.agencies import AgencyListError, import_agency_file
+except ImportError:  # until the package exports them itself
+    from bot.core.agencies.listfile import AgencyListError, import_agency_file
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".html", ".htm")
+COMMANDS = ("reload", "stats", "export_reports")
+SHOWN_PROBLEMS = 10
+SUMMARY_CHARS = 600  # the first problems, shown as the caption of the file with all of them
+
+
+T = TypeVar("T")
+
+
+def without_gc_pauses(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``fn`` (a big load, in a worker thread) with the cycle collector paused, then freeze
+    what is alive. Loading 200,000 agencies otherwise triggers full collections over millions
+    of new objects, each holding the interpreter (and so every reply) for up to a second; the
+    frozen knowledge is never scanned again. The knowledge has no reference cycles, so what a
+    reload replaces is still freed at once."""
+    gc.disable()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        gc.enable()
+        gc.freeze()
+
+
+async def in_background(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    return await asyncio.to_thread(without_gc_pauses, fn, *args, **kwargs)
 
 
 def stats_chart(stats: dict[str, dict[str, int]]) -> bytes:
@@ -47,100 +85,149 @@ def stats_chart(stats: dict[str, dict[str, int]]) -> bytes:
     return out.getvalue()
 
 
-def stats_text(stats: dict[str, dict[str, int]]) -> str:
+def stats_text(stats: dict[str, dict[str, int]], health: list[str]) -> str:
     lines = ["<b>Rahnuma — last 30 days</b>"]
     for kind in ("verdict", "topic", "lang", "tickets", "reports", "relay", "urgent"):
         if stats.get(kind):
             items = ", ".join(f"{escape(k)}: {n}" for k, n in stats[kind].items())
             lines.append(f"<b>{kind}</b>: {items}")
+    lines += [f"⚠️ {escape(problem)}" for problem in health]
     return "\n".join(lines)
 
 
+def summary(title: str, problems: list[str]) -> tuple[str, Attachment | None]:
+    """One answer: the title, the first problems, and (when there are more) a file with all."""
+    shown: list[str] = []
+    for problem in problems[:SHOWN_PROBLEMS]:
+        if sum(len(p) for p in shown) + len(problem) > SUMMARY_CHARS:
+            break
+        shown.append(problem)
+    text = title + ("\n" + escape("\n".join(shown)) if shown else "")
+    if len(shown) == len(problems):
+        return text, None
+    text += escape(f"\n… {len(problems) - len(shown)} more: all {len(problems)} are in the file.")
+    return text, Attachment("document", "problems.txt", "\n".join(problems).encode("utf-8"))
+
+
 class AdminCommands:
-    def __init__(self, settings: Settings, store: Store, knowledge: KnowledgeHolder) -> None:
+    def __init__(self, settings: Settings, store: Store, knowledge: KnowledgeHolder, outbox: Outbox, *,
+                 staff_chats: set[int], health: Callable[[], list[str]] = list) -> None:
         self.settings = settings
         self.store = store
         self.knowledge = knowledge
+        self.outbox = outbox
+        self.staff_chats = staff_chats
+        self.health = health
+        self._jobs: dict[str, asyncio.Task] = {}
 
-    def is_admin(self, update: Update) -> bool:
-        user = update.effective_user
-        return user is not None and user.id in self.settings.admin_ids
-
-    async def _refuse(self, update: Update) -> bool:
-        if self.is_admin(update):
+    async def route(self, update: Update, message: Message) -> bool:
+        """Handle ``message`` if it is an admin command (True); anything else is not ours."""
+        text = message.text or message.caption or ""
+        name = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if text.startswith("/") else ""
+        is_import = name == "import_agencies" and message.document is not None
+        if name not in COMMANDS and not is_import:
             return False
-        log.info("admin command refused")
-        if update.effective_message is not None:
-            await update.effective_message.reply_text("This command is for Rahnuma admins only.")
+        private = message.chat.type == "private"
+        if not private and message.chat.id not in self.staff_chats:
+            return True  # some other group: not answered
+        chat_id = message.chat.id
+        user = message.from_user
+        if user is None or user.id not in self.settings.admin_ids:
+            log.info("admin command refused")
+            await self._answer(update, chat_id, "This command is for Rahnuma admins only.")
+            return True
+        if name == "export_reports" and not private:
+            await self._answer(update, chat_id, "The export holds people's reports: ask for it in your "
+                               "private chat with the bot, not in a group.")
+            return True
+        if name in self._jobs:
+            await self._answer(update, chat_id, f"/{name} is already running; you will get its answer.")
+            return True
+        if await self.store.answer(update.update_id, []) is None:
+            return True  # handled before a restart
+        job = {"reload": self._reload, "stats": self._stats, "export_reports": self._export,
+               "import_agencies": lambda c: self._import(c, message)}[name]
+        self._start(name, chat_id, job)
         return True
 
-    async def _reply_long(self, update: Update, text: str) -> None:
-        assert update.effective_message is not None
-        for part in split_message(text):
-            await update.effective_message.reply_text(part, parse_mode=ParseMode.HTML)
+    async def _answer(self, update: Update, chat_id: int, text: str) -> None:
+        self.outbox.wake(await self.store.answer(update.update_id, [Outgoing(chat_id, escape(text))]) or ())
 
-    async def reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._refuse(update):
-            return
-        problems = await asyncio.to_thread(self.knowledge.reload)
-        if problems:
-            await self._reply_long(update, "❌ <b>Reload failed; still serving the previous content "
-                                   "and agency list.</b>\n" + escape("\n".join(problems)))
+    async def _send(self, chat_id: int, text: str, attachment: Attachment | None = None) -> None:
+        """The answer: its text (split if long), then the file, if any."""
+        if attachment is not None and visible_length(text) <= CAPTION_LIMIT:
+            messages = [Outgoing(chat_id, text, attachment=attachment)]  # one message
         else:
-            k = self.knowledge.current
-            await self._reply_long(update, f"✅ Reloaded: {sum(len(t) for t in k.content.topics.values())} "
-                                   f"topic files, {len(k.agencies.agencies)} agencies.")
+            messages = telegram_sized([Outgoing(chat_id, text)]) if text else []
+            if attachment is not None:
+                messages.append(Outgoing(chat_id, "", attachment=attachment))
+        self.outbox.wake(await self.store.enqueue(messages))
 
-    async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._refuse(update):
+    def _start(self, name: str, chat_id: int, job: Callable[[int], Awaitable[None]]) -> None:
+        async def run() -> None:
+            try:
+                await job(chat_id)
+            except Exception as exc:
+                log.error("/%s failed: %s", name, type(exc).__name__)
+                await self._send(chat_id, escape(f"❌ /{name} failed ({type(exc).__name__})."))
+
+        task = asyncio.create_task(run())
+        self._jobs[name] = task
+        task.add_done_callback(lambda _t: self._jobs.pop(name, None))
+
+    async def stop(self) -> None:
+        for task in list(self._jobs.values()):
+            task.cancel()
+        await asyncio.gather(*self._jobs.values(), return_exceptions=True)
+
+    async def _reload(self, chat_id: int) -> None:
+        problems = await in_background(self.knowledge.reload)
+        if problems:
+            text, file = summary("❌ <b>Reload failed; still serving the previous content and agency "
+                                 "list.</b>", problems)
+            await self._send(chat_id, text, file)
             return
+        k = self.knowledge.current
+        await self._send(chat_id, f"✅ Reloaded: {sum(len(t) for t in k.content.topics.values())} "
+                         f"topic files, {len(k.agencies.agencies)} agencies.")
+
+    async def _stats(self, chat_id: int) -> None:
         stats = await self.store.stats()
-        assert update.effective_message is not None
-        await self._reply_long(update, stats_text(stats))
         chart = await asyncio.to_thread(stats_chart, stats)
-        await update.effective_message.reply_photo(InputFile(chart, filename="stats.png"))
+        await self._send(chat_id, stats_text(stats, self.health()), Attachment("photo", "stats.png", chart))
 
-    async def export_reports(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._refuse(update):
-            return
+    async def _export(self, chat_id: int) -> None:
         data = await self.store.export_reports_csv()
-        assert update.effective_message is not None
-        await update.effective_message.reply_document(
-            InputFile(data, filename=f"rahnuma-reports-{date.today().isoformat()}.csv"))
+        await self._send(chat_id, "", Attachment(
+            "document", f"rahnuma-reports-{date.today().isoformat()}.csv", data))
 
-    async def import_agencies(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if await self._refuse(update):
-            return
-        message = update.effective_message
-        assert message is not None
+    async def _import(self, chat_id: int, message: Message) -> None:
         document = message.document
-        if document is None:
-            await message.reply_text("Send the list as a document with the caption /import_agencies.")
-            return
+        assert document is not None
         name = Path(document.file_name or "upload.csv").name
         if not name.lower().endswith(ALLOWED_SUFFIXES):
-            await message.reply_text("Please send a .csv, .xlsx or saved .html file.")
+            await self._send(chat_id, escape("Please send a .csv, .xlsx or saved .html file."))
             return
         if (document.file_size or 0) > MAX_UPLOAD_BYTES:
-            await message.reply_text("The file is too large (over 20 MB).")
+            await self._send(chat_id, escape("The file is too large (over 20 MB)."))
             return
         file = await document.get_file()
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / name
             await file.download_to_drive(path)
             if path.stat().st_size > MAX_UPLOAD_BYTES:
-                await message.reply_text("The file is too large (over 20 MB).")
+                await self._send(chat_id, escape("The file is too large (over 20 MB)."))
                 return
             try:
-                summary = await asyncio.to_thread(
+                result = await in_background(
                     import_agency_file, path, self.settings.agencies_file,
                     source=f"uploaded in Telegram: {name}")
             except AgencyListError as exc:
-                await self._reply_long(update, "❌ <b>Not imported; the current list is unchanged.</b>\n"
-                                       + escape(exc.report()))
+                text, file_ = summary("❌ <b>Not imported; the current list is unchanged.</b>",
+                                      [str(p) for p in exc.problems] or [str(exc)])
+                await self._send(chat_id, text, file_)
                 return
-        problems = await asyncio.to_thread(self.knowledge.reload)
-        text = "✅ " + escape(summary.describe())
-        if problems:
-            text += "\n⚠️ " + escape("Reload problems: " + "; ".join(problems))
-        await self._reply_long(update, text)
+        problems = await in_background(self.knowledge.reload)
+        text, file_ = summary("✅ " + escape(result.describe()) + (
+            "\n⚠️ <b>Reload problems:</b>" if problems else ""), problems)
+        await self._send(chat_id, text, file_)

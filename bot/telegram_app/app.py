@@ -1,36 +1,39 @@
-"""Build and run the python-telegram-bot Application (long polling)."""
+"""The Telegram bot as one service: open the database, come up, poll, shut down.
+
+    database -> knowledge -> getMe, deleteWebhook (retried until Telegram answers)
+             -> outbox, housekeeping, setMyCommands (retried in the background)
+             -> the polling loop (bot/telegram_app/updates.py) until SIGTERM / SIGINT
+
+A database that cannot be used, or content that does not load, stops the bot at once with a
+clear message and exit status 2; a network that does not answer never does.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import signal
+from collections.abc import Awaitable, Callable
 
-from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.constants import ChatType
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram import BotCommand, BotCommandScopeChat
+from telegram.ext import AIORateLimiter, ExtBot
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.core.dialogue.engine import Dialogue
+from bot.core.dialogue.messages import Outgoing
 from bot.core.i18n import N_, translator
-from bot.core.knowledge_holder import KnowledgeHolder
-from bot.core.languages import LANGUAGES, language_for_code
-from bot.logging_setup import configure_logging
-from bot.storage.store import Store
-from bot.telegram_app.admin import AdminCommands
+from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
+from bot.core.languages import LANGUAGES
+from bot.core.markup import escape
+from bot.logging_setup import FailureLog, configure_logging
+from bot.storage.store import DatabaseUnusable, Store
+from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
+from bot.telegram_app.admin import AdminCommands, in_background
 from bot.telegram_app.handlers import FloodGuard, Handlers
-from bot.telegram_app.outbox import Outbox
-from bot.telegram_app.transport import AiohttpRequest
-from bot.telegram_app.updates import ConfirmAfterHandling, InOrderPerChat
+from bot.telegram_app.outbox import Outbox, StaffChat
+from bot.telegram_app.updates import POLL_TIMEOUT, pause, poll, retry_forever
 
 log = logging.getLogger(__name__)
 
@@ -45,124 +48,155 @@ USER_COMMANDS = (
     ("cancel", N_("Stop what you are doing")),
     ("help", N_("How to use Rahnuma")),
 )
-ADMIN_COMMANDS = ("reload", "stats", "export_reports")
 PURGE_EVERY_SECONDS = 3600
+GROUP_PER_MINUTE = 20  # Telegram's limit for messages into one group
+CHECK_EVERY_SECONDS = 10
 
 
-async def _error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log without personal data and tell the person something went wrong."""
-    error = context.error
-    log.error("error while handling an update: %s", type(error).__name__,
-              exc_info=(type(error), error, error.__traceback__) if error else None)
-    if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
-        lang = (update.effective_user.language_code or "") if update.effective_user else ""
-        lang = language_for_code(lang)
-        with contextlib.suppress(Exception):
-            await context.bot.send_message(update.effective_chat.id, translator(lang).gettext(
-                "Sorry, something went wrong. Please try again, or use /helpline."))
-
-
-async def _register_commands(application: Application) -> None:
-    for lang in LANGUAGES:
-        t = translator(lang)
-        commands = [BotCommand(name, t.gettext(desc)) for name, desc in USER_COMMANDS]
-        await application.bot.set_my_commands(commands, language_code=None if lang == "en" else lang)
-
-
-def build_application(settings: Settings, *, knowledge: KnowledgeHolder | None = None) -> Application:
+def make_bot(settings: Settings) -> ExtBot:
+    """PTB's own HTTPX transport; with a rate limit, PTB's AIORateLimiter."""
     assert settings.token, "TELEGRAM_BOT_TOKEN is required for Telegram mode"
-    knowledge = knowledge or KnowledgeHolder(settings.content_dir, settings.agencies_file)
-    builder: ApplicationBuilder = Application.builder().token(settings.token)
+    urls: dict[str, str] = {}
     if settings.api_base_url:
         base = settings.api_base_url.rstrip("/")
-        builder = builder.base_url(base).base_file_url(base.rsplit("/bot", 1)[0] + "/file/bot")
+        urls = {"base_url": base, "base_file_url": base.rsplit("/bot", 1)[0] + "/file/bot"}
+    limiter = None
     if settings.max_rate > 0:
         # One message every 1/R seconds, without bursts: a burst of R on top of R per second
-        # is what makes Telegram answer 429.
-        builder = builder.rate_limiter(AIORateLimiter(
-            overall_max_rate=1, overall_time_period=1 / settings.max_rate, max_retries=3))
-    update_queue: asyncio.Queue = asyncio.Queue()
-    builder = builder.request(AiohttpRequest(64, pool_timeout=30)).update_queue(update_queue)
-    builder = builder.get_updates_request(ConfirmAfterHandling(update_queue, 1, read_timeout=40))
-    builder = builder.concurrent_updates(InOrderPerChat())
-    state: dict[str, object] = {}
+        # is what makes Telegram answer 429. Into a group, one every 3.2 s (Telegram allows 20 a
+        # minute; one less, so that jitter never makes 21): a burst of 20 would close the group to
+        # everyone for the rest of the minute.
+        limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / settings.max_rate,
+                                 group_max_rate=1, group_time_period=60 / (GROUP_PER_MINUTE - 1),
+                                 max_retries=3)
+    return ExtBot(settings.token, **urls, rate_limiter=limiter,
+                  request=HTTPXRequest(connection_pool_size=64, pool_timeout=30),
+                  get_updates_request=HTTPXRequest(connection_pool_size=1))
 
-    async def post_init(app: Application) -> None:
-        store = await Store.open(settings.database_path)
-        outbox = Outbox(app.bot, store, staff_chat_id=settings.helpline_chat_id)
-        dialogue = Dialogue(knowledge, settings.helpline_chat_id)
-        handlers = Handlers(dialogue, store, outbox, staff_chat_id=settings.helpline_chat_id,
-                            flood=FloodGuard(settings.user_flood_per_minute))
-        admin = AdminCommands(settings, store, knowledge)
-        _install_handlers(app, settings, handlers, admin)
-        state.update(store=store, outbox=outbox)
-        await outbox.start()
-        state["purge"] = asyncio.create_task(_purge_loop(store, settings.retention_days))
+
+class TelegramService:
+    def __init__(self, settings: Settings, *, knowledge: KnowledgeHolder | None = None,
+                 poll_timeout: int = POLL_TIMEOUT) -> None:
+        self.settings = settings
+        self.knowledge = knowledge
+        self.poll_timeout = poll_timeout
+        self.staff = StaffChat(settings.helpline_chat_id)
+        self.database_problem = ""
+        self.failures = FailureLog(log)
+        self.ready = asyncio.Event()  # set once the bot polls
+
+    def health(self) -> list[str]:
+        """What is wrong now (empty: healthy). The future /healthz answers from this."""
+        problems = []
+        if not self.staff.reachable:
+            problems.append(f"staff chat unreachable: {self.staff.problem}")
+        if self.database_problem:
+            problems.append(self.database_problem)
+        return problems
+
+    async def run(self, stop: asyncio.Event) -> None:
+        settings = self.settings
+        store = await Store.open(settings.database_path)  # DatabaseUnusable: the caller stops
+        background: list[asyncio.Task] = []
+        bot = make_bot(settings)
+        outbox = admin = None
         try:
-            await _register_commands(app)
-            if settings.admin_ids:
-                for admin_id in settings.admin_ids:
-                    with contextlib.suppress(Exception):
-                        await app.bot.set_my_commands(
-                            [BotCommand(n, n) for n in ADMIN_COMMANDS] + [
-                                BotCommand(n, d) for n, d in USER_COMMANDS],
-                            scope=BotCommandScopeChat(admin_id))
-        except Exception as exc:  # commands are a convenience; never block start-up
-            log.warning("setMyCommands failed: %s", type(exc).__name__)
-
-    async def post_shutdown(app: Application) -> None:
-        purge = state.get("purge")
-        if isinstance(purge, asyncio.Task):
-            purge.cancel()
-        outbox = state.get("outbox")
-        if isinstance(outbox, Outbox):
-            await outbox.stop()
-        store = state.get("store")
-        if isinstance(store, Store):
+            knowledge = self.knowledge or await in_background(
+                KnowledgeHolder, settings.content_dir, settings.agencies_file,
+                last_good_dir=settings.data_dir / "content-last-good")
+            if self.staff.id is not None:
+                self.staff.id = await store.moved_to(self.staff.id)  # a migration seen before
+            outbox = Outbox(bot, store, staff=self.staff, alert_admins=self._alert(store))
+            self._outbox = outbox
+            dialogue = Dialogue(knowledge, self.staff.id)
+            staff_chats = {c for c in (settings.helpline_chat_id, self.staff.id) if c is not None}
+            admin = AdminCommands(settings, store, knowledge, outbox, staff_chats=staff_chats,
+                                  health=self.health)
+            handlers = Handlers(dialogue, store, outbox, staff=self.staff, knowledge=knowledge,
+                                flood=FloodGuard(settings.user_flood_per_minute), admin=admin.route)
+            handlers.staff_chats |= staff_chats
+            if not (await retry_forever("getMe", bot.initialize, stop, self.failures)
+                    and await retry_forever("deleteWebhook", bot.delete_webhook, stop, self.failures)):
+                return  # stopped before Telegram answered
+            await outbox.start()
+            background += [asyncio.create_task(self._register_commands(bot, stop)),
+                           asyncio.create_task(self._housekeeping(store, stop))]
+            log.info("Rahnuma is up (Telegram long polling)")
+            self.ready.set()
+            await poll(bot, handlers.handle, stop, poll_timeout=self.poll_timeout)
+        finally:
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+            if admin is not None:
+                await admin.stop()
+            if outbox is not None:
+                await outbox.stop()
+            with contextlib.suppress(Exception):
+                await bot.shutdown()
             await store.close()
 
-    return builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    def _alert(self, store: Store) -> Callable[[str], Awaitable[None]]:
+        async def alert(text: str) -> None:
+            """Tell every admin privately (through the outbox)."""
+            log.warning("admins alerted: %s", text.split(".")[0][:120])
+            if self.settings.admin_ids:
+                self._outbox.wake(await store.enqueue(
+                    [Outgoing(admin_id, escape(text)) for admin_id in sorted(self.settings.admin_ids)]))
+        return alert
 
+    async def _register_commands(self, bot: ExtBot, stop: asyncio.Event) -> None:
+        for lang in LANGUAGES:
+            t = translator(lang)
+            commands = [BotCommand(name, t.gettext(desc)) for name, desc in USER_COMMANDS]
+            await retry_forever("setMyCommands", lambda c=commands, lang=lang: bot.set_my_commands(
+                c, language_code=None if lang == "en" else lang), stop, self.failures)
+        admin_commands = [BotCommand(n, n) for n in ADMIN_COMMANDS] + [
+            BotCommand(n, translator("en").gettext(d)) for n, d in USER_COMMANDS]
+        for admin_id in sorted(self.settings.admin_ids):
+            with contextlib.suppress(Exception):  # an admin who never wrote to the bot: no scope
+                await bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
 
-def _install_handlers(app: Application, settings: Settings, handlers: Handlers,
-                      admin: AdminCommands) -> None:
-    private = filters.ChatType.PRIVATE
-    staff = filters.Chat(settings.helpline_chat_id) if settings.helpline_chat_id else None
-    admin_scope = private | staff if staff is not None else private
-    new_messages = filters.UpdateType.MESSAGE
-    app.add_handler(CommandHandler("reload", admin.reload, filters=admin_scope & new_messages))
-    app.add_handler(CommandHandler("stats", admin.stats, filters=admin_scope & new_messages))
-    app.add_handler(CommandHandler("export_reports", admin.export_reports,
-                                   filters=admin_scope & new_messages))
-    app.add_handler(MessageHandler(
-        admin_scope & new_messages & filters.Document.ALL & filters.CaptionRegex(r"^/import_agencies\b"),
-        admin.import_agencies))
-    if staff is not None:
-        app.add_handler(MessageHandler(staff & new_messages, handlers.staff_message))
-    app.add_handler(MessageHandler(private & new_messages, handlers.private_message))
-    app.add_handler(CallbackQueryHandler(handlers.button))
-    app.add_error_handler(_error_handler)
-
-
-async def _purge_loop(store: Store, retention_days: int) -> None:
-    while True:
-        try:
-            removed = await store.purge(retention_days)
-            if removed:
-                log.info("retention: purged %d old tickets/reports", removed)
-        except Exception:
-            log.exception("retention purge failed")
-        await asyncio.sleep(PURGE_EVERY_SECONDS)
+    async def _housekeeping(self, store: Store, stop: asyncio.Event) -> None:
+        """Retention purge every hour; every few seconds, whether the database file is still there."""
+        since_purge = PURGE_EVERY_SECONDS
+        while not stop.is_set():
+            problem = await store.check() or ""
+            if problem and problem != self.database_problem:
+                log.critical("%s: the bot keeps running on the open file, but a restart will refuse "
+                             "to start until it is restored", problem)
+                with contextlib.suppress(Exception):
+                    await self._alert(store)(f"⚠️ {problem}. The bot keeps working for now, but nothing "
+                                             "written from now on survives a restart. Restore the file "
+                                             "from a backup.")
+            self.database_problem = problem
+            if since_purge >= PURGE_EVERY_SECONDS:
+                since_purge = 0
+                try:
+                    removed = await store.purge(self.settings.retention_days)
+                    if removed:
+                        log.info("retention: purged %d old tickets/reports", removed)
+                except Exception as exc:
+                    self.failures.failed("retention purge", exc)
+            await pause(CHECK_EVERY_SECONDS, stop)
+            since_purge += CHECK_EVERY_SECONDS
 
 
 def run_polling(settings: Settings) -> None:
+    """``python -m bot`` with a token: run until SIGTERM / SIGINT; exit 2 when it cannot start."""
     configure_logging(settings)
-    app = build_application(settings)
     log.info("Rahnuma starting (Telegram long polling)")
-    # bootstrap_retries=-1: getMe and deleteWebhook are retried with back-off until Telegram
-    # answers; a network blip at start-up must never keep the helpline down.
-    app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=30,
-                    drop_pending_updates=False, close_loop=False, bootstrap_retries=-1)
 
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await TelegramService(settings).run(stop)
 
-__all__ = ["ChatType", "build_application", "run_polling"]
+    try:
+        asyncio.run(main())
+    except (DatabaseUnusable, KnowledgeError) as exc:
+        log.critical("Rahnuma cannot start: %s", exc)
+        raise SystemExit(2) from None
+    log.info("Rahnuma stopped")

@@ -1,29 +1,35 @@
-"""python-telegram-bot handlers: updates become dialogue events; replies go to the outbox.
+"""Telegram updates become dialogue events; everything the bot says goes to the outbox.
 
-Each update is handled in one database transaction that also records its ``update_id``,
-so an update Telegram sends again after a crash takes effect exactly once.
+Each update is handled in one database transaction that also records its ``update_id``, so
+an update Telegram sends again after a crash takes effect exactly once. Every reply — the
+dialogue's, an admin answer, the flood warning, the "something went wrong" message — is a
+row in the outbox written in that transaction, so nothing overtakes a chat's queued messages.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
-from collections import defaultdict, deque
+import traceback
+from collections.abc import Awaitable, Callable
 
-from telegram import Message, Update
-from telegram.ext import ContextTypes
+from telegram import CallbackQuery, Message, Update
 
+from bot.core.dialogue import helpline
 from bot.core.dialogue.engine import MEDIA_NAMES, Dialogue
 from bot.core.dialogue.messages import Incoming, Outgoing, Result, StaffReply
 from bot.core.i18n import translator
+from bot.core.knowledge import Knowledge
 from bot.core.languages import language_for_code
 from bot.core.markup import escape, split_message, visible_length
 from bot.storage.conversation import SqlConversation
 from bot.storage.store import AlreadyProcessed, Store
-from bot.telegram_app.outbox import Outbox
+from bot.telegram_app.outbox import Outbox, StaffChat
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
+AdminRoute = Callable[[Update, Message], Awaitable[bool]]
 
 
 def sound_text(text: str | None) -> str | None:
@@ -51,10 +57,10 @@ def telegram_sized(messages: list[Outgoing]) -> list[Outgoing]:
     """Split long texts (buttons stay on the last part); long captions become a text after."""
     result: list[Outgoing] = []
     for m in messages:
-        if m.copy_of is not None:
+        if m.copy_of is not None or m.attachment is not None:
             if visible_length(m.text) > CAPTION_LIMIT:
-                result.append(Outgoing(m.chat_id, f"#{m.ticket_id}" if m.ticket_id else "",
-                                       copy_of=m.copy_of, ticket_id=m.ticket_id))
+                result.append(Outgoing(m.chat_id, "", copy_of=m.copy_of, ticket_id=m.ticket_id,
+                                       attachment=m.attachment))
                 result += telegram_sized([Outgoing(m.chat_id, m.text, m.buttons, ticket_id=m.ticket_id)])
             else:
                 result.append(m)
@@ -67,88 +73,128 @@ def telegram_sized(messages: list[Outgoing]) -> list[Outgoing]:
 
 
 class FloodGuard:
-    """A per-user limit on messages per minute, kept in memory."""
+    """At most ``per_minute`` messages and button presses per person in each clock minute.
 
-    PRUNE_AT = 1000  # entries before quiet users are forgotten
+    Counts are kept for the current minute only, so memory stays flat by construction.
+    """
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
-        self._seen: defaultdict[int, deque[float]] = defaultdict(deque)
-        self._warned: dict[int, float] = {}
-        self._prune_at = self.PRUNE_AT
-        self._pruned_at = 0.0
+        self._minute = -1
+        self._counts: dict[int, int] = {}
+        self._warned: set[int] = set()
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        many = len(self._seen) > self.PRUNE_AT
-        if len(self._seen) > self._prune_at or (many and now - self._pruned_at > 60):
-            self._forget_quiet_users(now)
-            # when many people are active at once, look again only after a minute or once
-            # their number has doubled, not on every message
-            self._pruned_at = now
-            self._prune_at = max(self.PRUNE_AT, 2 * len(self._seen))
-        window = self._seen[user_id]
-        while window and window[0] < now - 60:
-            window.popleft()
-        window.append(now)
-        return self.per_minute <= 0 or len(window) <= self.per_minute
+        minute = int((time.monotonic() if now is None else now) // 60)
+        if minute != self._minute:
+            self._minute, self._counts, self._warned = minute, {}, set()
+        count = self._counts[user_id] = self._counts.get(user_id, 0) + 1
+        return self.per_minute <= 0 or count <= self.per_minute
 
-    def _forget_quiet_users(self, now: float) -> None:
-        """Keep memory flat: people who sent nothing for a minute need no entry."""
-        for user_id in [u for u, w in self._seen.items() if not w or w[-1] < now - 60]:
-            del self._seen[user_id]
-        for user_id in [u for u, t in self._warned.items() if t < now - 60]:
-            del self._warned[user_id]
-
-    def should_warn(self, user_id: int, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        if now - self._warned.get(user_id, -1e9) > 60:
-            self._warned[user_id] = now
-            return True
-        return False
+    def should_warn(self, user_id: int) -> bool:
+        """True once per person and minute: the first refused message is answered."""
+        if user_id in self._warned:
+            return False
+        self._warned.add(user_id)
+        return True
 
 
 class Handlers:
-    def __init__(self, dialogue: Dialogue, store: Store, outbox: Outbox, *,
-                 staff_chat_id: int | None, flood: FloodGuard) -> None:
+    def __init__(self, dialogue: Dialogue, store: Store, outbox: Outbox, *, staff: StaffChat,
+                 knowledge: Callable[[], Knowledge], flood: FloodGuard,
+                 admin: AdminRoute | None = None) -> None:
         self.dialogue = dialogue
+        self.knowledge = knowledge
         self.store = store
         self.outbox = outbox
-        self.staff_chat_id = staff_chat_id
+        self.staff = staff
+        self.staff_chats = {staff.id} if staff.id is not None else set()
         self.flood = flood
+        self.admin = admin
+        staff.listeners.append(self._staff_changed)
+        outbox.on_staff_unreachable = self.tell_staff_unreachable
 
-    async def _process(self, update: Update, event: Incoming | StaffReply, *,
-                       user_id: int | None) -> str | None:
-        """Run the dialogue in one transaction, queue its messages, then deliver. Returns a toast."""
-        async def work(conversation: SqlConversation) -> Result:
-            if isinstance(event, StaffReply):
-                result = await self.dialogue.handle_staff(conversation, event)
-            else:
-                result = await self.dialogue.handle(conversation, event)
-            for message in telegram_sized(result.messages):
-                owner = user_id if user_id is not None or message.chat_id == self.staff_chat_id else (
-                    message.chat_id)  # a staff reply belongs to the person it goes to
-                await conversation.enqueue(message, user_id=owner)
+    def _staff_changed(self, staff: StaffChat) -> None:
+        if staff.id is not None:
+            self.staff_chats.add(staff.id)  # replies in the old group still find their tickets
+        self.dialogue.staff_chat_id = staff.id if staff.reachable else None
+
+    # --- routing -------------------------------------------------------------------------
+
+    async def handle(self, update: Update) -> None:
+        """One update, start to end. A database error is raised (the update is not confirmed);
+        any other error is logged without personal data and the person is told."""
+        try:
+            await self._route(update)
+        except sqlite3.Error:
+            raise
+        except Exception as exc:
+            log.error("error while handling an update: %s\n%s", type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            await self._sorry(update)
+
+    async def _route(self, update: Update) -> None:
+        if update.callback_query is not None:
+            await self.button(update, update.callback_query)
+            return
+        message = update.message  # new messages only: edits and channel posts are ignored
+        if message is None or message.from_user is None:
+            return
+        if self.admin is not None and await self.admin(update, message):
+            return
+        if message.chat.id in self.staff_chats:
+            await self.staff_message(update, message)
+        elif message.chat.type == "private":
+            await self.private_message(update, message)
+
+    async def commit(self, update_id: int | None, work: Callable[[SqlConversation], Awaitable[Result | None]],
+                     *, owner: int | None) -> Result | None:
+        """Run ``work`` in one transaction with the update's mark; queue its messages in it."""
+        async def unit(conversation: SqlConversation) -> Result | None:
+            result = await work(conversation)
+            for message in telegram_sized(result.messages if result else []):
+                # a staff reply belongs to the person it goes to (deleted with their data)
+                belongs = owner if owner is not None or message.chat_id in self.staff_chats else (
+                    message.chat_id)
+                await conversation.enqueue(message, user_id=belongs)
             return result
 
         try:
-            done = await self.store.unit_of_work(update.update_id, work)
+            done = await self.store.unit_of_work(update_id, unit)
         except AlreadyProcessed:
-            log.info("update %s already handled; skipped", update.update_id)
+            log.info("update %s already handled; skipped", update_id)
             return None
-        self.outbox.add(done.queued)
-        return done.value.toast
+        self.outbox.wake(done.queued_chats)
+        return done.value
 
-    async def private_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        user = update.effective_user
-        if message is None or user is None:
+    async def reply(self, update: Update, chat_id: int, text: str) -> None:
+        """A plain answer to an update (a notice), through the outbox."""
+        self.outbox.wake(await self.store.answer(update.update_id, [Outgoing(chat_id, text)],
+                                                 user_id=chat_id) or ())
+
+    async def _sorry(self, update: Update) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or chat.type != "private":
             return
-        if not self.flood.allow(user.id) and await self.store.open_ticket_for_chat(message.chat_id) is None:
-            if self.flood.should_warn(user.id):
-                lang = language_for_code(user.language_code)
-                await message.reply_text(escape(translator(lang).gettext(
-                    "You are sending messages very fast. Please wait a minute and try again.")))
+        text = translator(language_for_code(user.language_code if user else None)).gettext(
+            "Sorry, something went wrong. Please try again, or use /helpline.")
+        await self.reply(update, chat.id, escape(text))
+
+    async def _flooding(self, update: Update, user_id: int, chat_id: int, lang: str | None) -> bool:
+        """Over the per-minute limit (and not in a helpline chat): warn once, handle nothing."""
+        if self.flood.allow(user_id) or await self.store.open_ticket_for_chat(chat_id) is not None:
+            return False
+        if self.flood.should_warn(user_id):
+            await self.reply(update, chat_id, escape(translator(language_for_code(lang)).gettext(
+                "You are sending messages very fast. Please wait a minute and try again.")))
+        return True
+
+    # --- people --------------------------------------------------------------------------
+
+    async def private_message(self, update: Update, message: Message) -> None:
+        user = message.from_user
+        assert user is not None
+        if await self._flooding(update, user.id, message.chat_id, user.language_code):
             return
         text = sound_text(message.text or message.caption)
         media = media_kind(message) if message.text is None else None
@@ -157,31 +203,45 @@ class Handlers:
             user_id=user.id, chat_id=message.chat_id, text=text,
             command=command[0] if command else None, args=command[1] if command else "",
             media=media, message_id=message.message_id, language_code=user.language_code)
-        await self._process(update, event, user_id=user.id)
+        await self.commit(update.update_id, lambda conv: self.dialogue.handle(conv, event), owner=user.id)
 
-    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is None or query.message is None or query.message.chat.type != "private":
+    async def button(self, update: Update, query: CallbackQuery) -> None:
+        if query.message is None or query.message.chat.type != "private":
             return  # buttons only exist in private chats; anything else is ignored
-        event = Incoming(user_id=query.from_user.id, chat_id=query.message.chat.id,
-                         button=(query.data or "")[:64], language_code=query.from_user.language_code)
-        toast = await self._process(update, event, user_id=query.from_user.id)
-        try:
+        user = query.from_user
+        chat_id = query.message.chat.id
+        toast: str | None
+        if await self._flooding(update, user.id, chat_id, user.language_code):
+            toast = None
+        else:
+            event = Incoming(user_id=user.id, chat_id=chat_id, button=(query.data or "")[:64],
+                             language_code=user.language_code)
+            result = await self.commit(update.update_id, lambda conv: self.dialogue.handle(conv, event),
+                                       owner=user.id)
+            toast = result.toast if result else None
+        try:  # not a chat message: the spinner on the button stops
             await query.answer(text=toast[:190] if toast else None)
         except Exception as exc:  # an old query cannot be answered; nothing is lost
             log.info("answerCallbackQuery failed: %s", type(exc).__name__)
 
-    async def staff_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A message in the staff chat: only replies to relayed messages matter."""
-        message = update.effective_message
-        if message is None or message.reply_to_message is None:
-            return
-        author = message.reply_to_message.from_user
-        if author is None or author.id != context.bot.id:
+    # --- staff ---------------------------------------------------------------------------
+
+    async def staff_message(self, update: Update, message: Message) -> None:
+        """A message in the staff chat: only replies to the bot's messages matter."""
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != message.get_bot().id:
             return  # staff talking among themselves, or to another bot
         event = StaffReply(chat_id=message.chat_id, message_id=message.message_id,
-                           reply_to_message_id=message.reply_to_message.message_id,
+                           reply_to_message_id=replied.message_id,
                            text=sound_text(message.text or message.caption),
-                           media=media_kind(message) if message.text is None else None,
-                           replied_text=message.reply_to_message.text or message.reply_to_message.caption)
-        await self._process(update, event, user_id=None)
+                           media=media_kind(message) if message.text is None else None)
+        await self.commit(update.update_id, lambda conv: self.dialogue.handle_staff(conv, event), owner=None)
+
+    async def tell_staff_unreachable(self, ticket_ids: list[int]) -> None:
+        """The staff chat cannot be reached: each waiting person hears so, with the numbers."""
+        knowledge = self.knowledge
+        for ticket in await self.store.tickets_by_id(ticket_ids):
+            async def work(conv: SqlConversation, t=ticket) -> Result:
+                return await helpline.staff_unavailable(knowledge(), conv, t)
+
+            await self.commit(None, work, owner=ticket.user_id)

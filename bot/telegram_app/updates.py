@@ -1,78 +1,140 @@
-"""How updates come in: confirmed to Telegram only once handled; different chats handled
-side by side, one chat's updates strictly in order."""
+"""Fetching updates, in plain sight (PTB's Updater is not used)::
+
+    offset = None
+    while running:
+        batch = await bot.get_updates(offset, timeout=...)   # on failure: back off, try again, forever
+        await handle_batch(batch)        # one chat strictly in order, different chats side by side;
+                                         # each update committed (or answered) by its handler
+        offset = batch[-1].update_id + 1 # confirmed to Telegram only by the next getUpdates
+
+An update is confirmed only after it was committed, so a ``kill -9`` never loses one: Telegram
+sends it again and ``processed_updates`` makes it take effect once. When the database cannot
+commit (:class:`sqlite3.Error`), the batch is not confirmed and is fetched again after a pause.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from typing import Any
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
 
-from telegram import Update
-from telegram.error import TimedOut
-from telegram.ext import BaseUpdateProcessor
+from telegram import Bot, Update
+from telegram.error import InvalidToken, TelegramError
 
-from bot.telegram_app.transport import AiohttpRequest
+from bot.logging_setup import FailureLog
 
-# getUpdates returns at most 100 updates, and the next batch is only fetched once the queue
-# is empty (see ConfirmAfterHandling): with more slots than that, no update ever waits for a
-# slot, so each reaches its chat's queue in the order Telegram sent it.
-MAX_CONCURRENT_UPDATES = 128
-# How long the next getUpdates waits for the batch before it gives up for now (PTB retries);
-# nothing is confirmed meanwhile, so a stuck shutdown cannot hang on it for ever.
-HANDLED_WAIT_SECONDS = 30.0
+log = logging.getLogger(__name__)
+POLL_TIMEOUT = 30  # seconds a getUpdates waits for something to arrive
+FIRST_BACKOFF = 0.25
+MAX_BACKOFF = 30.0
 
 
-class ConfirmAfterHandling(AiohttpRequest):
-    """The transport of getUpdates. PTB's Updater confirms a batch of updates to Telegram (the
-    offset of its next getUpdates) as soon as it has put them in the update queue; this holds
-    that next getUpdates back until every update in the queue is handled (committed), so a
-    kill -9 can never lose fetched but unhandled updates: Telegram sends them again and
-    processed_updates makes each take effect once."""
+class Backoff:
+    """Waits that double after each failure up to a ceiling, and start small again after success."""
 
-    __slots__ = ("_handled",)
+    def __init__(self, first: float = FIRST_BACKOFF, ceiling: float = MAX_BACKOFF) -> None:
+        self.first, self.ceiling, self.failures = first, ceiling, 0
 
-    def __init__(self, update_queue: asyncio.Queue, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._handled = update_queue
+    def next_delay(self) -> float:
+        delay = min(self.ceiling, self.first * 2 ** self.failures)
+        self.failures += 1
+        return delay
 
-    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    def reset(self) -> None:
+        self.failures = 0
+
+
+async def pause(seconds: float, stop: asyncio.Event) -> None:
+    """Sleep, but wake at once when ``stop`` is set."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+async def retry_forever(what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event,
+                        failures: FailureLog) -> bool:
+    """``call()`` until it succeeds (True), or ``stop`` is set first (False). An invalid
+    token is no network blip: it is raised."""
+    backoff = Backoff()
+    while not stop.is_set():
         try:
-            await asyncio.wait_for(self._handled.join(), HANDLED_WAIT_SECONDS)
-        except TimeoutError:
-            raise TimedOut("updates are still being handled; not confirming them yet") from None
-        return await super().do_request(url, method, *args, **kwargs)
+            await call()
+        except InvalidToken:
+            raise
+        except (TelegramError, OSError) as exc:
+            failures.failed(what, exc)
+            await pause(backoff.next_delay(), stop)
+            continue
+        failures.ok(what)
+        return True
+    return False
 
 
-class InOrderPerChat(BaseUpdateProcessor):
-    """Handle updates concurrently, except that one chat's updates wait for each other.
+def chat_key(update: Update) -> int:
+    """Whose updates must wait for each other: the chat's (else the sender's) id."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return 0
 
-    While one person's message waits for the database, another person's is already being
-    read; a person's own messages and button presses are still handled one after the other.
-    """
 
-    __slots__ = ("_chats",)
+async def handle_batch(updates: Sequence[Update], handle: Callable[[Update], Awaitable[None]]) -> None:
+    """Each chat's updates one after the other, in the order Telegram sent them; different
+    chats side by side. Raises the first database error (the batch is then not confirmed)."""
+    by_chat: dict[int, list[Update]] = {}
+    for update in updates:
+        by_chat.setdefault(chat_key(update), []).append(update)
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
-        self._chats: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # lock, [updates using it]
+    async def one_chat(queue: list[Update]) -> None:
+        for update in queue:
+            await handle(update)
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            await coroutine
-            return
-        lock, users = self._chats.setdefault(chat.id, (asyncio.Lock(), [0]))
-        users[0] += 1
+    results = await asyncio.gather(*(one_chat(q) for q in by_chat.values()), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+
+
+async def poll(bot: Bot, handle: Callable[[Update], Awaitable[None]], stop: asyncio.Event, *,
+               poll_timeout: int = POLL_TIMEOUT) -> None:
+    """The polling loop (see the module's docstring); returns once ``stop`` is set."""
+    failures = FailureLog(log)
+    backoff = Backoff()
+    offset: int | None = None
+    while not stop.is_set():
+        fetch = asyncio.ensure_future(bot.get_updates(
+            offset=offset, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not fetch.done():
+            fetch.cancel()  # shutting down: nothing fetched, nothing confirmed
+            break
         try:
-            async with lock:  # asyncio.Lock wakes waiters first come, first served
-                await coroutine
-        finally:
-            users[0] -= 1
-            if users[0] == 0:
-                del self._chats[chat.id]  # nobody handling or waiting: forget the chat
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
+            batch = fetch.result()
+        except InvalidToken:
+            raise
+        except (TelegramError, OSError) as exc:
+            failures.failed("getUpdates", exc)
+            await pause(backoff.next_delay(), stop)
+            continue
+        failures.ok("getUpdates")
+        if not batch:
+            backoff.reset()
+            continue
+        try:
+            await handle_batch(batch, handle)
+        except sqlite3.Error as exc:  # not committed: fetch the same batch again later
+            failures.failed("committing updates", exc)
+            await pause(backoff.next_delay(), stop)
+            continue
+        failures.ok("committing updates")
+        backoff.reset()
+        offset = batch[-1].update_id + 1
+    if offset is not None:  # confirm the last batch handled, so a restart does not see it again
+        try:
+            await asyncio.wait_for(bot.get_updates(offset=offset, timeout=0, limit=1), 5)
+        except Exception as exc:  # processed_updates makes a repeat harmless
+            log.info("could not confirm the last updates before stopping: %s", type(exc).__name__)

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 from standin import BotApiStandin
-from telegram.ext import Application
 
 from bot.config import Settings
-from bot.telegram_app.app import build_application
+from bot.telegram_app.app import TelegramService
 
 REPO = Path(__file__).resolve().parents[2]
 STAFF_CHAT = -1001234567890
@@ -26,34 +25,29 @@ STAFF_MEMBER = 901  # in the staff group, but not an admin
 
 
 class RunningBot:
-    """The real Application, polling the stand-in, in this process."""
+    """The real Telegram service, polling the stand-in, in this process."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.app: Application | None = None
+        self.service = TelegramService(settings, poll_timeout=1)
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task | None = None
 
     async def start(self) -> RunningBot:
-        app = build_application(self.settings)
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=1)
-        await app.start()
-        self.app = app
+        self._task = asyncio.create_task(self.service.run(self._stop))
+        ready = asyncio.create_task(self.service.ready.wait())
+        await asyncio.wait({self._task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():
+            ready.cancel()
+            await self._task  # raises why it could not start
         return self
 
     async def stop(self) -> None:
-        app, self.app = self.app, None
-        if app is None:
+        task, self._task = self._task, None
+        if task is None:
             return
-        if app.updater and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
-        await app.shutdown()
+        self._stop.set()
+        await task
 
 
 class BotProcess:

@@ -319,8 +319,9 @@ class BotEnv:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(tmp: Path, **overrides: Any) -> Any:
-    """Stand-in + staff group + the real Application; the agency list is a copy in `tmp`."""
+async def running_bot(tmp: Path, *, faults: Any = None, **overrides: Any) -> Any:
+    """Stand-in + staff group + the real bot; the agency list is a copy in `tmp`.
+    ``faults`` (a stand-in ``Faults``) apply from the bot's very first call."""
     from harness import ADMIN_ID, REPO, RunningBot, bot_settings
 
     agencies = tmp / "agencies.csv"
@@ -329,6 +330,7 @@ async def running_bot(tmp: Path, **overrides: Any) -> Any:
     s = BotApiStandin()
     await s.start()
     s.create_group("Helpline staff", members=[ADMIN_ID, STAFF_MEMBER], chat_id=STAFF_CHAT)
+    s.faults = faults
     bot = await RunningBot(bot_settings(s, tmp / "data", agencies_file=agencies, **overrides)).start()
     try:
         yield BotEnv(s, tmp / "data", agencies)

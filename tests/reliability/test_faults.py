@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from harness import replies, text_of
-from reliability_kit import QUESTIONS, open_ticket, title, two_way
+from harness import STAFF_CHAT, replies, text_of
+from reliability_kit import QUESTIONS, open_ticket, tally, texts, title, two_way
 from standin import BotApiStandin, Faults
 
 
@@ -45,18 +45,26 @@ async def test_answer_lost_after_delivery_is_resent_and_counted(rahnuma,
     """drop_after: Telegram accepted the message but the bot never heard back.
 
     Nothing is lost. Each lost answer makes the outbox send that message once more (Telegram has
-    no idempotency key), so duplicates == answers lost; the order of first copies is kept.
+    no idempotency key), so each lost answer is a duplicate (of each text, when several were
+    joined into one staff message); the order of first copies is kept.
     """
     s = staffed_standin
     header = await open_ticket(s, 160)
     s.faults = Faults(error_rate=0.3, kinds={"drop_after"}, methods={"sendMessage", "copyMessage"},
                       seed=11)
     to_staff, to_user = await two_way(s, 160, header, 10)
-    lost_answers = s.faults_injected["drop_after"]
-    duplicates = to_staff.n_duplicates + to_user.n_duplicates
+    for _ in range(100):  # a resend after a lost answer may still be waiting for its back-off
+        lost_answers = s.faults_injected["drop_after"]
+        to_staff = tally(to_staff.expected, texts(s.sent(STAFF_CHAT)))
+        to_user = tally(to_user.expected, texts(s.sent(160)))
+        duplicates = to_staff.n_duplicates + to_user.n_duplicates
+        if duplicates >= lost_answers:
+            break
+        await asyncio.sleep(0.1)
     print(f"\ndrop_after: {lost_answers} answers lost after delivery -> {duplicates} duplicates "
           f"of 20 messages; 0 lost")
     assert to_staff.lost == [] and to_user.lost == []
     assert to_staff.in_order and to_user.in_order
     assert lost_answers > 0
-    assert duplicates == lost_answers
+    # each lost answer is one resend: one duplicate, or one per text when it was a combined relay
+    assert lost_answers <= duplicates <= 5 * lost_answers

@@ -273,7 +273,8 @@ async def test_delete_my_data_removes_every_row_and_tells_staff(module_bot: BotE
     assert len(notices) <= 2 and all(r["payload"] == "{}" for r in notices), notices
     for needle in ("Bad Agent", "03001112223", "they took money", "Riyadh", "Zqxy"):
         assert tables_holding(module_bot.data, needle) == {}, needle
-    assert not [r for r in db_rows(module_bot.data)["relay_map"] if str(r["ticket_id"]) == ticket]
+    ticket_id = int(ticket.rsplit("-", 1)[-1])  # the reference is "<database token>-<id>"
+    assert not [r for r in db_rows(module_bot.data)["relay_map"] if r["ticket_id"] == ticket_id]
 
     # Staff answer the deleted ticket: nothing reaches the person, staff are told.
     before = len(s.sent(user))

@@ -6,7 +6,6 @@ of work) and delivers the :class:`Result`'s messages.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -26,7 +25,6 @@ from bot.core.verdict_text import render_check
 
 LANGS = LANGUAGES  # old name
 MAX_TEXT = 4096
-TICKET_REF = re.compile(r"#(\d{1,9})\b")
 MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
 GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
 URGENT_ANSWER_FLOOR = 0.35  # after the helpline, an urgent message's topic only when it clearly fits
@@ -89,12 +87,8 @@ class Dialogue:
 
     async def handle_staff(self, conv: Conversation, event: StaffReply) -> Result:
         """A reply in the staff chat. Not part of a ticket: staff are told so."""
+        # Only the recorded relay map routes a reply: never a number in the text.
         ticket = await conv.ticket_for_staff_message(event.chat_id, event.reply_to_message_id)
-        if ticket is None and event.replied_text:
-            # The message may still be in flight (its id not yet recorded): every message the
-            # bot writes about a ticket names it as "#<number>".
-            found = TICKET_REF.search(event.replied_text)
-            ticket = await conv.ticket_by_id(int(found[1])) if found else None
         if ticket is None:
             result = Result()
             if self.staff_chat_id is not None:

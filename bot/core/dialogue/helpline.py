@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 
-from bot.core.dialogue.messages import Incoming, Outgoing, StaffReply
-from bot.core.dialogue.ports import Ticket
+from bot.core.dialogue.messages import Incoming, Outgoing, Result, StaffReply
+from bot.core.dialogue.ports import Conversation, Ticket
 from bot.core.dialogue.turn import LANG_NAMES, Turn
+from bot.core.knowledge import Knowledge
 from bot.core.markup import escape, markdown_to_html
 
 CLOSE_COMMANDS = ("/close",)
@@ -24,14 +25,28 @@ def show_numbers(turn: Turn, *, urgent: bool = False) -> None:
     turn.reply(turn.topic_html("helpline") or escape(turn._("Helpline numbers are not available.")))
 
 
-async def start(turn: Turn, *, urgent: bool = False) -> None:
-    """Numbers first; then, when a staff chat is configured, a ticket."""
+def not_available(turn: Turn, *, urgent: bool = False) -> None:
+    """The honest answer when no staff chat can be reached: the numbers, and that it is so."""
     show_numbers(turn, urgent=urgent)
+    turn.say("A chat with helpline staff is not available here. Please call the numbers above.",
+             turn.back_to_menu())
+
+
+async def start(turn: Turn, *, urgent: bool = False) -> None:
+    """Numbers first; then, when a staff chat is configured (and reachable), a ticket."""
     if turn.staff_chat_id is None:
-        turn.say("A chat with helpline staff is not available here. Please call the numbers above.",
-                 turn.back_to_menu())
+        not_available(turn, urgent=urgent)
         return
+    show_numbers(turn, urgent=urgent)
     await open_ticket(turn, urgent=urgent)
+
+
+async def staff_unavailable(knowledge: Knowledge, conv: Conversation, ticket: Ticket) -> Result:
+    """What the person of ``ticket`` is told when the staff chat turns out to be unreachable."""
+    user = await conv.load_user(ticket.user_id, ticket.chat_id)
+    turn = Turn(knowledge, conv, user, ticket.lang, None)
+    not_available(turn)
+    return turn.result
 
 
 async def open_ticket(turn: Turn, *, urgent: bool = False) -> None:
@@ -39,20 +54,20 @@ async def open_ticket(turn: Turn, *, urgent: bool = False) -> None:
     if ticket is None:
         ticket = await turn.conv.open_ticket(turn.user, turn.lang, urgent=urgent)
         await turn.conv.count("tickets", "opened")
-        header = [f"🆘 <b>Ticket #{ticket.id}</b> · {LANG_NAMES[turn.lang]}"]
+        header = [f"🆘 <b>Ticket #{ticket.ref}</b> · {LANG_NAMES[turn.lang]}"]
         if urgent:
             header[0] += " · ⚠️ URGENT"
         header.append(escape("Reply to any message of this ticket to answer; reply /close to close it."))
         turn.to_staff("\n".join(header), ticket_id=ticket.id)
     elif urgent and not ticket.urgent:
         await turn.conv.update_ticket(ticket.id, urgent=1)
-        turn.to_staff(f"⚠️ <b>#{ticket.id}</b> URGENT", ticket_id=ticket.id)
+        turn.to_staff(f"⚠️ <b>#{ticket.ref}</b> URGENT", ticket_id=ticket.id)
     turn.user.state = {"mode": "helpline", "ticket": ticket.id}
     turn.say("You are connected to the helpline team (ticket #{n}). Write your message here; staff "
              "will answer in this chat. Voice notes and photos are fine too.",
              ((turn.button("📋 Share my recent checks with staff", "tk:share"),),
               (turn.button("👩 I would like a woman staff member", "tk:woman"),),
-              (turn.button("✖ End the chat", "tk:end"),)), n=ticket.id)
+              (turn.button("✖ End the chat", "tk:end"),)), n=ticket.ref)
 
 
 async def relay(turn: Turn, event: Incoming) -> bool:
@@ -63,7 +78,10 @@ async def relay(turn: Turn, event: Incoming) -> bool:
     if ticket is None:
         turn.user.state = {}
         return False
-    prefix = f"<b>#{ticket.id}</b>"
+    if turn.staff_chat_id is None:  # the staff chat cannot be reached right now: say so
+        not_available(turn)
+        return True
+    prefix = f"<b>#{ticket.ref}</b>"
     if event.media and event.message_id is not None:
         source = (event.chat_id, event.message_id)
         if event.media in CAPTIONED_MEDIA:
@@ -86,24 +104,26 @@ async def button(turn: Turn, action: str) -> None:
     if action == "share":
         turn.user.share_recent = True
         recent = await turn.conv.recent_activity(turn.user.user_id)
-        lines = [f"📋 <b>#{ticket.id}</b> recent activity (shared by the person):"]
+        lines = [f"📋 <b>#{ticket.ref}</b> recent activity (shared by the person):"]
         lines += [f"• {escape(kind)}: {escape(summary)}" for kind, summary in recent] or ["• (none)"]
         turn.to_staff("\n".join(lines), ticket_id=ticket.id)
         turn.result.toast = turn._("Shared with the helpline staff.")
     elif action == "woman":
         await turn.conv.update_ticket(ticket.id, wants_woman=1)
-        turn.to_staff(f"👩 <b>#{ticket.id}</b> asks for a woman staff member.", ticket_id=ticket.id)
+        turn.to_staff(f"👩 <b>#{ticket.ref}</b> asks for a woman staff member.", ticket_id=ticket.id)
         turn.say("We have asked for a woman staff member to answer you.")
     elif action == "end":
         await close(turn, ticket.id, by_user=True)
 
 
 async def close(turn: Turn, ticket_id: int, *, by_user: bool) -> None:
+    ticket = await turn.conv.ticket_by_id(ticket_id)
     await turn.conv.update_ticket(ticket_id, status="closed", closed_at=time.time())
     await turn.conv.count("tickets", "closed")
     if turn.user.state.get("mode") == "helpline":
         turn.user.state = {}
-    turn.to_staff(f"✅ <b>#{ticket_id}</b> closed" + (" by the person." if by_user else "."))
+    ref = ticket.ref if ticket else str(ticket_id)
+    turn.to_staff(f"✅ <b>#{ref}</b> closed" + (" by the person." if by_user else "."), ticket_id=ticket_id)
     turn.say("This helpline chat is closed. You can start a new one at any time with /helpline.",
              turn.back_to_menu())
 
@@ -112,7 +132,7 @@ async def staff_reply(turn: Turn, ticket: Ticket, event: StaffReply) -> None:
     """Deliver a staff reply to the person of `ticket` (the turn's user); /close closes it."""
     text = (event.text or "").strip()
     if ticket.status != "open":
-        turn.to_staff(f"#{ticket.id} is closed; the person can open a new chat with /helpline.")
+        turn.to_staff(f"#{ticket.ref} is closed; the person can open a new chat with /helpline.")
         return
     first_word = text.split(maxsplit=1)[0].split("@")[0].lower() if text else ""
     if first_word in CLOSE_COMMANDS:

@@ -42,7 +42,15 @@ class StaffReply:
     reply_to_message_id: int
     text: str | None = None
     media: str | None = None
-    replied_text: str | None = None  # the bot's message being answered (has "#<ticket>")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (``text`` becomes its caption)."""
+
+    kind: str  # "document" or "photo"
+    filename: str
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,7 @@ class Outgoing:
     buttons: Keyboard = ()
     copy_of: tuple[int, int] | None = None  # (from_chat_id, message_id)
     ticket_id: int | None = None  # map the delivered message to this ticket (staff side)
+    attachment: Attachment | None = None
 
 
 @dataclass(slots=True)

@@ -1,4 +1,9 @@
-"""What the dialogue needs from storage, as a protocol (implemented by :mod:`bot.storage`)."""
+"""What the dialogue needs from storage, as a protocol (implemented by :mod:`bot.storage`).
+
+Every method is a real ``async`` call: an implementation may wait on its database (aiosqlite
+today, a PostgreSQL pool later) and the dialogue awaits it. One :class:`Conversation` is one
+transaction: what a single event changes commits together or not at all.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,11 @@ class Ticket:
     status: str
     wants_woman: bool
     urgent: bool
+    ref: str = ""  # what people and staff see, e.g. "K7QM-12": never repeats across databases
+
+    def __post_init__(self) -> None:
+        if not self.ref:
+            object.__setattr__(self, "ref", str(self.id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,5 +57,5 @@ class Conversation(Protocol):
     async def ticket_by_id(self, ticket_id: int) -> Ticket | None: ...
     async def update_ticket(self, ticket_id: int, **fields: Any) -> None: ...
     async def add_report(self, user_id: int, lang: str, report: Report) -> int: ...
-    async def delete_user_data(self, user_id: int) -> list[int]: ...
+    async def delete_user_data(self, user_id: int) -> list[str]: ...  # refs of the tickets removed
     async def count(self, kind: str, key: str) -> None: ...
