@@ -17,6 +17,12 @@ REQUIRED_TOPICS: tuple[str, ...] = (
     "employment-contract", "passport-and-documents", "fake-job-red-flags", "irregular-routes",
     "human-trafficking", "report-fraud", "help-abroad", "insurance-and-welfare", "medical-tests",
     "women-migrants", "safe-remittances", "skills-and-training", "helpline",
+    # for the people already abroad and their families
+    "unpaid-wages", "residence-permits", "going-home", "detained-or-deported", "missing-relative",
+    "finding-real-jobs",
+    # one guide per main destination
+    "country-saudi-arabia", "country-uae", "country-qatar", "country-oman", "country-kuwait",
+    "country-bahrain", "country-malaysia",
 )
 
 MAX_MESSAGE_CHARS = 4096  # Telegram's limit for one message
