@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 from telegram import Message, Update
 
 from bot.config import Settings
+from bot.core.agencies import AgencyListError, UpdateError, fetch_and_update, import_agency_file
 from bot.core.dialogue.messages import Attachment, Outgoing
 from bot.core.knowledge_holder import KnowledgeHolder
 from bot.core.markup import escape, visible_length
@@ -30,15 +31,10 @@ from bot.storage.store import Store
 from bot.telegram_app.handlers import CAPTION_LIMIT, telegram_sized
 from bot.telegram_app.outbox import Outbox
 
-try:
-    from bot.core.agencies import AgencyListError, import_agency_file
-except ImportError:  # until the package exports them itself
-    from bot.core.agencies.listfile import AgencyListError, import_agency_file
-
 log = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".html", ".htm")
-COMMANDS = ("reload", "stats", "export_reports")
+COMMANDS = ("reload", "stats", "export_reports", "update_agencies")
 SHOWN_PROBLEMS = 10
 SUMMARY_CHARS = 600  # the first problems, shown as the caption of the file with all of them
 
@@ -146,6 +142,7 @@ class AdminCommands:
         if await self.store.answer(update.update_id, []) is None:
             return True  # handled before a restart
         job = {"reload": self._reload, "stats": self._stats, "export_reports": self._export,
+               "update_agencies": self.update_agencies,
                "import_agencies": lambda c: self._import(c, message)}[name]
         self._start(name, chat_id, job)
         return True
@@ -200,6 +197,26 @@ class AdminCommands:
         data = await self.store.export_reports_csv()
         await self._send(chat_id, "", Attachment(
             "document", f"rahnuma-reports-{date.today().isoformat()}.csv", data))
+
+    async def update_agencies(self, chat_id: int) -> None:
+        """Fetch the whole BE&OE list (`agencies update`), replace it, reload, and tell `chat_id`
+        what changed; on any failure the list in use is untouched."""
+        try:
+            result = await fetch_and_update(self.settings.agencies_url, self.settings.agencies_file)
+        except UpdateError as exc:
+            text, file_ = summary("❌ <b>The agency list was not updated; the current list is "
+                                  "unchanged.</b>", str(exc).splitlines())
+            await self._send(chat_id, text, file_)
+            return
+        problems = await in_background(self.knowledge.reload)
+        text, file_ = summary("✅ " + escape(result.describe(limit=20)) + (
+            "\n⚠️ <b>Reload problems:</b>" if problems else ""), problems)
+        await self._send(chat_id, text, file_)
+
+    def start_daily_update(self, chat_id: int) -> None:
+        """The scheduled update: the same job as /update_agencies, its answer to `chat_id`."""
+        if "update_agencies" not in self._jobs:
+            self._start("update_agencies", chat_id, self.update_agencies)
 
     async def _import(self, chat_id: int, message: Message) -> None:
         document = message.document

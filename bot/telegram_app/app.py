@@ -15,6 +15,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.ext import AIORateLimiter, ExtBot
@@ -121,6 +122,8 @@ class TelegramService:
             await outbox.start()
             background += [asyncio.create_task(self._register_commands(bot, stop)),
                            asyncio.create_task(self._housekeeping(store, stop))]
+            if settings.agencies_update_at and self.staff.id is not None:
+                background.append(asyncio.create_task(self._daily_update(admin, stop)))
             log.info("Rahnuma is up (Telegram long polling)")
             self.ready.set()
             await poll(bot, handlers.handle, stop, poll_timeout=self.poll_timeout)
@@ -156,6 +159,26 @@ class TelegramService:
         for admin_id in sorted(self.settings.admin_ids):
             with contextlib.suppress(Exception):  # an admin who never wrote to the bot: no scope
                 await bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
+
+    async def _daily_update(self, admin: AdminCommands, stop: asyncio.Event) -> None:
+        """Fetch the BE&OE list every day at AGENCIES_UPDATE_AT (UTC); what changed goes to
+        the staff group."""
+        try:
+            hour, minute = (int(part) for part in (self.settings.agencies_update_at or "").split(":"))
+            datetime.now(UTC).replace(hour=hour, minute=minute)
+        except ValueError:
+            log.error("AGENCIES_UPDATE_AT must be HH:MM (UTC), e.g. 02:30; the daily update is off")
+            return
+        while not stop.is_set():
+            now = datetime.now(UTC)
+            due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            if due <= now:
+                due += timedelta(days=1)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), (due - now).total_seconds())
+                return
+            if self.staff.id is not None:
+                admin.start_daily_update(self.staff.id)
 
     async def _housekeeping(self, store: Store, stop: asyncio.Event) -> None:
         """Retention purge every hour; every few seconds, whether the database file is still there."""

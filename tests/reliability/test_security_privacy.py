@@ -51,7 +51,7 @@ async def upload(s: BotApiStandin, user_id: int, name: str, content: bytes,
 
 # --- admin commands ---------------------------------------------------------------------------
 
-ADMIN_ACTIONS = ["/reload", "/stats", "/export_reports", "/import_agencies"]
+ADMIN_ACTIONS = ["/reload", "/stats", "/export_reports", "/update_agencies", "/import_agencies"]
 
 
 @module_loop
