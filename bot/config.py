@@ -8,8 +8,6 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot.core.agencies.listing.update import DEFAULT_URL
-
 
 def _int_set(raw: str | None) -> frozenset[int]:
     ids: set[int] = set()
@@ -39,7 +37,7 @@ class Settings:
     max_rate: float = 30.0
     retention_days: int = 90
     user_flood_per_minute: int = 20
-    agencies_url: str = DEFAULT_URL  # where /update_agencies and the daily update fetch the list
+    agencies_url: str | None = None  # the BE&OE list page for /update_agencies; None: the site's own
     agencies_update_at: str | None = None  # "HH:MM" (UTC): fetch the list daily; unset: only on request
 
     @property
@@ -68,6 +66,6 @@ class Settings:
             max_rate=float(env.get("TELEGRAM_MAX_RATE") or 30),
             retention_days=int(env.get("RETENTION_DAYS") or 90),
             user_flood_per_minute=int(env.get("USER_FLOOD_PER_MINUTE") or 20),
-            agencies_url=(env.get("AGENCIES_URL") or "").strip() or DEFAULT_URL,
+            agencies_url=(env.get("AGENCIES_URL") or "").strip() or None,
             agencies_update_at=(env.get("AGENCIES_UPDATE_AT") or "").strip() or None,
         )

@@ -23,7 +23,13 @@ from PIL import Image, ImageDraw
 from telegram import Message, Update
 
 from bot.config import Settings
-from bot.core.agencies import AgencyListError, UpdateError, fetch_and_update, import_agency_file
+from bot.core.agencies import (
+    DEFAULT_URL,
+    AgencyListError,
+    UpdateError,
+    fetch_and_update,
+    import_agency_file,
+)
 from bot.core.dialogue.messages import Attachment, Outgoing
 from bot.core.knowledge_holder import KnowledgeHolder
 from bot.core.markup import escape, visible_length
@@ -202,7 +208,8 @@ class AdminCommands:
         """Fetch the whole BE&OE list (`agencies update`), replace it, reload, and tell `chat_id`
         what changed; on any failure the list in use is untouched."""
         try:
-            result = await fetch_and_update(self.settings.agencies_url, self.settings.agencies_file)
+            result = await fetch_and_update(self.settings.agencies_url or DEFAULT_URL,
+                                            self.settings.agencies_file)
         except UpdateError as exc:
             text, file_ = summary("❌ <b>The agency list was not updated; the current list is "
                                   "unchanged.</b>", str(exc).splitlines())
