@@ -15,7 +15,6 @@ commit (:class:`sqlite3.Error`), the batch is not confirmed and is fetched again
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
@@ -24,6 +23,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot.logging_setup import FailureLog
+from bot.runtime import pause
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 30  # seconds a getUpdates waits for something to arrive
@@ -44,12 +44,6 @@ class Backoff:
 
     def reset(self) -> None:
         self.failures = 0
-
-
-async def pause(seconds: float, stop: asyncio.Event) -> None:
-    """Sleep, but wake at once when ``stop`` is set."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def retry_forever(what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event,
