@@ -39,14 +39,16 @@ class Settings:
     user_flood_per_minute: int = 20
     agencies_url: str | None = None  # the BE&OE list page for /update_agencies; None: the site's own
     agencies_update_at: str | None = None  # "HH:MM" (UTC): fetch the list daily; unset: only on request
+    database_url: str | None = None  # PostgreSQL (holds a password: never shown); unset: SQLite
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "rahnuma.sqlite3"
 
-    def __repr__(self) -> str:  # never show the token
-        shown = {k: v for k, v in self.__dict__.items() if k != "token"}
-        return f"Settings(token={'set' if self.token else 'unset'}, {shown})"
+    def __repr__(self) -> str:  # never show the token or the database URL (its password)
+        shown = {k: v for k, v in self.__dict__.items() if k not in ("token", "database_url")}
+        return (f"Settings(token={'set' if self.token else 'unset'}, "
+                f"database_url={'set' if self.database_url else 'unset'}, {shown})")
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -68,4 +70,5 @@ class Settings:
             user_flood_per_minute=int(env.get("USER_FLOOD_PER_MINUTE") or 20),
             agencies_url=(env.get("AGENCIES_URL") or "").strip() or None,
             agencies_update_at=(env.get("AGENCIES_UPDATE_AT") or "").strip() or None,
+            database_url=(env.get("DATABASE_URL") or "").strip() or None,
         )

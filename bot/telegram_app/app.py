@@ -29,7 +29,7 @@ from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
 from bot.core.languages import LANGUAGES
 from bot.core.markup import escape
 from bot.logging_setup import FailureLog, configure_logging
-from bot.storage.store import DatabaseUnusable, Store
+from bot.storage import DatabaseUnusable, Store, open_store
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
 from bot.telegram_app.admin import AdminCommands, in_background
 from bot.telegram_app.handlers import FloodGuard, Handlers
@@ -97,7 +97,7 @@ class TelegramService:
 
     async def run(self, stop: asyncio.Event) -> None:
         settings = self.settings
-        store = await Store.open(settings.database_path)  # DatabaseUnusable: the caller stops
+        store = await open_store(settings)  # DatabaseUnusable: the caller stops
         background: list[asyncio.Task] = []
         bot = make_bot(settings)
         outbox = admin = None

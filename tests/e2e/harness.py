@@ -1,4 +1,7 @@
-"""The harness that runs the real Rahnuma Application against the Bot API stand-in."""
+"""The harness that runs the real Rahnuma Application against the Bot API stand-in.
+
+`rahnuma` and `bot_process` run on each database in turn (the `database_url` fixture,
+tests/pg.py): SQLite in the test's DATA_DIR, then PostgreSQL when a test server is there."""
 
 from __future__ import annotations
 
@@ -90,7 +93,8 @@ def bot_settings(standin: BotApiStandin, data_dir: Path, **overrides: object) ->
 
 
 def bot_env(standin: BotApiStandin, data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "HELPLINE_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "HELPLINE_", "DATABASE_"))}
     env.update(TELEGRAM_BOT_TOKEN=standin.token or "", TELEGRAM_API_BASE_URL=standin.base_url,
                HELPLINE_CHAT_ID=str(STAFF_CHAT), ADMIN_IDS=str(ADMIN_ID), DATA_DIR=str(data_dir),
                CONTENT_DIR=str(REPO / "content"), AGENCIES_FILE=str(REPO / "content" / "agencies.csv"),
@@ -106,8 +110,9 @@ async def staffed_standin(standin: BotApiStandin) -> BotApiStandin:
 
 
 @pytest.fixture
-async def rahnuma(staffed_standin: BotApiStandin, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(bot_settings(staffed_standin, tmp_path / "data"))
+async def rahnuma(staffed_standin: BotApiStandin, tmp_path: Path,
+                  database_url: str | None) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(bot_settings(staffed_standin, tmp_path / "data", database_url=database_url))
     await bot.start()
     try:
         yield bot
@@ -116,13 +121,15 @@ async def rahnuma(staffed_standin: BotApiStandin, tmp_path: Path) -> AsyncIterat
 
 
 @pytest.fixture
-async def bot_process(staffed_standin: BotApiStandin,
-                      tmp_path: Path) -> AsyncIterator[Callable[..., BotProcess]]:
+async def bot_process(staffed_standin: BotApiStandin, tmp_path: Path,
+                      database_url: str | None) -> AsyncIterator[Callable[..., BotProcess]]:
     """Factory for `python -m bot` children against the stand-in; shut down after the test."""
     processes: list[BotProcess] = []
+    database = {"DATABASE_URL": database_url} if database_url else {}
 
     def make(**extra: str) -> BotProcess:
-        process = BotProcess(bot_env(staffed_standin, tmp_path / "data", **extra), tmp_path / "bot.log")
+        process = BotProcess(bot_env(staffed_standin, tmp_path / "data", **database, **extra),
+                             tmp_path / "bot.log")
         processes.append(process)
         return process
 
