@@ -23,9 +23,9 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bot.config import Settings
+from bot.storage.postgres import without_password
 
 
 class BackupError(Exception):
@@ -96,16 +96,6 @@ def backup_sqlite(source: Path, dest: Path) -> Backup:
     return Backup(dest, "sqlite", "integrity_check ok")
 
 
-def _without_password(url: str) -> tuple[str, str | None]:
-    """``url`` with its password taken out, and the password (decoded), if any."""
-    parts = urlsplit(url)
-    userinfo, at, hostport = parts.netloc.rpartition("@")
-    user, colon, password = userinfo.partition(":")
-    if not at or not colon:
-        return url, None
-    return urlunsplit(parts._replace(netloc=f"{user}@{hostport}")), unquote(password)
-
-
 def backup_postgres(url: str, dest: Path) -> Backup:
     """``pg_dump --format=custom`` of the database at ``url`` into ``dest``, then verify it."""
     pg_dump = shutil.which("pg_dump")
@@ -115,7 +105,7 @@ def backup_postgres(url: str, dest: Path) -> Backup:
             "version (Debian/Ubuntu: apt-get install postgresql-client), or run the backup inside "
             "the bot's Docker container, which has them (docs/going-live.md).")
     partial = _prepare(dest)
-    safe_url, password = _without_password(url)
+    safe_url, password = without_password(url)
     env = dict(os.environ)
     if password is not None:
         env["PGPASSWORD"] = password
@@ -148,10 +138,8 @@ def run_backup(settings: Settings, to: str | None, database_url: str | None) -> 
 
 
 def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
-    # TODO(storage): read Settings.database_url once bot/config.py has it
-    database_url = getattr(settings, "database_url", None) or os.environ.get("DATABASE_URL") or None
     try:
-        backup = run_backup(settings, args.to, database_url)
+        backup = run_backup(settings, args.to, settings.database_url)
     except BackupError as exc:
         sys.stderr.write(f"backup FAILED: {exc}\n")
         return 1

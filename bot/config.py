@@ -39,7 +39,7 @@ class Settings:
     user_flood_per_minute: int = 20
     agencies_url: str | None = None  # the BE&OE list page for /update_agencies; None: the site's own
     agencies_update_at: str | None = None  # "HH:MM" (UTC): fetch the list daily; unset: only on request
-    database_url: str | None = None  # postgresql://…: PostgreSQL shared by every instance; unset: SQLite
+    database_url: str | None = None  # PostgreSQL for every instance (a password: never shown); unset: SQLite
     host: str = "127.0.0.1"  # where `serve` listens
     port: int = 8080
     webhook_secret: str | None = None  # TELEGRAM_WEBHOOK_SECRET: Telegram sends it in every webhook call

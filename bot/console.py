@@ -15,7 +15,7 @@ from bot.core.dialogue.engine import Dialogue
 from bot.core.dialogue.messages import Button, Incoming, Outgoing
 from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
 from bot.core.markup import html_to_plain
-from bot.storage.store import Store
+from bot.storage import DatabaseUnusable, open_store
 
 CONSOLE_USER = 1
 STAFF_NOTE = "[to helpline staff]"
@@ -47,7 +47,11 @@ async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
     except KnowledgeError as exc:
         stdout.write("Cannot start: the content or agency list has problems:\n" + str(exc) + "\n")
         return 1
-    store = await Store.open(settings.database_path)
+    try:
+        store = await open_store(settings)
+    except DatabaseUnusable as exc:
+        stdout.write(f"Cannot start: {exc}\n")
+        return 2
     dialogue = Dialogue(knowledge, None)
     buttons: list[Button] = []
     interactive = stdin.isatty()

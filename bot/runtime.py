@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from bot.config import Settings
 from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
 from bot.logging_setup import FailureLog
-from bot.storage.store import DatabaseUnusable, Store
+from bot.storage import DatabaseUnusable, Store, open_store
 
 __all__ = ["DatabaseUnusable", "KnowledgeError", "Runtime", "in_background", "pause"]
 
@@ -81,7 +81,7 @@ class Runtime:
     async def opened(cls, settings: Settings, stop: asyncio.Event, *,
                      knowledge: KnowledgeHolder | None = None) -> AsyncIterator[Runtime]:
         """Open the database, load the knowledge, run housekeeping until the block ends."""
-        store = await Store.open(settings.database_path)  # DatabaseUnusable: the caller stops
+        store = await open_store(settings)  # DatabaseUnusable: the caller stops
         try:
             if knowledge is None:
                 knowledge = await in_background(

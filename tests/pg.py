@@ -11,6 +11,10 @@ by hand:
 
 The fixture is synchronous (it works for plain and async tests alike): it talks to the server
 through asyncpg on a thread of its own, away from the test's event loop.
+
+Tests of storage take `database_url` (None for SQLite, else a `pg_url`) or `store` (a Store on
+it): each runs once on SQLite and once on PostgreSQL, the PostgreSQL run skipped without a
+server. Only what exercises storage is parametrised (CI runs the whole suite on both).
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -76,3 +81,41 @@ def pg_url() -> Iterator[str]:
         yield with_database(admin, name)
     finally:
         _on_server(admin, drop)
+
+
+def all_rows(url: str) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table of the database at ``url`` (a look from outside the bot)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+
+    async def read(conn: Any) -> None:
+        names = [r[0] for r in await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
+        for name in names:
+            found[name] = [dict(r) for r in await conn.fetch(f'SELECT * FROM "{name}"')]
+
+    _on_server(url, read)
+    return found
+
+
+DIALECTS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=DIALECTS)
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """None (SQLite in the test's DATA_DIR) or a fresh PostgreSQL database: both, in turn."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+async def store(database_url: str | None, tmp_path: Path) -> AsyncIterator[Any]:
+    """The real store on SQLite, then on PostgreSQL (``open_store``, as the bot opens it)."""
+    from bot.config import Settings
+    from bot.storage import open_store
+
+    s = await open_store(Settings(data_dir=tmp_path / "data", database_url=database_url))
+    try:
+        yield s
+    finally:
+        await s.close()

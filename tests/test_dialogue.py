@@ -1,4 +1,5 @@
-"""The dialogue core without Telegram: real content, real agency list, a real SQLite file."""
+"""The dialogue core without Telegram: real content, real agency list, a real database (SQLite,
+and PostgreSQL when RAHNUMA_TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
@@ -25,8 +26,7 @@ def knowledge() -> KnowledgeHolder:
 
 
 @pytest.fixture
-async def talk(knowledge: KnowledgeHolder, tmp_path: Path):
-    store = await Store.open(tmp_path / "db.sqlite3")
+async def talk(knowledge: KnowledgeHolder, store: Store):
     dialogue = Dialogue(knowledge, STAFF)
     counter = iter(range(1, 10_000))
 
@@ -36,8 +36,7 @@ async def talk(knowledge: KnowledgeHolder, tmp_path: Path):
         return done.value
 
     send.store = store  # type: ignore[attr-defined]
-    yield send
-    await store.close()
+    return send
 
 
 def plain(result: Result, chat: int | None = None) -> str:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 from bot.core.dialogue.messages import Outgoing
@@ -39,13 +37,6 @@ class FakeBot:
 
     def texts(self, chat_id: int) -> list[str]:
         return [t for c, t in self.sent if c == chat_id]
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    s = await Store.open(tmp_path / "db.sqlite3")
-    yield s
-    await s.close()
 
 
 async def commit(store: Store, chat_id: int, *texts: str, ticket_id: int | None = None) -> set[int]:

@@ -1,4 +1,5 @@
-"""The SQLite store: migrations, exactly-once updates, the outbox, deletion, retention."""
+"""The store on SQLite and PostgreSQL (the `store` fixture, tests/pg.py): migrations, exactly-once
+updates, the outbox, deletion, retention."""
 
 from __future__ import annotations
 
@@ -12,16 +13,10 @@ import pytest
 
 from bot.core.dialogue.messages import Button, Outgoing
 from bot.core.dialogue.ports import Report, Ticket, UserRecord
+from bot.storage import StorageError
 from bot.storage.conversation import SqlConversation
 from bot.storage.database import MIGRATIONS, Database
 from bot.storage.store import AlreadyProcessed, DatabaseUnusable, Store, spreadsheet_safe
-
-
-@pytest.fixture
-async def store(tmp_path: Path):
-    s = await Store.open(tmp_path / "db.sqlite3")
-    yield s
-    await s.close()
 
 
 async def test_migrations_are_versioned_and_idempotent(tmp_path: Path) -> None:
@@ -52,16 +47,35 @@ async def test_an_update_takes_effect_once(store: Store) -> None:
     assert [m.payload["text"] for m in await store.pending(7, 10)] == ["hello"]
 
 
-async def test_a_unit_of_work_may_wait_and_units_never_interleave(store: Store) -> None:
+async def test_a_unit_of_work_may_wait_and_one_chats_units_never_interleave(store: Store) -> None:
     async def slow(uow: SqlConversation, text: str) -> None:
         await uow.enqueue(Outgoing(7, f"{text} 1"), user_id=7)
         await asyncio.sleep(0.02)  # an honest async port: waiting is allowed
         await uow.enqueue(Outgoing(7, f"{text} 2"), user_id=7)
 
-    await asyncio.gather(store.unit_of_work(43, lambda u: slow(u, "a")),
-                         store.unit_of_work(44, lambda u: slow(u, "b")))
+    await asyncio.gather(store.unit_of_work(43, lambda u: slow(u, "a"), chat_key=7),
+                         store.unit_of_work(44, lambda u: slow(u, "b"), chat_key=7))
     texts = [m.payload["text"] for m in await store.pending(7, 10)]
     assert texts in (["a 1", "a 2", "b 1", "b 2"], ["b 1", "b 2", "a 1", "a 2"])
+
+
+async def test_units_of_different_chats_run_side_by_side_on_postgres(store: Store) -> None:
+    inside: list[int] = []
+    most = 0
+
+    async def work(uow: SqlConversation, chat: int) -> None:
+        nonlocal most
+        inside.append(chat)
+        most = max(most, len(inside))
+        await uow.enqueue(Outgoing(chat, "hi"), user_id=chat)
+        await asyncio.sleep(0.05)
+        inside.remove(chat)
+
+    await asyncio.gather(*(store.unit_of_work(100 + c, lambda u, c=c: work(u, c), chat_key=c)
+                           for c in range(1, 5)))
+    # SQLite: one connection, one transaction at a time; PostgreSQL: a connection each
+    assert most == (1 if store.db.dialect == "sqlite" else 4)
+    assert await store.pending_count() == 4
 
 
 async def test_a_failed_update_leaves_nothing_behind(store: Store) -> None:
@@ -250,3 +264,40 @@ async def test_a_database_file_that_disappears_while_running_is_noticed(tmp_path
     (tmp_path / "db.sqlite3").unlink()
     assert "disappeared" in (await s.check() or "")
     await s.close()
+
+
+async def test_telegram_ids_beyond_32_bits_are_kept(store: Store) -> None:
+    group, user = -1001234567890, 7_123_456_789
+
+    async def work(uow: SqlConversation) -> Ticket:
+        person = await uow.load_user(user, user)
+        person.lang = "ur"
+        await uow.save_user(person)
+        ticket = await uow.open_ticket(person, "ur", urgent=False)
+        await uow.enqueue(Outgoing(group, "relayed", ticket_id=ticket.id), user_id=user)
+        return ticket
+
+    ticket = (await store.unit_of_work(2_000_000_001, work)).value
+    assert ticket.user_id == ticket.chat_id == user
+    assert (await store.unit_of_work(None, lambda uow: uow.load_user(user, user))).value.lang == "ur"
+    assert await store.chats_with_pending_messages() == [group]
+
+
+async def test_the_same_update_twice_at_once_commits_once(store: Store) -> None:
+    """Two instances that receive the same update: one effect; the other finds it done."""
+    async def effect(uow: SqlConversation) -> None:
+        await uow.enqueue(Outgoing(8, "once"), user_id=8)
+        await asyncio.sleep(0.05)  # both are inside their transaction now
+
+    results = await asyncio.gather(store.unit_of_work(77, effect), store.unit_of_work(77, effect),
+                                   return_exceptions=True)
+    assert sorted(type(r).__name__ for r in results) == ["AlreadyProcessed", "Done"]
+    assert [m.payload["text"] for m in await store.pending(8, 10)] == ["once"]
+
+
+async def test_a_failing_statement_is_a_storage_error_on_either_database(store: Store) -> None:
+    with pytest.raises(StorageError):
+        await store.db.execute("UPDATE no_such_table SET x = 1")
+    with pytest.raises(StorageError):
+        await store.unit_of_work(5, lambda uow: uow.conn.execute("INSERT INTO tickets (id) VALUES (1)"))
+    assert (await store.unit_of_work(5, lambda uow: uow.count("lang", "ur"))).queued_chats == set()

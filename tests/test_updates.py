@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update
 from telegram.error import NetworkError
 
+from bot.storage import StorageError
 from bot.telegram_app.updates import handle_batch, poll
 
 
@@ -76,7 +76,7 @@ async def test_a_batch_the_database_could_not_commit_is_fetched_again() -> None:
     async def handle(u: Update) -> None:
         attempts.append(u.update_id)
         if len(attempts) == 1:
-            raise sqlite3.OperationalError("disk I/O error")
+            raise StorageError("SQLite: OperationalError: disk I/O error")
         stop.set()
 
     await asyncio.wait_for(poll(bot, handle, stop), 10)  # type: ignore[arg-type]

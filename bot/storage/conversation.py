@@ -1,22 +1,21 @@
-"""The dialogue's unit of work on SQLite: users, tickets, reports, stats and the outbox.
+"""The dialogue's unit of work: users, tickets, reports, stats and the outbox.
 
-:class:`SqlConversation` implements :class:`bot.core.dialogue.ports.Conversation` with
-aiosqlite inside one transaction (see :meth:`bot.storage.store.Store.unit_of_work`).
+:class:`SqlConversation` implements :class:`bot.core.dialogue.ports.Conversation` inside one
+transaction (see :meth:`bot.storage.store.Store.unit_of_work`), on the connection seam
+(:mod:`bot.storage.sql`): the same statements on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Report, Ticket, UserRecord
+from bot.storage.sql import Connection, Row
 
 _TICKET_FIELDS = {"status", "wants_woman", "urgent", "closed_at", "lang"}
 
@@ -34,7 +33,7 @@ class PendingMessage:
     urgent: bool = False  # its ticket is urgent (the staff queue serves those first)
 
 
-def ticket_from_row(row: sqlite3.Row | None, token: str) -> Ticket | None:
+def ticket_from_row(row: Row | None, token: str) -> Ticket | None:
     if row is None:
         return None
     return Ticket(
@@ -55,15 +54,14 @@ def outgoing_payload(message: Outgoing) -> dict:
     return payload
 
 
-async def enqueue(conn: aiosqlite.Connection, message: Outgoing, *, user_id: int | None) -> int:
+async def enqueue(conn: Connection, message: Outgoing, *, user_id: int | None) -> int:
     """Put a message in the outbox (inside the caller's transaction); returns its id."""
-    cur = await conn.execute(
+    return await conn.insert(
         "INSERT INTO outbox (chat_id, kind, payload, ticket_id, user_id, created_at, attachment)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (message.chat_id, "copy" if message.copy_of else "text",
          json.dumps(outgoing_payload(message), ensure_ascii=False), message.ticket_id, user_id,
          time.time(), message.attachment.data if message.attachment else None))
-    return int(cur.lastrowid or 0)
 
 
 class SqlConversation:
@@ -73,20 +71,16 @@ class SqlConversation:
     after the commit.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, token: str) -> None:
+    def __init__(self, conn: Connection, token: str) -> None:
         self.conn = conn
         self.token = token
         self.queued_chats: set[int] = set()
 
-    async def _one(self, sql: str, params: tuple = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
-
     async def _ticket(self, sql: str, params: tuple) -> Ticket | None:
-        return ticket_from_row(await self._one(sql, params), self.token)
+        return ticket_from_row(await self.conn.fetchone(sql, params), self.token)
 
     async def load_user(self, user_id: int, chat_id: int) -> UserRecord:
-        row = await self._one(
+        row = await self.conn.fetchone(
             "SELECT chat_id, lang, state, share_recent FROM users WHERE user_id = ?", (user_id,))
         if row is None:
             return UserRecord(user_id=user_id, chat_id=chat_id, is_new=True)
@@ -113,16 +107,16 @@ class SqlConversation:
             (user_id, kind, summary[:200], time.time()))
 
     async def recent_activity(self, user_id: int, limit: int = 5) -> list[tuple[str, str]]:
-        rows = await self.conn.execute_fetchall(
+        rows = await self.conn.fetchall(
             "SELECT kind, summary FROM recent_activity WHERE user_id = ? ORDER BY id DESC LIMIT ?",
             (user_id, limit))
         return [(r["kind"], r["summary"]) for r in rows]
 
     async def open_ticket(self, user: UserRecord, lang: str, *, urgent: bool) -> Ticket:
-        cur = await self.conn.execute(
+        ticket_id = await self.conn.insert(
             "INSERT INTO tickets (user_id, chat_id, lang, urgent, opened_at) VALUES (?, ?, ?, ?, ?)",
             (user.user_id, user.chat_id, lang, int(urgent), time.time()))
-        ticket = await self.ticket_by_id(int(cur.lastrowid or 0))
+        ticket = await self.ticket_by_id(ticket_id)
         assert ticket is not None
         return ticket
 
@@ -144,21 +138,22 @@ class SqlConversation:
         if unknown:
             raise ValueError(f"unknown ticket fields: {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)  # names from the allow-list
+        values = (int(v) if isinstance(v, bool) else v for v in fields.values())  # flags are 0/1
         await self.conn.execute(f"UPDATE tickets SET {assignments} WHERE id = ?",  # noqa: S608
-                                (*fields.values(), ticket_id))
+                                (*values, ticket_id))
 
     async def add_report(self, user_id: int, lang: str, report: Report) -> int:
-        cur = await self.conn.execute(
+        return await self.conn.insert(
             "INSERT INTO reports (user_id, lang, agent_name, agent_phone, story, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (user_id, lang, report.agent_name, report.agent_phone, report.story, time.time()))
-        return int(cur.lastrowid or 0)
 
     async def delete_user_data(self, user_id: int) -> list[str]:
         """Remove every row about the user; returns the references of the tickets removed."""
-        tickets = [r["id"] for r in await self.conn.execute_fetchall(
-            "SELECT id FROM tickets WHERE user_id = ?", (user_id,))]
-        await self.conn.executemany("DELETE FROM relay_map WHERE ticket_id = ?", [(t,) for t in tickets])
+        tickets = [r["id"] for r in await self.conn.fetchall(
+            "SELECT id FROM tickets WHERE user_id = ? ORDER BY id", (user_id,))]
+        await self.conn.execute(
+            "DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)", (user_id,))
         for table in ("tickets", "reports", "recent_activity", "users"):
             await self.conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608
         # Messages to the user or relays of their words to staff: undelivered ones are dropped,
@@ -169,7 +164,7 @@ class SqlConversation:
     async def count(self, kind: str, key: str) -> None:
         await self.conn.execute(
             "INSERT INTO stats (day, kind, key, count) VALUES (?, ?, ?, 1)"
-            " ON CONFLICT(day, kind, key) DO UPDATE SET count = count + 1",
+            " ON CONFLICT(day, kind, key) DO UPDATE SET count = stats.count + 1",
             (datetime.now(UTC).date().isoformat(), kind, key))
 
     async def enqueue(self, message: Outgoing, *, user_id: int | None) -> None:

@@ -2,7 +2,10 @@
 
 Everything goes through aiosqlite's public API. :meth:`Database.transaction` is one
 transaction (``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error); an asyncio lock
-keeps two transactions on the one connection from interleaving.
+keeps two transactions on the one connection from interleaving. Statements go through the
+connection seam (:mod:`bot.storage.sql`); SQLite's errors come out as
+:class:`~bot.storage.errors.StorageError`. :data:`MIGRATIONS` is the one schema both
+dialects run (:mod:`bot.storage.schema`; PostgreSQL: :mod:`bot.storage.postgres`).
 
 A database that cannot be used is never replaced by a fresh empty one: :meth:`Database.open`
 raises :class:`DatabaseUnusable` with a message for the operator when the file is corrupt,
@@ -15,15 +18,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import secrets
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
 
+from bot.storage.errors import DatabaseUnusable, StorageError
+from bot.storage.schema import Dialects, Migration, for_sqlite, token_of
+from bot.storage.sql import Params, Row, Statements, driver_errors
+
 # Each entry upgrades the schema by one version. Never edit a shipped entry: append a new one.
-MIGRATIONS: tuple[str, ...] = (
+# An entry is one script in SQLite's words that PostgreSQL runs translated (bot/storage/schema.py),
+# or a Dialects(sqlite=..., postgres=...) pair. Write new ones portably: ON CONFLICT, not INSERT OR.
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: the first schema
     """
     CREATE TABLE users (
@@ -97,13 +105,22 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, kind, key)
     );
     """,
-    # 2: keep only a person's last five activities, inside SQLite (no extra round trip)
-    """
+    # 2: keep only a person's last five activities, inside the database (no extra round trip)
+    Dialects(sqlite="""
     CREATE TRIGGER recent_activity_keep_five AFTER INSERT ON recent_activity BEGIN
         DELETE FROM recent_activity WHERE user_id = NEW.user_id AND id NOT IN
             (SELECT id FROM recent_activity WHERE user_id = NEW.user_id ORDER BY id DESC LIMIT 5);
     END;
-    """,
+    """, postgres="""
+    CREATE FUNCTION recent_activity_keep_five() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM recent_activity WHERE user_id = NEW.user_id AND id NOT IN
+            (SELECT id FROM recent_activity WHERE user_id = NEW.user_id ORDER BY id DESC LIMIT 5);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER recent_activity_keep_five AFTER INSERT ON recent_activity
+        FOR EACH ROW EXECUTE FUNCTION recent_activity_keep_five();
+    """),
     # 3: facts about this database (its ticket prefix, the staff chat it follows) and files
     # attached to outgoing messages (a chart, an export, a list of import problems)
     """
@@ -116,20 +133,29 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 MARKER_NAME = "rahnuma.database-created"
-# Letters that cannot be mistaken for digits or each other (no I, L, O, 0, 1).
-REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_ERRORS = (sqlite3.Error,)
 
 
-class DatabaseUnusable(RuntimeError):
-    """The database cannot be used; the message says what happened and what to do."""
+class SqliteConnection(Statements):
+    """The seam (:class:`bot.storage.sql.Connection`) over one aiosqlite connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        with driver_errors(_ERRORS, "SQLite"):
+            async with self.conn.execute(sql, tuple(params)) as cur:
+                return cur.rowcount
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        with driver_errors(_ERRORS, "SQLite"):
+            return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
 
-def _token() -> str:
-    return "".join(secrets.choice(REF_ALPHABET) for _ in range(4))
-
-
-class Database:
+class Database(Statements):
     """One connection, WAL, versioned migrations, one transaction at a time."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -141,12 +167,15 @@ class Database:
     @property
     def conn(self) -> aiosqlite.Connection:
         if self._conn is None:
-            raise RuntimeError("database is not open")
+            raise StorageError("database is not open")
         return self._conn
 
     @property
     def marker(self) -> Path:
         return self.path.with_name(MARKER_NAME)
+
+    def describe(self) -> str:
+        return f"SQLite {self.path}"
 
     async def open(self) -> Database:
         """Open (or create, on the very first run) the database, migrate it and check it."""
@@ -163,8 +192,8 @@ class Database:
             await self._conn.execute("PRAGMA journal_mode=WAL")
             await self._conn.execute("PRAGMA synchronous=NORMAL")
             await self._migrate()
-            self.token = await self._meta_token()
-        except sqlite3.DatabaseError as exc:
+            self.token = await token_of(SqliteConnection(self._conn))
+        except (sqlite3.DatabaseError, StorageError) as exc:
             await self.close()
             raise DatabaseUnusable(
                 f"The database {self.path} cannot be used ({exc}). The bot will not start with a "
@@ -233,44 +262,44 @@ class Database:
         version = await self.schema_version()
         if version > len(MIGRATIONS):
             raise sqlite3.DatabaseError(f"schema version {version} is newer than this program knows")
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             # One script, one transaction: a failed migration leaves the previous version.
             try:
                 await self.conn.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {int(number)};\nCOMMIT;")
+                    f"BEGIN IMMEDIATE;\n{for_sqlite(migration)}\nPRAGMA user_version = {int(number)};\n"
+                    "COMMIT;")
             except BaseException:
                 if self.conn.in_transaction:
                     await self.conn.execute("ROLLBACK")
                 raise
 
-    async def _meta_token(self) -> str:
-        await self.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('token', ?)", (_token(),))
-        rows = list(await self.conn.execute_fetchall("SELECT value FROM meta WHERE key = 'token'"))
-        return str(rows[0][0])
-
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One transaction: everything inside commits together or not at all."""
+    async def transaction(self, chat_key: int | None = None) -> AsyncIterator[SqliteConnection]:
+        """One transaction: everything inside commits together or not at all. One at a time on
+        the one connection, so ``chat_key`` (PostgreSQL's per-chat lock) is not needed here."""
         async with self._lock:
-            conn = self.conn
+            conn = SqliteConnection(self.conn)
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        await self.conn.execute("ROLLBACK")
                 raise
-            await conn.execute("COMMIT")
+            try:
+                await conn.execute("COMMIT")
+            except StorageError:
+                if self.conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        await self.conn.execute("ROLLBACK")
+                raise
 
-    async def fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._lock:
-            return list(await self.conn.execute_fetchall(sql, params))
+            return await SqliteConnection(self.conn).fetchall(sql, params)
 
-    async def fetchone(self, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-        rows = await self.fetchall(sql, params)
-        return rows[0] if rows else None
-
-    async def execute(self, sql: str, params: tuple = ()) -> None:
+    async def execute(self, sql: str, params: Params = ()) -> int:
         """One statement on its own: atomic without an explicit transaction (autocommit)."""
         async with self._lock:
-            await self.conn.execute(sql, params)
+            return await SqliteConnection(self.conn).execute(sql, params)

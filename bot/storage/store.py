@@ -9,20 +9,26 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Generic, TypeVar
-
-import aiosqlite
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Ticket
 from bot.storage.conversation import PendingMessage, SqlConversation, enqueue, ticket_from_row
-from bot.storage.database import Database, DatabaseUnusable
+from bot.storage.database import Database
+from bot.storage.errors import DatabaseUnusable, StorageError
+from bot.storage.sql import Database as AnyDatabase
+from bot.storage.sql import Row
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 PROCESSED_UPDATES_KEPT_SECONDS = 7 * 24 * 3600
 T = TypeVar("T")
 
-__all__ = ["AlreadyProcessed", "DatabaseUnusable", "Done", "PendingMessage", "Store", "spreadsheet_safe"]
+__all__ = ["AlreadyProcessed", "DatabaseUnusable", "Done", "PendingMessage", "StorageError", "Store",
+           "open_store", "spreadsheet_safe"]
 
 # A formula can start a cell, or any piece of it that a spreadsheet may split off
 # (Excel in many locales splits CSV on ";"; a line break starts a new row when pasted).
@@ -46,7 +52,7 @@ def spreadsheet_safe(value: str) -> str:
     return _FORMULA_START.sub(lambda m: f"{m[1]}{m[2]}'", value)
 
 
-def _pending(row: aiosqlite.Row) -> PendingMessage:
+def _pending(row: Row) -> PendingMessage:
     return PendingMessage(row["id"], row["chat_id"], json.loads(row["payload"]), row["ticket_id"],
                           row["attempts"], row["attachment"], bool(row["urgent"]))
 
@@ -57,13 +63,26 @@ _PENDING_SQL = (
     " WHERE o.chat_id = ? AND o.delivered_at IS NULL AND o.failed = 0 ORDER BY o.id LIMIT ?")
 
 
+async def open_store(settings: Settings) -> Store:
+    """The store the settings name: PostgreSQL when ``DATABASE_URL`` is set, else the SQLite file
+    in ``DATA_DIR``. Raises :class:`DatabaseUnusable` (with a message for the operator)."""
+    if settings.database_url:
+        from bot.storage.postgres import PostgresDatabase  # asyncpg only when it is used
+
+        return Store(await PostgresDatabase(settings.database_url).open())
+    return await Store.open(settings.database_path)
+
+
 class Store:
-    def __init__(self, db: Database) -> None:
+    """Everything the bot keeps, on either database (``db``: :class:`bot.storage.sql.Database`)."""
+
+    def __init__(self, db: AnyDatabase) -> None:
         self.db = db
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
-        """Raises :class:`DatabaseUnusable` (with a message for the operator) when it cannot."""
+        """The SQLite store at ``path``. Raises :class:`DatabaseUnusable` (with a message for the
+        operator) when it cannot."""
         return cls(await Database(path).open())
 
     async def close(self) -> None:
@@ -74,25 +93,29 @@ class Store:
         return self.db.token
 
     async def unit_of_work(self, update_id: int | None,
-                           work: Callable[[SqlConversation], Awaitable[T]]) -> Done[T]:
+                           work: Callable[[SqlConversation], Awaitable[T]], *,
+                           chat_key: int | None = None) -> Done[T]:
         """Run ``work`` in one transaction; raises AlreadyProcessed for a repeated update_id.
 
         Marking the update processed commits together with everything it caused, so a crash
-        either loses the whole update (Telegram sends it again) or none of it.
+        either loses the whole update (Telegram sends it again) or none of it; the same update
+        reaching two instances at once commits once (the second waits for the first, then finds
+        it done). Units of work with the same ``chat_key`` follow each other, also across
+        instances (SQLite has only one at a time anyway).
         """
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(chat_key) as conn:
             if update_id is not None:
-                cur = await conn.execute(
-                    "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
+                added = await conn.execute(
+                    "INSERT INTO processed_updates (update_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     (update_id, time.time()))
-                if cur.rowcount == 0:
+                if added == 0:
                     raise AlreadyProcessed(update_id)
             conversation = SqlConversation(conn, self.token)
             value = await work(conversation)
         return Done(value, conversation.queued_chats)
 
     async def answer(self, update_id: int | None, messages: Iterable[Outgoing], *,
-                     user_id: int | None = None) -> set[int] | None:
+                     user_id: int | None = None, chat_key: int | None = None) -> set[int] | None:
         """Mark the update handled and queue ``messages`` in one transaction; returns their chats,
         or None when the update was handled before."""
         async def queue(conversation: SqlConversation) -> None:
@@ -100,7 +123,7 @@ class Store:
                 await conversation.enqueue(message, user_id=user_id)
 
         try:
-            return (await self.unit_of_work(update_id, queue)).queued_chats
+            return (await self.unit_of_work(update_id, queue, chat_key=chat_key)).queued_chats
         except AlreadyProcessed:
             return None
 
@@ -135,13 +158,14 @@ class Store:
         (the person deleted their data meanwhile) leaves no relay map behind."""
         async with self.db.transaction() as conn:
             for message in messages:
-                cur = await conn.execute(
+                changed = await conn.execute(
                     "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
                     " attachment = NULL WHERE id = ?", (time.time(), message.id))
-                if cur.rowcount and message.ticket_id is not None:
+                if changed and message.ticket_id is not None:
                     await conn.execute(
-                        "INSERT OR IGNORE INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
-                        " VALUES (?, ?, ?)", (message.chat_id, sent_message_id, message.ticket_id))
+                        "INSERT INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
+                        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        (message.chat_id, sent_message_id, message.ticket_id))
 
     async def mark_attempt(self, message: PendingMessage, error: str) -> None:
         await self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
@@ -149,9 +173,10 @@ class Store:
 
     async def mark_failed(self, messages: list[PendingMessage], error: str) -> None:
         async with self.db.transaction() as conn:
-            await conn.executemany(
-                "UPDATE outbox SET failed = 1, attempts = attempts + 1, last_error = ?,"
-                " payload = '{}', attachment = NULL WHERE id = ?", [(error[:200], m.id) for m in messages])
+            for message in messages:
+                await conn.execute(
+                    "UPDATE outbox SET failed = 1, attempts = attempts + 1, last_error = ?,"
+                    " payload = '{}', attachment = NULL WHERE id = ?", (error[:200], message.id))
 
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: what waits for the old id goes to the new one."""
@@ -190,9 +215,10 @@ class Store:
 
     async def stats(self, days: int = 30) -> dict[str, dict[str, int]]:
         """Aggregate counts by kind (topic, lang, verdict …); no personal data."""
+        since = (datetime.now(UTC).date() - timedelta(days=int(days))).isoformat()
         rows = await self.db.fetchall(
-            "SELECT kind, key, SUM(count) AS n FROM stats WHERE day >= date('now', ?)"
-            " GROUP BY kind, key ORDER BY kind, n DESC", (f"-{int(days)} days",))
+            "SELECT kind, key, SUM(count) AS n FROM stats WHERE day >= ?"
+            " GROUP BY kind, key ORDER BY kind, n DESC, key", (since,))
         result: dict[str, dict[str, int]] = {}
         for row in rows:
             result.setdefault(row["kind"], {})[row["key"]] = int(row["n"])
@@ -202,13 +228,14 @@ class Store:
 
     async def export_reports_csv(self) -> bytes:
         rows = await self.db.fetchall(
-            "SELECT id, datetime(created_at, 'unixepoch') AS created, lang, agent_name,"
-            " agent_phone, story FROM reports ORDER BY id")
+            "SELECT id, created_at, lang, agent_name, agent_phone, story FROM reports ORDER BY id")
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["report", "created_utc", "lang", "agent_name", "agent_phone", "what_happened"])
         for row in rows:
-            writer.writerow([spreadsheet_safe(str(v)) for v in tuple(row)])
+            created = datetime.fromtimestamp(row["created_at"], UTC).strftime("%Y-%m-%d %H:%M:%S")
+            values = (row["id"], created, row["lang"], row["agent_name"], row["agent_phone"], row["story"])
+            writer.writerow([spreadsheet_safe(str(v)) for v in values])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     async def purge(self, retention_days: int, now: float | None = None) -> int:
@@ -218,9 +245,9 @@ class Store:
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets"
                                " WHERE status = 'closed' AND closed_at < ?)", (cutoff,))
-            removed = (await conn.execute(
-                "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", (cutoff,))).rowcount
-            removed += (await conn.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,))).rowcount
+            removed = await conn.execute(
+                "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", (cutoff,))
+            removed += await conn.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,))
             await conn.execute("DELETE FROM recent_activity WHERE at < ?", (cutoff,))
             await conn.execute("DELETE FROM outbox WHERE (delivered_at IS NOT NULL OR failed = 1)"
                                " AND created_at < ?", (now - 86400,))

@@ -9,7 +9,6 @@ row in the outbox written in that transaction, so nothing overtakes a chat's que
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 import traceback
 from collections.abc import Awaitable, Callable
@@ -23,8 +22,8 @@ from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
 from bot.core.languages import language_for_code
 from bot.core.markup import escape, split_message, visible_length
+from bot.storage import AlreadyProcessed, StorageError, Store
 from bot.storage.conversation import SqlConversation
-from bot.storage.store import AlreadyProcessed, Store
 from bot.telegram_app.outbox import Outbox, StaffChat
 
 log = logging.getLogger(__name__)
@@ -127,7 +126,7 @@ class Handlers:
         any other error is logged without personal data and the person is told."""
         try:
             await self._route(update)
-        except sqlite3.Error:
+        except StorageError:
             raise
         except Exception as exc:
             log.error("error while handling an update: %s\n%s", type(exc).__name__,

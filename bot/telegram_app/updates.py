@@ -9,14 +9,13 @@
 
 An update is confirmed only after it was committed, so a ``kill -9`` never loses one: Telegram
 sends it again and ``processed_updates`` makes it take effect once. When the database cannot
-commit (:class:`sqlite3.Error`), the batch is not confirmed and is fetched again after a pause.
+commit (:class:`~bot.storage.StorageError`), the batch is not confirmed and is fetched again after a pause.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Bot, Update
@@ -24,6 +23,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.logging_setup import FailureLog
 from bot.runtime import pause
+from bot.storage import StorageError
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 30  # seconds a getUpdates waits for something to arrive
@@ -120,7 +120,7 @@ async def poll(bot: Bot, handle: Callable[[Update], Awaitable[None]], stop: asyn
             continue
         try:
             await handle_batch(batch, handle)
-        except sqlite3.Error as exc:  # not committed: fetch the same batch again later
+        except StorageError as exc:  # not committed: fetch the same batch again later
             failures.failed("committing updates", exc)
             await pause(backoff.next_delay(), stop)
             continue

@@ -1,11 +1,13 @@
-"""The harness that runs the real Rahnuma Application against the Bot API stand-in."""
+"""The harness that runs the real Rahnuma Application against the Bot API stand-in.
+
+`rahnuma` and `bot_process` run on each database in turn (the `database_url` fixture,
+tests/pg.py): SQLite in the test's DATA_DIR, then PostgreSQL when a test server is there."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from standin import BotApiStandin
+from tcp_proxy import free_port
 
 from bot.config import Settings
 from bot.telegram_app.app import TelegramService
@@ -51,12 +54,6 @@ class RunningBot:
             return
         self._stop.set()
         await task
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RunningServer:
@@ -138,7 +135,8 @@ def bot_settings(standin: BotApiStandin, data_dir: Path, **overrides: object) ->
 
 
 def bot_env(standin: BotApiStandin, data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "HELPLINE_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "HELPLINE_", "DATABASE_"))}
     env.update(TELEGRAM_BOT_TOKEN=standin.token or "", TELEGRAM_API_BASE_URL=standin.base_url,
                HELPLINE_CHAT_ID=str(STAFF_CHAT), ADMIN_IDS=str(ADMIN_ID), DATA_DIR=str(data_dir),
                CONTENT_DIR=str(REPO / "content"), AGENCIES_FILE=str(REPO / "content" / "agencies.csv"),
@@ -154,8 +152,9 @@ async def staffed_standin(standin: BotApiStandin) -> BotApiStandin:
 
 
 @pytest.fixture
-async def rahnuma(staffed_standin: BotApiStandin, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(bot_settings(staffed_standin, tmp_path / "data"))
+async def rahnuma(staffed_standin: BotApiStandin, tmp_path: Path,
+                  database_url: str | None) -> AsyncIterator[RunningBot]:
+    bot = RunningBot(bot_settings(staffed_standin, tmp_path / "data", database_url=database_url))
     await bot.start()
     try:
         yield bot
@@ -164,14 +163,15 @@ async def rahnuma(staffed_standin: BotApiStandin, tmp_path: Path) -> AsyncIterat
 
 
 @pytest.fixture
-async def bot_process(staffed_standin: BotApiStandin,
-                      tmp_path: Path) -> AsyncIterator[Callable[..., BotProcess]]:
+async def bot_process(staffed_standin: BotApiStandin, tmp_path: Path,
+                      database_url: str | None) -> AsyncIterator[Callable[..., BotProcess]]:
     """Factory for `python -m bot` children against the stand-in; shut down after the test."""
     processes: list[BotProcess] = []
+    database = {"DATABASE_URL": database_url} if database_url else {}
 
     def make(*args: str, **extra: str) -> BotProcess:
-        process = BotProcess(bot_env(staffed_standin, tmp_path / "data", **extra), tmp_path / "bot.log",
-                             args=args)
+        process = BotProcess(bot_env(staffed_standin, tmp_path / "data", **database, **extra),
+                             tmp_path / "bot.log", args=args)
         processes.append(process)
         return process
 

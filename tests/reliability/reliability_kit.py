@@ -148,8 +148,13 @@ def db_file(data_dir: Path) -> Path:
     return data_dir / "rahnuma.sqlite3"
 
 
-def db_rows(data_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table (read-only look; WAL lets the bot keep writing)."""
+def db_rows(data_dir: Path, database_url: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table (read-only look; WAL lets the bot keep writing), in the SQLite
+    file in ``data_dir`` or, with ``database_url``, in PostgreSQL."""
+    if database_url:
+        from pg import all_rows
+
+        return all_rows(database_url)
     path = db_file(data_dir)
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)) as conn:
         conn.row_factory = sqlite3.Row

@@ -28,7 +28,7 @@ async def test_kill9_between_deliveries_loses_and_duplicates_nothing(
 
 
 async def test_update_redelivered_after_crash_takes_effect_once(
-        staffed_standin: BotApiStandin, bot_process, tmp_path: Path) -> None:
+        staffed_standin: BotApiStandin, bot_process, tmp_path: Path, database_url: str | None) -> None:
     """The bot handles an update, then dies before confirming its offset: Telegram sends the
     update again to the next process, which must skip it (processed_updates)."""
     s = staffed_standin
@@ -62,7 +62,7 @@ async def test_update_redelivered_after_crash_takes_effect_once(
     assert sum(second in t for t in staff) == 1
     log = (tmp_path / "bot.log").read_text(encoding="utf-8", errors="replace")
     assert f"update {update_id} already handled" in log
-    processed = [r["update_id"] for r in db_rows(tmp_path / "data")["processed_updates"]]
+    processed = [r["update_id"] for r in db_rows(tmp_path / "data", database_url)["processed_updates"]]
     assert processed.count(update_id) == 1
 
 

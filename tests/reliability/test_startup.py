@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from harness import replies, text_of
 from standin import BotApiStandin, Faults
+
+# Telegram's faults, not the database's: SQLite only (PostgreSQL start-up: test_storage_postgres.py)
+pytestmark = pytest.mark.parametrize("database_url", [None], ids=["sqlite"])
 
 
 async def test_faults_from_the_first_call_do_not_stop_the_bot(
