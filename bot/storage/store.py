@@ -43,6 +43,10 @@ class Done(Generic[T]):
     queued_chats: set[int]
 
 
+class _Taken(Exception):
+    """Another instance claimed the message first."""
+
+
 class AlreadyProcessed(Exception):
     """The update was handled before (Telegram delivered it again after a crash)."""
 
@@ -167,9 +171,35 @@ class Store:
                         " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                         (message.chat_id, sent_message_id, message.ticket_id))
 
+    async def claim(self, messages: list[PendingMessage], seconds: float) -> bool:
+        """Take ``messages`` (the head of a chat's queue) for sending, for ``seconds`` at most:
+        False when another instance holds them. Every instance sharing the database may read the
+        same head; only the one whose claim lands sends it, so a message goes out once, and the
+        next one becomes the head only once it is delivered, so a chat stays in order. The claim
+        ends when the message is delivered or failed, on :meth:`release`, or when its time runs
+        out (the instance that took it died)."""
+        now = time.time()
+        try:
+            async with self.db.transaction() as conn:
+                for message in messages:
+                    if not await conn.execute(
+                            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND next_attempt_at <= ?"
+                            " AND delivered_at IS NULL AND failed = 0", (now + seconds, message.id, now)):
+                        raise _Taken  # all or nothing: the claims already made roll back
+        except _Taken:
+            return False
+        return True
+
+    async def release(self, messages: list[PendingMessage]) -> None:
+        """Give claimed messages back unsent: any instance may send them now."""
+        async with self.db.transaction() as conn:
+            for message in messages:
+                await conn.execute("UPDATE outbox SET next_attempt_at = 0 WHERE id = ?", (message.id,))
+
     async def mark_attempt(self, message: PendingMessage, error: str) -> None:
-        await self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                              (error[:200], message.id))
+        """A send that did not go through (tried again later): its claim ends."""
+        await self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = 0"
+                              " WHERE id = ?", (error[:200], message.id))
 
     async def mark_failed(self, messages: list[PendingMessage], error: str) -> None:
         async with self.db.transaction() as conn:
@@ -181,7 +211,8 @@ class Store:
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: what waits for the old id goes to the new one."""
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND delivered_at IS NULL",
+            await conn.execute("UPDATE outbox SET chat_id = ?, next_attempt_at = 0 WHERE chat_id = ?"
+                               " AND delivered_at IS NULL",
                                (new_chat_id, old_chat_id))
             await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
                                " SET value = excluded.value", (f"moved:{old_chat_id}", str(new_chat_id)))

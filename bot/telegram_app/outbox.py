@@ -34,6 +34,9 @@ from bot.storage.store import PendingMessage, Store
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0
+# A message claimed for sending (Store.claim) is another instance's to send only after this long:
+# longer than a send can wait in the rate limiter's queue; how long a kill -9 can delay it.
+CLAIM_SECONDS = 30.0
 POLL_SECONDS = 0.5  # how often chats that wait for a retry are looked at again
 PROBE_SECONDS = 60.0  # an unreachable staff chat is tried again this often
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -153,7 +156,15 @@ class Outbox:
                 if chat_id in self._again:
                     continue
                 return
-            if not await self._deliver(batch):
+            if not await self.store.claim(batch, CLAIM_SECONDS):
+                return  # another instance sends it (its run loop wakes this chat again later)
+            try:  # every outcome ends the claim: delivered, failed, attempted, moved, released
+                go_on = await self._deliver(batch)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await self.store.release(batch)
+                raise
+            if not go_on:
                 return
 
     async def _next(self, chat_id: int) -> list[PendingMessage]:
@@ -215,6 +226,7 @@ class Outbox:
             # The bot was removed from the staff group, or the id is wrong: nothing is dropped;
             # the people waiting are told, admins are alerted, and the health flag goes red.
             self._probe_at = time.monotonic() + PROBE_SECONDS
+            await self.store.release(batch)  # kept for when the group is back, by any instance
             if not self.staff.reachable:
                 return False  # still unreachable: everyone concerned was told already
             log.error("staff chat unreachable: %s", error)

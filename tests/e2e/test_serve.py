@@ -176,7 +176,7 @@ async def test_a_storage_failure_answers_5xx_and_the_retry_succeeds(
     webhook answers 500, the stand-in (as Telegram) sends it again, and once the lock is gone
     it is handled, once."""
     s = staffed_standin
-    blocker = sqlite3.connect(tmp_path / "data" / DATABASE, isolation_level=None)
+    blocker = sqlite3.connect(tmp_path / "data" / DATABASE, isolation_level=None, timeout=30)
     try:
         blocker.execute("BEGIN IMMEDIATE")
         await s.user_sends(15, "/helpline")
