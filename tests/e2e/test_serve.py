@@ -176,9 +176,11 @@ async def test_a_storage_failure_answers_5xx_and_the_retry_succeeds(
     webhook answers 500, the stand-in (as Telegram) sends it again, and once the lock is gone
     it is handled, once."""
     s = staffed_standin
-    blocker = sqlite3.connect(tmp_path / "data" / DATABASE, isolation_level=None, timeout=30)
+    blocker = sqlite3.connect(tmp_path / "data" / DATABASE, isolation_level=None, timeout=30,
+                              check_same_thread=False)
     try:
-        blocker.execute("BEGIN IMMEDIATE")
+        # on a thread: the bot shares this event loop and may be inside a write just now
+        await asyncio.to_thread(blocker.execute, "BEGIN IMMEDIATE")
         await s.user_sends(15, "/helpline")
         deadline = time.monotonic() + 20
         while not any(status >= 500 for _, status in s.webhook_deliveries):
