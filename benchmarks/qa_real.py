@@ -50,7 +50,7 @@ class Question:
     url: str
     text: str
     split: str = ""
-    batch: int = 1     # 2: collected after the first round of content changes
+    batch: int = 1     # 2, 3: collected after the first, second round of content changes
 
 
 def load_questions(path: Path = QUESTIONS) -> list[Question]:
@@ -58,8 +58,8 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
     items = []
     batch = 1
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# batch 2"):
-            batch = 2
+        if line.startswith("# batch "):
+            batch = int(line.split()[2].rstrip(":"))
         if not line.strip() or line.startswith("#"):
             continue
         source, kind, lang, topics, when, url, text = line.split("\t")
@@ -68,7 +68,7 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
         labels = () if topics == "none" else tuple(topics.split("|"))
         items.append(Question(source, kind, lang, labels, when, url, text, batch=batch))
     half: dict[str, str] = {}
-    for b in (1, 2):   # a later batch never moves a site of an earlier one
+    for b in sorted({q.batch for q in items}):   # a later batch never moves an earlier site
         for lang in sorted({q.lang for q in items if q.batch == b}):
             sites = sorted({q.source for q in items if q.lang == lang and q.batch == b} - set(half))
             for i, site in enumerate(sites):
@@ -154,9 +154,9 @@ def render(questions: list[Question], answers: list[dict], baseline: list[str | 
         f"{BEFORE['heldout']}) | "
         + " | ".join(_rate(pick(rows, h, batch=1)) for rows in (ours, fuzzy) for h in halves)
         + " |",
-        "| Batch 2 (collected after the first content round) | "
-        + " | ".join(_rate(pick(rows, h, batch=2)) for rows in (ours, fuzzy) for h in halves)
-        + " |",
+        *[f"| Batch {b} (collected after content round {b - 1}) | "
+          + " | ".join(_rate(pick(rows, h, batch=b)) for rows in (ours, fuzzy) for h in halves)
+          + " |" for b in sorted({q.batch for q in questions} - {1})],
     ]
     for lang in sorted({q.lang for q in questions}):
         lines.append(f"| {LANG_LABELS.get(lang, lang)} | "
