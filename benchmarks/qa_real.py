@@ -15,7 +15,6 @@ dev half only; the held-out half reports totals, so that nobody tunes on it.
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import subprocess
@@ -30,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _machine import cpu_model, load_average  # noqa: E402
-from qa_accuracy import write_section  # noqa: E402
+from qa_accuracy import benchmark_args, write_section  # noqa: E402
 
 QUESTIONS = Path(__file__).resolve().parent / "qa_real" / "questions.tsv"
 GOAL = 0.90
@@ -188,11 +187,7 @@ def render(questions: list[Question], answers: list[dict], baseline: list[str | 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--content", default=str(ROOT / "content"))
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--show-misses", action="store_true")
-    args = parser.parse_args(argv)
+    args = benchmark_args(__doc__, argv)
     content = Path(args.content)
     questions = load_questions()
     answers = ask_all(questions, content)
