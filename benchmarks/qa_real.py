@@ -49,7 +49,7 @@ class Question:
     url: str
     text: str
     split: str = ""
-    batch: int = 1     # 2, 3: collected after the first, second round of content changes
+    batch: int = 1     # n > 1: collected after content round n - 1
 
 
 def load_questions(path: Path = QUESTIONS) -> list[Question]:
