@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Report, Ticket, UserRecord
+from bot.storage.watches import WatchRows
 
 _TICKET_FIELDS = {"status", "wants_woman", "urgent", "closed_at", "lang"}
 
@@ -66,7 +67,7 @@ async def enqueue(conn: aiosqlite.Connection, message: Outgoing, *, user_id: int
     return int(cur.lastrowid or 0)
 
 
-class SqlConversation:
+class SqlConversation(WatchRows):
     """Implements :class:`bot.core.dialogue.ports.Conversation` inside one transaction.
 
     ``queued_chats`` names the chats :meth:`enqueue` put messages in, to wake the outbox

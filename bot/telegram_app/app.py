@@ -30,11 +30,13 @@ from bot.core.languages import LANGUAGES
 from bot.core.markup import escape
 from bot.logging_setup import FailureLog, configure_logging
 from bot.storage.store import DatabaseUnusable, Store
+from bot.storage.watches import SqlWatchLedger
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
 from bot.telegram_app.admin import AdminCommands, in_background
 from bot.telegram_app.handlers import FloodGuard, Handlers
 from bot.telegram_app.outbox import Outbox, StaffChat
 from bot.telegram_app.updates import POLL_TIMEOUT, pause, poll, retry_forever
+from bot.telegram_app.watching import WatchNotifier
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,7 @@ class TelegramService:
         self.database_problem = ""
         self.failures = FailureLog(log)
         self.ready = asyncio.Event()  # set once the bot polls
+        self.watches: WatchNotifier | None = None  # tells watchers; set once the bot is up
 
     def health(self) -> list[str]:
         """What is wrong now (empty: healthy). The future /healthz answers from this."""
@@ -120,8 +123,11 @@ class TelegramService:
                     and await retry_forever("deleteWebhook", bot.delete_webhook, stop, self.failures)):
                 return  # stopped before Telegram answered
             await outbox.start()
+            self.watches = WatchNotifier(knowledge, SqlWatchLedger(store.db), outbox,
+                                         max_rate=settings.max_rate)
             background += [asyncio.create_task(self._register_commands(bot, stop)),
-                           asyncio.create_task(self._housekeeping(store, stop))]
+                           asyncio.create_task(self._housekeeping(store, stop)),
+                           asyncio.create_task(self.watches.run(stop))]
             if settings.agencies_update_at and self.staff.id is not None:
                 background.append(asyncio.create_task(self._daily_update(admin, stop)))
             log.info("Rahnuma is up (Telegram long polling)")
