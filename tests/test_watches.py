@@ -26,6 +26,7 @@ TODAY = date(2026, 12, 1)
 T0 = 1_800_000_000.0
 DAY = 24 * 3600.0
 PROV = Provenance("test", date(2026, 11, 30), demo=False)
+SEEN = Standing("valid", "2027-06-30")
 
 
 def agency(lic: str, status: Status = Status.VALID, until: date | None = date(2027, 6, 30)) -> Agency:
@@ -61,7 +62,8 @@ def test_a_new_notice_is_a_change_a_complaint_or_a_vanished_notice_is_not() -> N
     with_notice = Standings(listing(agency("0001/RWP"), notices=(notice, complaint)), TODAY)
     change = with_notice.change("0001/RWP", seen)
     assert change is not None and change.notice == notice and not change.status_changed
-    assert Standings(listing(agency("0001/RWP"), notices=(complaint,)), TODAY).change("0001/RWP", seen) is None
+    complaint_only = Standings(listing(agency("0001/RWP"), notices=(complaint,)), TODAY)
+    assert complaint_only.change("0001/RWP", seen) is None
     told = with_notice.now("0001/RWP")
     assert compare("0001/RWP", told, seen) is None  # re-imported without notices: no news
 
@@ -106,7 +108,7 @@ class Paced:
 
 
 async def add(store: Store, user: int, lic: str = "0001/RWP", lang: str = "en",
-              seen: Standing = Standing("valid", "2027-06-30"), saved_lang: str | None = None) -> None:
+              seen: Standing = SEEN, saved_lang: str | None = None) -> None:
     async def work(conv) -> None:
         assert await conv.add_watch(Watch(user, user, lic, lang, seen, T0), limit=10) == "added"
         if saved_lang:

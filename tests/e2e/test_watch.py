@@ -247,3 +247,45 @@ async def test_update_agencies_tells_watchers(staffed_standin: BotApiStandin, tm
     finally:
         await e.stop()
         await site.stop()
+
+
+async def test_kill_9_in_the_middle_of_a_big_batch_loses_no_watcher(staffed_standin: BotApiStandin,
+                                                                    bot_process, tmp_path: Path) -> None:
+    """`python -m bot` is killed while it tells 150 watchers (20 messages a second): after the
+    restart every watcher has heard, and only a message in flight at the kill can come twice."""
+    from bot.core.agencies.watching import Standing
+    from bot.core.dialogue.ports import Watch
+    from bot.storage.store import Store
+
+    s = staffed_standin
+    s.strict_chats = False  # the watchers wrote to the bot long ago
+    e = Env(s, tmp_path)
+    watchers = range(5_000, 5_150)
+    store = await Store.open(tmp_path / "data" / "rahnuma.sqlite3")
+
+    async def seed(conv) -> None:
+        for uid in watchers:
+            await conv.add_watch(Watch(uid, uid, LICENCE, "en", Standing("valid", "2027-03-13"), 0.0),
+                                 limit=10)
+    await store.unit_of_work(None, seed)
+    await store.close()
+
+    def told() -> int:
+        return sum(1 for uid in watchers if s.sent(uid))
+
+    env = {"AGENCIES_FILE": str(e.agencies), "TELEGRAM_MAX_RATE": "20"}
+    bot = bot_process(**env)
+    bot.start()
+    await s.user_sends(ADMIN_ID, "/start")
+    await replies(s, ADMIN_ID, timeout=30)          # up (and the start-up pass found nothing)
+    e.edit(LICENCE, status="suspended")
+    await s.user_sends(ADMIN_ID, "/reload")
+    await until(lambda: told() >= 30, 60)
+    bot.kill9()
+    assert told() < len(watchers)                  # killed in the middle
+    restarted = bot_process(**env)
+    restarted.start()
+    await until(lambda: told() == len(watchers), 60)
+    twice = [uid for uid in watchers if len(s.sent(uid)) > 1]
+    assert len(twice) <= 7, twice                  # at most the batch in flight (20 / 3 + 1)
+    assert all("SUSPENDED" in s.sent(uid)[0]["text"] for uid in watchers)

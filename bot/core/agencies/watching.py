@@ -84,6 +84,7 @@ class Standings:
     """Every licence's standing on one list, for many look-ups (thousands of watches)."""
 
     def __init__(self, agencies: AgencyList, today: date) -> None:
+        self.agencies = agencies
         self.today = today
         self._agencies = {a.license_no: a for a in agencies.agencies}
         self._notices = latest_notices(agencies.notices)

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.core.agencies.records import Status
+from bot.core.agencies.records import AgencyList, Status
 from bot.core.agencies.verdict import CheckResult
 from bot.core.agencies.watching import NOT_LISTED, Change, Standing, Standings
 from bot.core.dialogue.messages import Button, Keyboard, Outgoing
@@ -54,10 +54,20 @@ def offer(turn: Turn, result: CheckResult) -> Button | None:
     return turn.button(WATCH_LABEL, data) if len(data.encode()) <= 64 else None
 
 
+_last: list[Standings] = []  # the standings of the list in use (one press builds them once)
+
+
+def _standings(agencies: AgencyList) -> Standings:
+    today = date.today()
+    if not _last or _last[0].agencies is not agencies or _last[0].today != today:
+        _last[:] = [Standings(agencies, today)]
+    return _last[0]
+
+
 async def press(turn: Turn, rest: str) -> None:
     """`w:<status>:<licence>`: start watching the licence."""
     status, _, license_no = rest.partition(":")
-    standings = Standings(turn.knowledge.agencies, date.today())
+    standings = _standings(turn.knowledge.agencies)
     agency = standings.agency(license_no)
     if agency is None or status not in _STATUSES:
         turn.say("That licence is not on the list in use now, so I cannot watch it. Send the "
