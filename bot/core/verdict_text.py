@@ -147,6 +147,19 @@ def _details(agency: Agency, status: str, _: Gettext, lang: str) -> list[str]:
     return [f"<b>{escape(label)}:</b> {escape(value)}" for label, value in rows if value]
 
 
+def list_lines(list_date: date | None, demo: bool, lang: str) -> list[str]:
+    """What every answer that rests on the list ends with: its date, and the warning when it is
+    demonstration data (HTML lines, each after an empty one)."""
+    _ = translator(lang).gettext
+    lines = []
+    if list_date:
+        lines += ["", escape(_("List date: {date}").format(date=format_date(list_date, lang)))]
+    if demo:
+        lines += ["", "⚠️ <b>" + escape(_("DEMONSTRATION DATA: this is not the official BE&OE list. "
+                                          "Do not rely on this answer; check the BE&OE website.")) + "</b>"]
+    return lines
+
+
 def render_check(result: CheckResult, lang: str, *, html: bool = True) -> str:
     """The full chat reply for an agency check, as Telegram HTML (or plain text)."""
     _ = translator(lang).gettext
@@ -168,10 +181,6 @@ def render_check(result: CheckResult, lang: str, *, html: bool = True) -> str:
             status = status_word(a.effective_status(result.today or date.today()).value, _)
             lines.append(f"• {escape(a.name)} — {escape(a.city)}, {escape(a.license_no)} ({escape(status)})")
     lines += ["", *(escape(a) for a in _advice(result, _))]
-    if result.list_date:
-        lines += ["", escape(_("List date: {date}").format(date=format_date(result.list_date, lang)))]
-    if result.demo:
-        lines += ["", "⚠️ <b>" + escape(_("DEMONSTRATION DATA: this is not the official BE&OE list. "
-                                          "Do not rely on this answer; check the BE&OE website.")) + "</b>"]
+    lines += list_lines(result.list_date, result.demo, lang)
     text = "\n".join(lines)
     return text if html else html_to_plain(text)

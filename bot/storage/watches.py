@@ -17,8 +17,28 @@ from bot.core.agencies.watching import Standing
 from bot.core.dialogue.ports import Tell, Watch
 from bot.storage.database import Database
 
-_COLUMNS = ("w.user_id, w.chat_id, w.license_no, COALESCE(u.lang, w.lang) AS lang, w.status,"
-            " w.valid_until, w.notice, w.created_at, w.told_at")
+# The statements, as module constants so that the PostgreSQL storage (and its test) use the same.
+OF_PERSON = "SELECT license_no FROM watches WHERE user_id = ?"
+ADD = ("INSERT INTO watches (user_id, chat_id, license_no, lang, status, valid_until, notice,"
+       " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, license_no) DO UPDATE"
+       " SET chat_id = excluded.chat_id, lang = excluded.lang, status = excluded.status,"
+       " valid_until = excluded.valid_until, notice = excluded.notice,"
+       " created_at = excluded.created_at")
+REMOVE_ALL = "DELETE FROM watches WHERE user_id = ?"
+REMOVE_ONE = "DELETE FROM watches WHERE user_id = ? AND license_no = ?"
+# every watch of the next N people after a user id (their saved language first)
+PAGE = ("SELECT w.user_id, w.chat_id, w.license_no, COALESCE(u.lang, w.lang) AS lang, w.status,"
+        " w.valid_until, w.notice, w.created_at, w.told_at"
+        " FROM watches w LEFT JOIN users u ON u.user_id = w.user_id"
+        " WHERE w.user_id IN (SELECT DISTINCT user_id FROM watches WHERE user_id > ?"
+        " ORDER BY user_id LIMIT ?) ORDER BY w.user_id, w.license_no")
+# compare-and-set: only a watch that still stands as it was read moves on
+MOVE = ("UPDATE watches SET status = ?, valid_until = ?, notice = ?, told_at = ?"
+        " WHERE user_id = ? AND license_no = ? AND status = ? AND valid_until = ? AND notice = ?")
+SAVEPOINT, ROLLBACK_TO, RELEASE = ("SAVEPOINT tell", "ROLLBACK TO SAVEPOINT tell",
+                                   "RELEASE SAVEPOINT tell")
+COUNTS = "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM watches"
+LOWEST_ID = -(2 ** 63)
 
 
 def _watch(row: Any) -> Watch:
@@ -36,28 +56,21 @@ class WatchRows:
     async def add_watch(self, watch: Watch, *, limit: int) -> str:
         """"added", "again" (already watched: what they saw and their language are renewed) or
         "full" (the person watches `limit` licences already)."""
-        rows = list(await self.conn.execute_fetchall(
-            "SELECT license_no FROM watches WHERE user_id = ?", (watch.user_id,)))
+        rows = list(await self.conn.execute_fetchall(OF_PERSON, (watch.user_id,)))
         again = any(r["license_no"] == watch.license_no for r in rows)
         if not again and len(rows) >= limit:
             return "full"
-        await self.conn.execute(
-            "INSERT INTO watches (user_id, chat_id, license_no, lang, status, valid_until, notice,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, license_no) DO UPDATE"
-            " SET chat_id = excluded.chat_id, lang = excluded.lang, status = excluded.status,"
-            " valid_until = excluded.valid_until, notice = excluded.notice,"
-            " created_at = excluded.created_at",
-            (watch.user_id, watch.chat_id, watch.license_no, watch.lang, watch.seen.status,
-             watch.seen.valid_until, watch.seen.notice, watch.created_at))
+        seen = watch.seen
+        await self.conn.execute(ADD, (watch.user_id, watch.chat_id, watch.license_no, watch.lang,
+                                      seen.status, seen.valid_until, seen.notice, watch.created_at))
         return "again" if again else "added"
 
     async def remove_watch(self, user_id: int, license_no: str | None) -> int:
         """Stop one watch, or (None) all of the person's; returns how many went."""
         if license_no is None:
-            cur = await self.conn.execute("DELETE FROM watches WHERE user_id = ?", (user_id,))
+            cur = await self.conn.execute(REMOVE_ALL, (user_id,))
         else:
-            cur = await self.conn.execute(
-                "DELETE FROM watches WHERE user_id = ? AND license_no = ?", (user_id, license_no))
+            cur = await self.conn.execute(REMOVE_ONE, (user_id, license_no))
         return max(0, cur.rowcount)
 
 
@@ -68,11 +81,7 @@ class SqlWatchLedger:
         self.db = db
 
     async def watches_after(self, user_id: int | None, people: int) -> list[Watch]:
-        rows = await self.db.fetchall(
-            f"SELECT {_COLUMNS} FROM watches w LEFT JOIN users u ON u.user_id = w.user_id"  # noqa: S608
-            " WHERE w.user_id IN (SELECT DISTINCT user_id FROM watches WHERE user_id > ?"
-            " ORDER BY user_id LIMIT ?) ORDER BY w.user_id, w.license_no",
-            (-(2 ** 63) if user_id is None else user_id, int(people)))
+        rows = await self.db.fetchall(PAGE, (LOWEST_ID if user_id is None else user_id, int(people)))
         return [_watch(r) for r in rows]
 
     async def record(self, tells: list[Tell]) -> tuple[list[int], set[int]]:
@@ -86,15 +95,15 @@ class SqlWatchLedger:
         async with self.db.transaction() as conn:
             conversation = SqlConversation(conn, self.db.token)
             for tell in tells:
-                await conn.execute("SAVEPOINT tell")
+                await conn.execute(SAVEPOINT)
                 if await _moved_all(conn, tell):
                     for message in tell.messages:
                         ids.append(await enqueue(conn, message, user_id=tell.updates[0][0].user_id))
                         chats.add(message.chat_id)
                     await conversation.count("watch", "told")
                 else:
-                    await conn.execute("ROLLBACK TO SAVEPOINT tell")
-                await conn.execute("RELEASE SAVEPOINT tell")
+                    await conn.execute(ROLLBACK_TO)
+                await conn.execute(RELEASE)
         return ids, chats
 
     async def waiting(self, outbox_ids: Iterable[int]) -> int:
@@ -112,18 +121,16 @@ class SqlWatchLedger:
 
     async def counts(self) -> dict[str, int]:
         """For /stats: how many watches, by how many people (no one is named)."""
-        row = await self.db.fetchone("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM watches")
+        row = await self.db.fetchone(COUNTS)
         return {"watches": int(row[0]), "people": int(row[1])} if row else {}
 
 
 async def _moved_all(conn: Any, tell: Tell) -> bool:
     at = tell.at or time.time()
     for watch, now in tell.updates:
-        cur = await conn.execute(
-            "UPDATE watches SET status = ?, valid_until = ?, notice = ?, told_at = ?"
-            " WHERE user_id = ? AND license_no = ? AND status = ? AND valid_until = ? AND notice = ?",
-            (now.status, now.valid_until, now.notice, at, watch.user_id, watch.license_no,
-             watch.seen.status, watch.seen.valid_until, watch.seen.notice))
+        seen = watch.seen
+        cur = await conn.execute(MOVE, (now.status, now.valid_until, now.notice, at, watch.user_id,
+                                        watch.license_no, seen.status, seen.valid_until, seen.notice))
         if cur.rowcount != 1:
             return False
     return True

@@ -30,7 +30,7 @@ from bot.core.i18n import N_, format_date, translator
 from bot.core.knowledge import Knowledge
 from bot.core.languages import LANGUAGES
 from bot.core.markup import escape, split_message
-from bot.core.verdict_text import notice_kind, status_word
+from bot.core.verdict_text import list_lines, notice_kind, status_word
 
 MAX_WATCHES = 10  # per person
 TELL_EVERY_SECONDS = 24 * 3600  # a person is told at most once a day
@@ -144,11 +144,7 @@ def message(changes: list[tuple[Watch, Change]], lang: str, knowledge: Knowledge
         buttons.append((Button("🔎 " + change.license_no, f"wc:{change.license_no}"),
                         Button(_(STOP_LABEL), f"wu:{change.license_no}")))
     prov = knowledge.agencies.provenance
-    if prov.retrieved:
-        lines += ["", escape(_("List date: {date}").format(date=format_date(prov.retrieved, lang)))]
-    if prov.demo:
-        lines += ["", "⚠️ <b>" + escape(_("DEMONSTRATION DATA: this is not the official BE&OE list. "
-                                          "Do not rely on this answer; check the BE&OE website.")) + "</b>"]
+    lines += list_lines(prov.retrieved, prov.demo, lang)
     lines += ["", escape(_("Send /delete_my_data to stop all messages like this."))]
     parts = split_message("\n".join(lines))
     keyboard: Keyboard = tuple(buttons)
