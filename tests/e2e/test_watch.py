@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import shutil
 import sqlite3
 import sys
@@ -289,3 +290,22 @@ async def test_kill_9_in_the_middle_of_a_big_batch_loses_no_watcher(staffed_stan
     twice = [uid for uid in watchers if len(s.sent(uid)) > 1]
     assert len(twice) <= 7, twice                  # at most the batch in flight (20 / 3 + 1)
     assert all("SUSPENDED" in s.sent(uid)[0]["text"] for uid in watchers)
+
+
+async def test_a_new_beoe_notice_about_the_agency_is_told(env: Env) -> None:
+    """Notices are part of the list as loaded (`<list>.notices.json`, written by `agencies
+    notices`): a new one naming the watched licence is news, a complaint result is not."""
+    await check_and_watch(env, 43, LICENCE, "en")
+    sent = len(env.s.sent(43))
+    notices = env.agencies.with_name("agencies.notices.json")
+    complaint = {"license_no": LICENCE, "kind": "complaint", "date": "2026-11-20",
+                 "title": NAME, "status": "Under Investigation"}
+    notices.write_text(json.dumps([complaint]), encoding="utf-8")
+    await env.reload()
+    assert len(env.s.sent(43)) == sent
+    notice = {"license_no": LICENCE, "kind": "show-cause", "date": "2026-11-25",
+              "title": f"Show Cause Notice To M/s. {NAME}, OEPL No.{LICENCE}", "status": ""}
+    notices.write_text(json.dumps([complaint, notice]), encoding="utf-8")
+    await env.reload()
+    told = text_of(await replies(env.s, 43, timeout=20))
+    assert "BE&OE notice: show-cause notice, November 25, 2026" in told
