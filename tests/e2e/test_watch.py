@@ -54,9 +54,10 @@ class Env:
     async def passes_reach(self, n: int, timeout: float = 20.0) -> None:  # noqa: ASYNC109
         await until(lambda: self.passes >= n, timeout)
 
-    def edit(self, license_no: str, **fields: str | None) -> None:
-        """Change a row of the list in use (None: remove the row)."""
-        rows = list(csv.DictReader(io.StringIO(self.agencies.read_text(encoding="utf-8"))))
+    def edit(self, license_no: str, path: Path | None = None, **fields: str | None) -> None:
+        """Change a row of the list in use, or of the list at `path` (remove=...: remove it)."""
+        path = path or self.agencies
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         assert any(r["license_no"] == license_no for r in rows)
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
@@ -67,7 +68,7 @@ class Env:
                     continue
                 row.update({k: v for k, v in fields.items() if v is not None})
             writer.writerow(row)
-        self.agencies.write_text(out.getvalue(), encoding="utf-8")
+        path.write_text(out.getvalue(), encoding="utf-8")
 
     async def reload(self) -> None:
         """/reload as an admin; returns once the watch pass that the new list starts is done."""
@@ -309,3 +310,17 @@ async def test_a_new_beoe_notice_about_the_agency_is_told(env: Env) -> None:
     await env.reload()
     told = text_of(await replies(env.s, 43, timeout=20))
     assert "BE&OE notice: show-cause notice, November 25, 2026" in told
+
+
+async def test_an_imported_list_tells_watchers(env: Env) -> None:
+    """A document captioned /import_agencies replaces the list and reloads it: a new list too."""
+    await check_and_watch(env, 44, LICENCE, "en")
+    upload = env.tmp / "upload.csv"
+    shutil.copy(env.agencies, upload)
+    env.edit(LICENCE, path=upload, status="blacklisted")
+    before = env.passes
+    await env.s.user_sends(ADMIN_ID, document=("agencies.csv", upload.read_bytes(), "text/csv"),
+                           caption="/import_agencies")
+    assert "✅" in text_of(await replies(env.s, ADMIN_ID, timeout=60, quiet=0.5))
+    await env.passes_reach(before + 1)
+    assert "BLACKLISTED" in text_of(await replies(env.s, 44, timeout=20))
