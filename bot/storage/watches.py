@@ -108,16 +108,32 @@ class SqlWatchLedger:
 
     async def waiting(self, outbox_ids: Iterable[int]) -> int:
         """How many of these outbox messages are still waiting to be delivered."""
+        rows = await self._outbox_rows("SELECT COUNT(*) FROM outbox WHERE id IN ({})"
+                                       " AND delivered_at IS NULL AND failed = 0", outbox_ids)
+        return sum(int(r[0]) for r in rows)
+
+    async def failures(self, outbox_ids: Iterable[int]) -> list[tuple[int, str]]:
+        """(user id, error) of these outbox messages that were given up on."""
+        rows = await self._outbox_rows("SELECT user_id, last_error FROM outbox WHERE id IN ({})"
+                                       " AND failed = 1 AND user_id IS NOT NULL", outbox_ids)
+        return [(int(r[0]), str(r[1] or "")) for r in rows]
+
+    async def forget(self, user_ids: Iterable[int]) -> int:
+        """Remove every watch of these people; returns how many went."""
+        removed = 0
+        async with self.db.transaction() as conn:
+            for user_id in sorted(set(user_ids)):
+                removed += max(0, (await conn.execute(REMOVE_ALL, (user_id,))).rowcount)
+        return removed
+
+    async def _outbox_rows(self, template: str, outbox_ids: Iterable[int]) -> list[Any]:
         ids = list(outbox_ids)
-        waiting = 0
+        rows: list[Any] = []
         for start in range(0, len(ids), 500):
             part = ids[start:start + 500]
-            marks = ", ".join("?" for _ in part)
-            row = await self.db.fetchone(
-                f"SELECT COUNT(*) FROM outbox WHERE id IN ({marks})"  # noqa: S608
-                " AND delivered_at IS NULL AND failed = 0", tuple(part))
-            waiting += int(row[0]) if row else 0
-        return waiting
+            marks = ", ".join("?" for _ in part)  # only placeholders go into the text
+            rows += await self.db.fetchall(template.format(marks), tuple(part))
+        return rows
 
     async def counts(self) -> dict[str, int]:
         """For /stats: how many watches, by how many people (no one is named)."""

@@ -21,7 +21,7 @@ from bot.core.dialogue.watch import NotifySummary, notify
 from bot.core.knowledge_holder import KnowledgeHolder
 from bot.logging_setup import FailureLog
 from bot.storage.watches import SqlWatchLedger
-from bot.telegram_app.outbox import Outbox
+from bot.telegram_app.outbox import UNREACHABLE, Outbox
 
 log = logging.getLogger(__name__)
 EVERY_SECONDS = 3600.0
@@ -29,6 +29,11 @@ BATCH_SECONDS = 1 / 3   # a batch is this many seconds of sending at the rate li
 UNLIMITED_BATCH = 50    # the batch when the rate limit is lifted (TELEGRAM_MAX_RATE=0)
 WAIT_FOR_BATCH = 60.0   # a batch that is not delivered by then (a chat backing off) is left behind
 CHECK_DELIVERY = 0.05
+
+
+def unreachable(error: str) -> bool:
+    """The outbox gave up because the person cannot be reached (not because of the message)."""
+    return error.startswith("Forbidden") or any(s in error.lower() for s in UNREACHABLE)
 
 
 def batch_size(max_rate: float) -> int:
@@ -96,3 +101,10 @@ class WatchNotifier:
         # delivery is recorded in the database (by any instance's outbox): looked at there
         while await self.ledger.waiting(ids) and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(CHECK_DELIVERY)
+        # A person who blocked the bot (or left Telegram) is not written to again and again:
+        # their watches go, as their only use is a message.
+        gone = {user_id for user_id, error in await self.ledger.failures(ids) if unreachable(error)}
+        if gone:
+            await self.ledger.forget(gone)
+            log.info("watches: %d people cannot be reached (blocked the bot?); their watches "
+                     "were removed", len(gone))

@@ -324,3 +324,13 @@ async def test_an_imported_list_tells_watchers(env: Env) -> None:
     assert "✅" in text_of(await replies(env.s, ADMIN_ID, timeout=60, quiet=0.5))
     await env.passes_reach(before + 1)
     assert "BLACKLISTED" in text_of(await replies(env.s, 44, timeout=20))
+
+
+async def test_a_watcher_who_blocked_the_bot_is_not_written_to_again(env: Env) -> None:
+    await check_and_watch(env, 45, LICENCE, "en")
+    await check_and_watch(env, 46, LICENCE, "en")
+    env.s.block_user(45)
+    env.edit(LICENCE, status="suspended")
+    await env.reload()
+    assert "SUSPENDED" in text_of(await replies(env.s, 46, timeout=20))
+    assert [w[0] for w in env.watches()] == [46]   # 45's watch went with the failed message
