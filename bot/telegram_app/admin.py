@@ -90,7 +90,8 @@ def stats_chart(stats: dict[str, dict[str, int]]) -> bytes:
 
 def stats_text(stats: dict[str, dict[str, int]], health: list[str]) -> str:
     lines = ["<b>Rahnuma — last 30 days</b>"]
-    for kind in ("verdict", "topic", "lang", "tickets", "reports", "relay", "urgent", "watch", "watches"):
+    for kind in ("verdict", "topic", "lang", "tickets", "reports", "relay", "urgent", "watch",
+                 "watching now"):
         if stats.get(kind):
             items = ", ".join(f"{escape(k)}: {n}" for k, n in stats[kind].items())
             lines.append(f"<b>{kind}</b>: {items}")
@@ -197,7 +198,7 @@ class AdminCommands:
 
     async def _stats(self, chat_id: int) -> None:
         stats = await self.store.stats()
-        stats["watches"] = await SqlWatchLedger(self.store.db).counts()  # now, not 30 days
+        stats["watching now"] = await SqlWatchLedger(self.store.db).counts()  # not 30 days
         chart = await asyncio.to_thread(stats_chart, stats)
         await self._send(chat_id, stats_text(stats, self.health()), Attachment("photo", "stats.png", chart))
 
