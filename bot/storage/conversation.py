@@ -16,6 +16,7 @@ from typing import Any
 from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Report, Ticket, UserRecord
 from bot.storage.sql import Connection, Row
+from bot.storage.watches import WatchRows
 
 _TICKET_FIELDS = {"status", "wants_woman", "urgent", "closed_at", "lang"}
 
@@ -64,7 +65,7 @@ async def enqueue(conn: Connection, message: Outgoing, *, user_id: int | None) -
          time.time(), message.attachment.data if message.attachment else None))
 
 
-class SqlConversation:
+class SqlConversation(WatchRows):
     """Implements :class:`bot.core.dialogue.ports.Conversation` inside one transaction.
 
     ``queued_chats`` names the chats :meth:`enqueue` put messages in, to wake the outbox

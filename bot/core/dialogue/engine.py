@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.core.agencies.matcher import CheckResult
-from bot.core.dialogue import helpline, report, safety
+from bot.core.dialogue import helpline, report, safety, watch
 from bot.core.dialogue.messages import Button, Incoming, Outgoing, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.dialogue.turn import LANG_NAMES, Turn
@@ -116,8 +116,8 @@ class Dialogue:
         elif command == "privacy":
             self._privacy(turn)
         elif command == "delete_my_data":
-            turn.say("This deletes everything Rahnuma stores about you: language, reports and helpline "
-                     "chats. It cannot be undone. Delete now?",
+            turn.say("This deletes everything Rahnuma stores about you: language, reports, helpline "
+                     "chats and the agencies you watch. It cannot be undone. Delete now?",
                      ((turn.button("🗑 Yes, delete my data", "del:yes"),),
                       (turn.button("✖ No, keep it", "del:no"),)))
         elif command == "cancel":
@@ -193,6 +193,12 @@ class Dialogue:
             await report.receive(turn, None, skip_step=rest.removeprefix("skip:"))
         elif kind == "del" and rest in ("yes", "no"):
             return await self._delete(turn, confirmed=rest == "yes")
+        elif kind == "w" and rest:
+            await watch.press(turn, rest)
+        elif kind == "wu" and rest:
+            await watch.stop(turn, rest)
+        elif kind == "wc" and rest:
+            await self._check(turn, rest)
         else:
             turn.result.toast = turn._("That button is no longer active.")
             turn.say("That button is old. Here is the menu:", turn.menu_keyboard())
@@ -224,6 +230,7 @@ class Dialogue:
         if not confirmed:
             turn.say("Nothing was deleted.", turn.back_to_menu())
             return False
+        await turn.conv.remove_watch(turn.user.user_id, None)
         tickets = await turn.conv.delete_user_data(turn.user.user_id)
         for ticket_id in tickets:
             turn.to_staff(f"🗑 #{ticket_id}: the person deleted their data. This ticket is gone; "
@@ -308,6 +315,9 @@ class Dialogue:
         await turn.conv.count("lang", turn.lang)
         await turn.conv.add_activity(turn.user.user_id, "check", f"{text[:60]} → {result.verdict}")
         buttons: list[tuple[Button, ...]] = []
+        watch_button = watch.offer(turn, result)
+        if watch_button is not None:
+            buttons.append((watch_button,))
         if result.verdict not in ("licensed",):
             buttons.append((turn.button("📝 Report a recruiter", "menu:report"),))
             buttons.append((turn.button("☎️ Talk to the helpline", "menu:helpline"),))
