@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.core.content.topic_index import TopicIndex
 from bot.core.content.topics import ContentTree, Topic
 from bot.core.language import (
     EN_WORDS,
@@ -55,9 +56,6 @@ MAX_SENTENCES = 12     # the story is read from its last 12 sentences (and the q
 ALSO_MARGIN = 0.1
 ALSO_SHARE = 0.65
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
-_IDF_FLOOR = 1.0  # idf = log((1 + topics) / (1 + topics with the feature)) + floor
-SUPPORT = 0.15  # weight of a topic's second-best document in its score
-CENTROID = 0.2  # weight of the topic centroid in a topic's score
 _UNKNOWN_WEIGHT = 1.0  # how much words the index does not know lower the score
 TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a known one
 _TYPO_WEIGHT = 0.5  # a corrected typo counts half a word
@@ -252,10 +250,13 @@ class Answerer:
     def __init__(self, tree: ContentTree, *, threshold: float = THRESHOLD):
         self.tree = tree
         self.threshold = threshold
-        self._doc_topic: list[str] = []
-        self._postings: dict[str, list[tuple[int, float]]] = {}
-        self._idf: dict[str, float] = {}
-        self._build()
+        self._index = TopicIndex(((tid, features(text)) for tid, text in self._documents()),
+                                 self._weigh)
+        self._vocab = sorted(f[2:] for f in self._index.features() if f.startswith("w:"))
+        self._vocab_near_length: dict[int, list[str]] = {}
+        # unknown word -> its correction: the same words come again and again (agency-name
+        # words such as "promoters", common misspellings); bounded, cleared when full
+        self._corrections: dict[str, str | None] = {}
 
     def _documents(self) -> list[tuple[str, str]]:
         """(topic id, text): every example question, title and keyword list, all languages."""
@@ -267,54 +268,6 @@ class Answerer:
                 if topic.keywords:  # one document, so one shared word is not a whole match
                     docs.append((tid, " ".join(topic.keywords)))
         return docs
-
-    def _build(self) -> None:
-        vectors: list[tuple[str, Counter[str]]] = []
-        for tid, text in sorted(self._documents(), key=lambda d: d[0]):
-            feats = features(text)
-            if feats:
-                vectors.append((tid, feats))
-        self._topic_spans: list[tuple[str, int, int]] = []
-        for i, (tid, _) in enumerate(vectors):
-            if self._topic_spans and self._topic_spans[-1][0] == tid:
-                self._topic_spans[-1] = (tid, self._topic_spans[-1][1], i + 1)
-            else:
-                self._topic_spans.append((tid, i, i + 1))
-        # Document frequency counted over topics, not documents: a word in every example of
-        # one topic is what identifies that topic, so it must not be weighted down.
-        by_topic: dict[str, set[str]] = defaultdict(set)
-        for tid, feats in vectors:
-            by_topic[tid].update(feats.keys())
-        df: Counter[str] = Counter()
-        for feats_of_topic in by_topic.values():
-            df.update(feats_of_topic)
-        n = len(by_topic) or 1
-        self._idf = {f: math.log((1 + n) / (1 + c)) + _IDF_FLOOR for f, c in df.items()}
-        self._max_idf = math.log(1 + n) + _IDF_FLOOR
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        centroids: dict[str, dict[str, float]] = {}
-        for i, (tid, feats) in enumerate(vectors):
-            weights = {f: self._weight(f, c) for f, c in feats.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for f, w in weights.items():
-                postings[f].append((i, w / norm))
-            self._doc_topic.append(tid)
-            centroid = centroids.setdefault(tid, defaultdict(float))
-            for f, w in weights.items():
-                centroid[f] += w / norm
-        self._postings = dict(postings)
-        # Each topic's centroid: the words of all its examples together (words of a question
-        # may be spread over several examples of the right topic).
-        self._centroid: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for tid, vec in centroids.items():
-            norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-            for f, w in vec.items():
-                self._centroid[f].append((tid, w / norm))
-        self._vocab = sorted(f[2:] for f in self._postings if f.startswith("w:"))
-        self._vocab_near_length: dict[int, list[str]] = {}
-        # unknown word -> its correction: the same words come again and again (agency-name
-        # words such as "promoters", common misspellings); bounded, cleared when full
-        self._corrections: dict[str, str | None] = {}
 
     def _typo_candidates(self, length: int) -> list[str]:
         """Known words whose length allows fuzz.ratio >= TYPO_CUTOFF against a word of `length`.
@@ -330,10 +283,11 @@ class Answerer:
                 self._vocab_near_length[length] = words
         return words
 
-    def _weight(self, feat: str, count: int) -> float:
-        if feat.startswith("t:"):
-            return _TYPO_WEIGHT * self._weight("w:" + feat[2:], count)
-        w = (1.0 + math.log(count)) * self._idf.get(feat, 0.0)
+    @staticmethod
+    def _weigh(feat: str, count: int, idf: float) -> float:
+        """A feature's weight in a vector: its count, idf and kind (word, domain-wide word,
+        3-gram)."""
+        w = (1.0 + math.log(count)) * idf
         if feat.startswith("g:"):
             return w * _WORD_WEIGHT * GENERIC_WEIGHT
         return w * _WORD_WEIGHT if feat.startswith("w:") else w
@@ -341,10 +295,10 @@ class Answerer:
     def _corrector(self) -> Callable[[str], str | None]:
         """A per-question typo corrector: unknown word -> closest known word (or None)."""
         budget = [MAX_TYPO_LOOKUPS]
-        postings = self._postings
+        index = self._index
 
         def correct(tok: str) -> str | None:
-            if "w:" + tok in postings or len(tok) < 4 or budget[0] <= 0:
+            if "w:" + tok in index or len(tok) < 4 or budget[0] <= 0:
                 return None
             budget[0] -= 1
             if tok in self._corrections:
@@ -363,38 +317,21 @@ class Answerer:
         """(topic id, score 0..1) best first, for every topic that shares a feature.
         `unknown_weight`: how much words the index does not know lower the score."""
         feats = features(text, self._corrector())
+        idf = self._index.idf
         weights: dict[str, float] = {}
         for f, c in feats.items():
-            if f.startswith("t:"):
-                weights["w:" + f[2:]] = weights.get("w:" + f[2:], 0.0) + self._weight(f, c)
-            elif f in self._idf:
-                weights[f] = weights.get(f, 0.0) + self._weight(f, c)
+            if f.startswith("t:"):   # a typo's correction counts less than the word itself
+                word = "w:" + f[2:]
+                weights[word] = weights.get(word, 0.0) + _TYPO_WEIGHT * self._weigh(word, c, idf[word])
+            elif f in idf:
+                weights[f] = weights.get(f, 0.0) + self._weigh(f, c, idf[f])
         if not weights:
             return []
         # Unknown features still count in the question's length: off-topic words lower the score.
         unknown = unknown_weight * sum(
-            ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0) * self._max_idf) ** 2
-            for f, c in feats.items() if f not in self._idf and f[:2] not in ("t:", "g:"))
-        qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
-        acc = [0.0] * len(self._doc_topic)
-        postings = self._postings
-        for f, w in weights.items():
-            for doc, dw in postings[f]:
-                acc[doc] += w * dw
-        best: dict[str, tuple[float, float]] = {}  # topic -> (best, second best) document
-        for tid, start, end in self._topic_spans:  # each topic's documents are contiguous
-            top = sorted(acc[start:end])
-            if top[-1] > 0.0:
-                best[tid] = (top[-1], top[-2] if len(top) > 1 else 0.0)
-        cen: dict[str, float] = defaultdict(float)
-        for f, w in weights.items():
-            for tid, cw in self._centroid.get(f, ()):
-                cen[tid] += w * cw
-        # Mostly the best-matching document; a second one that also matches adds support;
-        # the topic's centroid adds the words spread over its examples.
-        return sorted(((t, min(1.0, ((1 - CENTROID) * ((1 - SUPPORT) * a + SUPPORT * b)
-                                     + CENTROID * cen[t]) / qnorm))
-                       for t, (a, b) in best.items()), key=lambda ts: -ts[1])
+            ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0) * self._index.max_idf) ** 2
+            for f, c in feats.items() if f not in idf and f[:2] not in ("t:", "g:"))
+        return self._index.scores(weights, math.sqrt(sum(w * w for w in weights.values()) + unknown))
 
     def ask(self, text: str, lang: str | None = None, *,
             detection: Detection | None = None, whole: bool = False) -> Answer:
@@ -451,7 +388,7 @@ class Answerer:
 
     def knows(self, word: str) -> bool:
         """True when `word` (a `tokens()` word) is in some topic's questions, title or keywords."""
-        return "w:" + word in self._postings
+        return "w:" + word in self._index
 
     def topic_in(self, tid: str, lang: str) -> Topic | None:
         """The topic in `lang`, else in English, else in any language."""
