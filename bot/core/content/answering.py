@@ -19,6 +19,7 @@ through that language's examples; it is answered in the language it is written i
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -199,12 +200,15 @@ def features(text: str, correct: Callable[[str], str | None] | None = None) -> C
             feats["t:" + word] += 1  # a typo's correction: counts less than the word itself
         else:
             feats["w:" + tok] += 1
-        padded = f"#{tok}#"
-        for i in range(len(padded) - 2):
-            feats[padded[i:i + 3]] += 1
+        feats.update(_grams(tok))
     return feats
 
 
+@functools.lru_cache(maxsize=20_000)
+def _grams(tok: str) -> tuple[str, ...]:
+    """The character 3-grams of a word, its ends marked."""
+    padded = f"#{tok}#"
+    return tuple(padded[i:i + 3] for i in range(len(padded) - 2))
 
 
 @dataclass(frozen=True)
@@ -317,14 +321,15 @@ class Answerer:
         """(topic id, score 0..1) best first, for every topic that shares a feature.
         `unknown_weight`: how much words the index does not know lower the score."""
         feats = features(text, self._corrector())
-        idf = self._index.idf
+        idf, unit = self._index.idf, self._index.unit
         weights: dict[str, float] = {}
         for f, c in feats.items():
             if f.startswith("t:"):   # a typo's correction counts less than the word itself
                 word = "w:" + f[2:]
                 weights[word] = weights.get(word, 0.0) + _TYPO_WEIGHT * self._weigh(word, c, idf[word])
             elif f in idf:
-                weights[f] = weights.get(f, 0.0) + self._weigh(f, c, idf[f])
+                w = unit[f] if c == 1 else self._weigh(f, c, idf[f])
+                weights[f] = weights.get(f, 0.0) + w
         if not weights:
             return []
         # Unknown features still count in the question's length: off-topic words lower the score.

@@ -75,9 +75,14 @@ class TopicIndex:
             norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
             for f, w in vec.items():
                 postings[f].append((n_docs + 1 + t, w / norm))
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {
-            f: (np.array([s for s, _ in p], dtype=np.intp), np.array([w for _, w in p]))
-            for f, p in postings.items()}
+        # A feature's weight in a question that has it once, and its posting list multiplied
+        # by that weight (most features of a question are there once).
+        self.unit = {f: weigh(f, 1, idf) for f, idf in self.idf.items()}
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for f, p in postings.items():
+            values = np.array([w for _, w in p])
+            self._postings[f] = (np.array([s for s, _ in p], dtype=np.intp), values,
+                                 self.unit[f] * values)
         # topics x documents: each row a topic's document slots, padded with the padding slot
         width = max((end - start for _, start, end in spans), default=1)
         table = np.full((len(spans), max(width, 2)), self._pad, dtype=np.intp)
@@ -97,11 +102,13 @@ class TopicIndex:
         weights; `norm`: the question vector's length (it may count unknown features too)."""
         if not weights:
             return []
-        lists = [self._postings[f] for f in weights]
-        slots = np.concatenate([s for s, _ in lists])
-        values = np.concatenate([v for _, v in lists]) * np.repeat(
-            np.fromiter(weights.values(), float, len(weights)), [len(s) for s, _ in lists])
-        acc = np.bincount(slots, values, self._slots)
+        postings, unit = self._postings, self.unit
+        slots, values = [], []
+        for f, w in weights.items():
+            s, v, v_unit = postings[f]
+            slots.append(s)
+            values.append(v_unit if w == unit[f] else v * w)
+        acc = np.bincount(np.concatenate(slots), np.concatenate(values), self._slots)
         acc[self._pad] = -1.0
         width = self._table.shape[1]
         two = np.partition(acc[self._table], width - 2, axis=1)[:, width - 2:]
@@ -110,6 +117,6 @@ class TopicIndex:
         mixed = np.minimum(1.0, ((1 - CENTROID) * ((1 - SUPPORT) * best + SUPPORT * second)
                                  + CENTROID * centroid) / norm)
         shared = np.flatnonzero(best > 0.0)
+        ranked = shared[np.argsort(-mixed[shared], kind="stable")]   # ties: in topic order
         topics = self.topics
-        return sorted(zip([topics[t] for t in shared.tolist()], mixed[shared].tolist(),
-                          strict=True), key=lambda ts: -ts[1])
+        return list(zip([topics[t] for t in ranked.tolist()], mixed[ranked].tolist(), strict=True))
