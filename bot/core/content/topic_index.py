@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 
 import numpy as np
 
@@ -49,17 +50,24 @@ class TopicIndex:
         self.idf = {f: math.log((1 + n_topics) / (1 + c)) + IDF_FLOOR for f, c in df.items()}
         self.max_idf = math.log(1 + n_topics) + IDF_FLOOR
 
-        # Normalised document vectors and topic centroids, as posting lists per feature.
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # A feature's weight in a question or document that has it once (most features are
+        # there once).
+        self.unit = {f: weigh(f, 1, idf) for f, idf in self.idf.items()}
+
+        # Normalised document vectors and topic centroids, as posting lists per feature
+        # (slots and values).
+        slots: dict[str, list[int]] = defaultdict(list)
+        values: dict[str, list[float]] = defaultdict(list)
         centroids: dict[str, dict[str, float]] = {}
         spans: list[list] = []   # [topic id, first document, end]
+        unit, idf = self.unit, self.idf
         for i, (tid, feats) in enumerate(docs):
-            weights = {f: weigh(f, c, self.idf[f]) for f, c in feats.items()}
+            weights = {f: unit[f] if c == 1 else weigh(f, c, idf[f]) for f, c in feats.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for f, w in weights.items():
-                postings[f].append((i, w / norm))
             centroid = centroids.setdefault(tid, defaultdict(float))
             for f, w in weights.items():
+                slots[f].append(i)
+                values[f].append(w / norm)
                 centroid[f] += w / norm
             if spans and spans[-1][0] == tid:
                 spans[-1][2] = i + 1
@@ -74,15 +82,19 @@ class TopicIndex:
         for t, vec in enumerate(centroids.values()):
             norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
             for f, w in vec.items():
-                postings[f].append((n_docs + 1 + t, w / norm))
-        # A feature's weight in a question that has it once, and its posting list multiplied
-        # by that weight (most features of a question are there once).
-        self.unit = {f: weigh(f, 1, idf) for f, idf in self.idf.items()}
-        self._postings: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for f, p in postings.items():
-            values = np.array([w for _, w in p])
-            self._postings[f] = (np.array([s for s, _ in p], dtype=np.intp), values,
-                                 self.unit[f] * values)
+                slots[f].append(n_docs + 1 + t)
+                values[f].append(w / norm)
+        # The posting lists one after the other in flat arrays: slots, values, and values
+        # multiplied by the weight once; each feature's (start, end, weight once).
+        self._where: dict[str, tuple[int, int, float]] = {}
+        end = 0
+        for f, fslots in slots.items():
+            self._where[f] = (end, end + len(fslots), unit[f])
+            end += len(fslots)
+        self._slot = np.fromiter(chain.from_iterable(slots.values()), np.intp, end)
+        self._value = np.fromiter(chain.from_iterable(values.values()), float, end)
+        self._unit_value = np.repeat(np.fromiter((u for _, _, u in self._where.values()), float),
+                                     [len(s) for s in slots.values()]) * self._value
         # topics x documents: each row a topic's document slots, padded with the padding slot
         width = max((end - start for _, start, end in spans), default=1)
         table = np.full((len(spans), max(width, 2)), self._pad, dtype=np.intp)
@@ -91,10 +103,10 @@ class TopicIndex:
         self._table = table
 
     def __contains__(self, feature: str) -> bool:
-        return feature in self._postings
+        return feature in self._where
 
     def features(self) -> Iterable[str]:
-        return self._postings.keys()
+        return self._where.keys()
 
     def scores(self, weights: Mapping[str, float], norm: float) -> list[tuple[str, float]]:
         """(topic id, score 0..1) best first, for every topic that shares a feature with the
@@ -102,12 +114,12 @@ class TopicIndex:
         weights; `norm`: the question vector's length (it may count unknown features too)."""
         if not weights:
             return []
-        postings, unit = self._postings, self.unit
+        where, slot, value, unit_value = self._where, self._slot, self._value, self._unit_value
         slots, values = [], []
         for f, w in weights.items():
-            s, v, v_unit = postings[f]
-            slots.append(s)
-            values.append(v_unit if w == unit[f] else v * w)
+            start, end, unit = where[f]
+            slots.append(slot[start:end])
+            values.append(unit_value[start:end] if w == unit else value[start:end] * w)
         acc = np.bincount(np.concatenate(slots), np.concatenate(values), self._slots)
         acc[self._pad] = -1.0
         width = self._table.shape[1]
