@@ -299,10 +299,10 @@ class Answerer:
     def _corrector(self) -> Callable[[str], str | None]:
         """A per-question typo corrector: unknown word -> closest known word (or None)."""
         budget = [MAX_TYPO_LOOKUPS]
-        index = self._index
+        known = self._index.idf
 
         def correct(tok: str) -> str | None:
-            if "w:" + tok in index or len(tok) < 4 or budget[0] <= 0:
+            if "w:" + tok in known or len(tok) < 4 or budget[0] <= 0:
                 return None
             budget[0] -= 1
             if tok in self._corrections:
@@ -321,22 +321,24 @@ class Answerer:
         """(topic id, score 0..1) best first, for every topic that shares a feature.
         `unknown_weight`: how much words the index does not know lower the score."""
         feats = features(text, self._corrector())
-        idf, unit = self._index.idf, self._index.unit
+        idf, unit, max_idf = self._index.idf, self._index.unit, self._index.max_idf
         weights: dict[str, float] = {}
-        for f, c in feats.items():
-            if f.startswith("t:"):   # a typo's correction counts less than the word itself
-                word = "w:" + f[2:]
-                weights[word] = weights.get(word, 0.0) + _TYPO_WEIGHT * self._weigh(word, c, idf[word])
-            elif f in idf:
+        unknown = 0.0   # unknown features still count in the question's length: off-topic
+        for f, c in feats.items():   # words lower the score
+            if f in idf:
                 w = unit[f] if c == 1 else self._weigh(f, c, idf[f])
-                weights[f] = weights.get(f, 0.0) + w
+                weights[f] = weights[f] + w if f in weights else w
+            elif f[:2] == "t:":   # a typo's correction counts less than the word itself
+                word = "w:" + f[2:]
+                w = _TYPO_WEIGHT * self._weigh(word, c, idf[word])
+                weights[word] = weights[word] + w if word in weights else w
+            elif f[:2] != "g:":
+                unknown += ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0)
+                            * max_idf) ** 2
         if not weights:
             return []
-        # Unknown features still count in the question's length: off-topic words lower the score.
-        unknown = unknown_weight * sum(
-            ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0) * self._index.max_idf) ** 2
-            for f, c in feats.items() if f not in idf and f[:2] not in ("t:", "g:"))
-        return self._index.scores(weights, math.sqrt(sum(w * w for w in weights.values()) + unknown))
+        norm = math.sqrt(sum(w * w for w in weights.values()) + unknown_weight * unknown)
+        return self._index.scores(weights, norm)
 
     def ask(self, text: str, lang: str | None = None, *,
             detection: Detection | None = None, whole: bool = False) -> Answer:
@@ -393,7 +395,7 @@ class Answerer:
 
     def knows(self, word: str) -> bool:
         """True when `word` (a `tokens()` word) is in some topic's questions, title or keywords."""
-        return "w:" + word in self._index
+        return "w:" + word in self._index.idf
 
     def topic_in(self, tid: str, lang: str) -> Topic | None:
         """The topic in `lang`, else in English, else in any language."""

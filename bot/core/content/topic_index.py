@@ -84,17 +84,19 @@ class TopicIndex:
             for f, w in vec.items():
                 slots[f].append(n_docs + 1 + t)
                 values[f].append(w / norm)
-        # The posting lists one after the other in flat arrays: slots, values, and values
-        # multiplied by the weight once; each feature's (start, end, weight once).
-        self._where: dict[str, tuple[int, int, float]] = {}
-        end = 0
+        # The posting lists one after the other in flat arrays (slots, values, and values
+        # multiplied by the weight once), each feature's pieces ready as views of them.
+        end = sum(len(s) for s in slots.values())
+        slot = np.fromiter(chain.from_iterable(slots.values()), np.intp, end)
+        value = np.fromiter(chain.from_iterable(values.values()), float, end)
+        unit_value = np.repeat(np.fromiter((unit[f] for f in slots), float, len(slots)),
+                               [len(s) for s in slots.values()]) * value
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}
+        start = 0
         for f, fslots in slots.items():
-            self._where[f] = (end, end + len(fslots), unit[f])
-            end += len(fslots)
-        self._slot = np.fromiter(chain.from_iterable(slots.values()), np.intp, end)
-        self._value = np.fromiter(chain.from_iterable(values.values()), float, end)
-        self._unit_value = np.repeat(np.fromiter((u for _, _, u in self._where.values()), float),
-                                     [len(s) for s in slots.values()]) * self._value
+            piece = slice(start, start + len(fslots))
+            self._postings[f] = (slot[piece], value[piece], unit_value[piece], unit[f])
+            start = piece.stop
         # topics x documents: each row a topic's document slots, padded with the padding slot
         width = max((end - start for _, start, end in spans), default=1)
         table = np.full((len(spans), max(width, 2)), self._pad, dtype=np.intp)
@@ -102,11 +104,9 @@ class TopicIndex:
             table[t, :end - start] = np.arange(start, end)
         self._table = table
 
-    def __contains__(self, feature: str) -> bool:
-        return feature in self._where
-
     def features(self) -> Iterable[str]:
-        return self._where.keys()
+        """Every feature of every document (the keys of `idf`)."""
+        return self.idf.keys()
 
     def scores(self, weights: Mapping[str, float], norm: float) -> list[tuple[str, float]]:
         """(topic id, score 0..1) best first, for every topic that shares a feature with the
@@ -114,12 +114,12 @@ class TopicIndex:
         weights; `norm`: the question vector's length (it may count unknown features too)."""
         if not weights:
             return []
-        where, slot, value, unit_value = self._where, self._slot, self._value, self._unit_value
+        postings = self._postings
         slots, values = [], []
         for f, w in weights.items():
-            start, end, unit = where[f]
-            slots.append(slot[start:end])
-            values.append(unit_value[start:end] if w == unit else value[start:end] * w)
+            slot, value, unit_value, unit = postings[f]
+            slots.append(slot)
+            values.append(unit_value if w == unit else value * w)
         acc = np.bincount(np.concatenate(slots), np.concatenate(values), self._slots)
         acc[self._pad] = -1.0
         width = self._table.shape[1]
