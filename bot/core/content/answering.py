@@ -10,7 +10,8 @@ character 3-grams, so spelling variants still overlap; an unknown word of 4+
 letters is also read as its closest known word (rapidfuzz) at reduced weight (typos).
 Features are TF-IDF weighted, with document frequency counted over topics. A topic's score
 mixes the best cosine similarity of the question with one of its documents, the second best,
-and the similarity with the topic's centroid. Words the index does not know lower the score,
+and the similarity with the topic's centroid (`topic_index.TopicIndex`, which scores a
+question against every document at once). Words the index does not know lower the score,
 so off-topic questions fall below THRESHOLD and get no topic.
 
 Topic ids are shared across languages, so a Roman-Urdu or Sindhi question finds the topic
