@@ -122,8 +122,10 @@ class TopicIndex:
             values.append(unit_value if w == unit else value * w)
         acc = np.bincount(np.concatenate(slots), np.concatenate(values), self._slots)
         acc[self._pad] = -1.0
-        width = self._table.shape[1]
-        two = np.partition(acc[self._table], width - 2, axis=1)[:, width - 2:]
+        by_topic = acc[self._table]   # a new array: partitioned in place
+        width = by_topic.shape[1]
+        by_topic.partition(width - 2, axis=1)
+        two = by_topic[:, width - 2:]
         best, second = two[:, 1], np.maximum(two[:, 0], 0.0)   # one document: no second
         centroid = acc[self._pad + 1:]
         mixed = np.minimum(1.0, ((1 - CENTROID) * ((1 - SUPPORT) * best + SUPPORT * second)
