@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.core.content.topic_index import TopicIndex
@@ -63,6 +64,7 @@ TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a kn
 _TYPO_WEIGHT = 0.5  # a corrected typo counts half a word
 MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
 MAX_REMEMBERED_CORRECTIONS = 20_000  # words whose correction is kept (about 2 MiB)
+_NOT_YET = object()   # a word not looked up yet
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -191,8 +193,12 @@ def features(text: str, correct: Callable[[str], str | None] | None = None) -> C
 
     `correct` maps a word the index does not know to a known word (typo tolerance).
     """
+    return _features(tokens(text), correct)
+
+
+def _features(words: list[str], correct: Callable[[str], str | None] | None) -> Counter[str]:
     feats: Counter[str] = Counter()
-    for tok in tokens(text):
+    for tok in words:
         if tok in GENERIC:
             feats["g:" + tok] += 1  # a domain-wide word: a fraction of a word, no 3-grams
             continue
@@ -258,7 +264,6 @@ class Answerer:
         self._index = TopicIndex(((tid, features(text)) for tid, text in self._documents()),
                                  self._weigh)
         self._vocab = sorted(f[2:] for f in self._index.features() if f.startswith("w:"))
-        self._vocab_near_length: dict[int, list[str]] = {}
         # unknown word -> its correction: the same words come again and again (agency-name
         # words such as "promoters", common misspellings); bounded, cleared when full
         self._corrections: dict[str, str | None] = {}
@@ -274,20 +279,6 @@ class Answerer:
                     docs.append((tid, " ".join(topic.keywords)))
         return docs
 
-    def _typo_candidates(self, length: int) -> list[str]:
-        """Known words whose length allows fuzz.ratio >= TYPO_CUTOFF against a word of `length`.
-
-        ratio <= 200 * min(n, m) / (n + m), so the others can never reach the cut-off; the
-        order of the full list is kept, so ties resolve as before.
-        """
-        words = self._vocab_near_length.get(length)
-        if words is None:
-            words = [w for w in self._vocab
-                     if 200 * min(length, len(w)) / (length + len(w)) >= TYPO_CUTOFF - 1e-9]
-            if len(self._vocab_near_length) < 256:  # lengths are few; keep the cache bounded
-                self._vocab_near_length[length] = words
-        return words
-
     @staticmethod
     def _weigh(feat: str, count: int, idf: float) -> float:
         """A feature's weight in a vector: its count, idf and kind (word, domain-wide word,
@@ -297,31 +288,52 @@ class Answerer:
             return w * _WORD_WEIGHT * GENERIC_WEIGHT
         return w * _WORD_WEIGHT if feat.startswith("w:") else w
 
-    def _corrector(self) -> Callable[[str], str | None]:
-        """A per-question typo corrector: unknown word -> closest known word (or None)."""
-        budget = [MAX_TYPO_LOOKUPS]
+    def _corrector(self, words: list[str]) -> Callable[[str], str | None]:
+        """A per-question typo corrector: unknown word -> closest known word (or None).
+        `words`: the question's, in order; the first MAX_TYPO_LOOKUPS unknown words of 4+
+        letters are corrected, and looked up together."""
         known = self._index.idf
+        unknown = [w for w in words if w not in GENERIC and "w:" + w not in known and len(w) >= 4]
+        found = self._corrections_of(list(dict.fromkeys(unknown[:MAX_TYPO_LOOKUPS])))
+        budget = [MAX_TYPO_LOOKUPS]
 
         def correct(tok: str) -> str | None:
             if "w:" + tok in known or len(tok) < 4 or budget[0] <= 0:
                 return None
             budget[0] -= 1
-            if tok in self._corrections:
-                return self._corrections.get(tok)
-            hit = process.extractOne(tok, self._typo_candidates(len(tok)), scorer=fuzz.ratio,
-                                     score_cutoff=TYPO_CUTOFF)
-            word = hit[0] if hit else None
-            if len(self._corrections) >= MAX_REMEMBERED_CORRECTIONS:
-                self._corrections.clear()
-            self._corrections[tok] = word
-            return word
+            return found[tok]   # one of the first unknown words: looked up above
 
         return correct
+
+    def _corrections_of(self, words: list[str]) -> dict[str, str | None]:
+        """Each word's closest known word (fuzz.ratio at least TYPO_CUTOFF; on a tie the first
+        in the vocabulary's order) or None. One `process.cdist` pass over the vocabulary for
+        all of them (rapidfuzz compares several words at once); remembered."""
+        remembered = self._corrections
+        out: dict[str, str | None] = {}
+        new = []
+        for w in words:
+            hit = remembered.get(w, _NOT_YET)
+            if hit is _NOT_YET:
+                new.append(w)
+            else:
+                out[w] = hit
+        if new:
+            matrix = process.cdist(new, self._vocab, scorer=fuzz.ratio, dtype=np.float64,
+                                   score_cutoff=TYPO_CUTOFF)
+            for w, row in zip(new, matrix, strict=True):
+                best = int(row.argmax())   # the first of the best
+                out[w] = self._vocab[best] if row[best] >= TYPO_CUTOFF else None
+            if len(remembered) + len(new) > MAX_REMEMBERED_CORRECTIONS:
+                remembered.clear()
+            remembered.update((w, out[w]) for w in new)
+        return out
 
     def scores(self, text: str, *, unknown_weight: float = _UNKNOWN_WEIGHT) -> list[tuple[str, float]]:
         """(topic id, score 0..1) best first, for every topic that shares a feature.
         `unknown_weight`: how much words the index does not know lower the score."""
-        feats = features(text, self._corrector())
+        words = tokens(text)
+        feats = _features(words, self._corrector(words))
         idf, unit, max_idf = self._index.idf, self._index.unit, self._index.max_idf
         weights: dict[str, float] = {}
         unknown = 0.0   # unknown features still count in the question's length: off-topic
