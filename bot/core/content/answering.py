@@ -318,7 +318,9 @@ class Answerer:
                 new.append(w)
             else:
                 out[w] = hit
-        if new:
+        if new and not self._vocab:   # no words known at all: nothing to correct to
+            out.update(dict.fromkeys(new))
+        elif new:
             matrix = process.cdist(new, self._vocab, scorer=fuzz.ratio, dtype=np.float64,
                                    score_cutoff=TYPO_CUTOFF)
             for w, row in zip(new, matrix, strict=True):
