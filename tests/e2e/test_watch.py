@@ -255,9 +255,9 @@ async def test_kill_9_in_the_middle_of_a_big_batch_loses_no_watcher(
         staffed_standin: BotApiStandin, bot_process, tmp_path: Path, database_url: str | None) -> None:
     """`python -m bot` is killed while it tells 150 watchers (20 messages a second): after the
     restart every watcher has heard, and only a message in flight at the kill can come twice."""
+    from bot.config import Settings
     from bot.core.agencies.watching import Standing
     from bot.core.dialogue.ports import Watch
-    from bot.config import Settings
     from bot.storage import open_store
 
     s = staffed_standin
