@@ -15,7 +15,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core.dialogue.messages import Outgoing
+from bot.core.dialogue.messages import Button, MediaRef, Outgoing
 from bot.core.dialogue.ports import Report, Ticket, UserRecord
 
 _TICKET_FIELDS = {"status", "wants_woman", "urgent", "closed_at", "lang"}
@@ -48,11 +48,29 @@ def outgoing_payload(message: Outgoing) -> dict:
     payload: dict[str, Any] = {"text": message.text}
     if message.buttons:
         payload["buttons"] = [[[b.label, b.data] for b in row] for row in message.buttons]
+        shorts = {b.data: b.short for row in message.buttons for b in row if b.short}
+        if shorts:
+            payload["short"] = shorts
     if message.copy_of:
         payload["copy_of"] = list(message.copy_of)
     if message.attachment:
         payload["file"] = [message.attachment.kind, message.attachment.filename]
+    if message.media_ref:
+        ref = message.media_ref
+        payload["media_ref"] = [ref.channel, ref.kind, ref.ref, ref.filename, ref.mime_type]
     return payload
+
+
+def outgoing_from_payload(chat_id: int, payload: dict) -> Outgoing:
+    """The :class:`Outgoing` an outbox payload was made from (without its attachment bytes)."""
+    shorts = payload.get("short") or {}
+    buttons = tuple(tuple(Button(label, data, shorts.get(data)) for label, data in row)
+                    for row in payload.get("buttons") or ())
+    copy_of = payload.get("copy_of")
+    ref = payload.get("media_ref")
+    return Outgoing(chat_id, payload.get("text", ""), buttons,
+                    copy_of=(int(copy_of[0]), int(copy_of[1])) if copy_of else None,
+                    media_ref=MediaRef(*ref) if ref else None)
 
 
 async def enqueue(conn: aiosqlite.Connection, message: Outgoing, *, user_id: int | None) -> int:

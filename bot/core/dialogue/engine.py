@@ -37,8 +37,6 @@ SMALL_TALK_REPLIES = {
     "goodbye": N_("Take care. You can write to me at any time."),
     "ok": N_("Good. What would you like to do next?"),
 }
-MEDIA_NAMES = {"sticker", "voice", "photo", "video", "video_note", "audio", "document",
-               "location", "contact", "poll", "animation", "dice", "venue"}
 
 
 def chosen_language(user: UserRecord, language_code: str | None) -> str:
@@ -71,7 +69,7 @@ class Dialogue:
             lang = choose_language(user, lang_source, event.language_code)
         if user.lang is None:
             user.lang = lang
-        turn = Turn(knowledge, conv, user, lang, self.staff_chat_id)
+        turn = Turn(knowledge, conv, user, lang, self.staff_chat_id, channel=event.channel)
         deleted = False
         if event.button is not None:
             deleted = await self._button(turn, event.button)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 
-from bot.core.dialogue.messages import Incoming, Outgoing, Result, StaffReply
+from bot.core.dialogue.messages import CAPTIONED_MEDIA, Incoming, Outgoing, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, Ticket
 from bot.core.dialogue.turn import LANG_NAMES, Turn
 from bot.core.knowledge import Knowledge
 from bot.core.markup import escape, markdown_to_html
 
 CLOSE_COMMANDS = ("/close",)
-CAPTIONED_MEDIA = frozenset({"photo", "video", "document", "audio", "voice", "animation"})
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 
 
 def show_numbers(turn: Turn, *, urgent: bool = False) -> None:
@@ -54,7 +54,8 @@ async def open_ticket(turn: Turn, *, urgent: bool = False) -> None:
     if ticket is None:
         ticket = await turn.conv.open_ticket(turn.user, turn.lang, urgent=urgent)
         await turn.conv.count("tickets", "opened")
-        header = [f"🆘 <b>Ticket #{ticket.ref}</b> · {LANG_NAMES[turn.lang]}"]
+        channel = CHANNEL_NAMES.get(turn.channel, turn.channel)
+        header = [f"🆘 <b>Ticket #{ticket.ref}</b> · {escape(channel)} · {LANG_NAMES[turn.lang]}"]
         if urgent:
             header[0] += " · ⚠️ URGENT"
         header.append(escape("Reply to any message of this ticket to answer; reply /close to close it."))
@@ -82,7 +83,11 @@ async def relay(turn: Turn, event: Incoming) -> bool:
         not_available(turn)
         return True
     prefix = f"<b>#{ticket.ref}</b>"
-    if event.media and event.message_id is not None:
+    if event.media and event.media_ref is not None:  # a channel that keeps the file itself
+        caption = escape(event.text or "") if event.media in CAPTIONED_MEDIA else ""
+        turn.to_staff(f"{prefix} [{escape(event.media)}] {caption}".strip(), ticket_id=ticket.id,
+                      media_ref=event.media_ref)
+    elif event.media and event.message_id is not None:
         source = (event.chat_id, event.message_id)
         if event.media in CAPTIONED_MEDIA:
             caption = f"{prefix} {escape(event.text or '')}".strip()
@@ -142,7 +147,7 @@ async def staff_reply(turn: Turn, ticket: Ticket, event: StaffReply) -> None:
     if event.media:
         caption = f"💬 <b>{label}</b> {escape(text)}".strip() if event.media in CAPTIONED_MEDIA else ""
         turn.result.add(Outgoing(chat_id=turn.user.chat_id, text=caption,
-                                 copy_of=(event.chat_id, event.message_id)))
+                                 copy_of=(event.chat_id, event.message_id), media_ref=event.media_ref))
     else:
         turn.reply(f"💬 <b>{label}:</b>\n{escape(text)}")
     await turn.conv.count("relay", "to_user")
