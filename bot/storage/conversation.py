@@ -55,6 +55,8 @@ def outgoing_payload(message: Outgoing) -> dict:
         payload["copy_of"] = list(message.copy_of)
     if message.attachment:
         payload["file"] = [message.attachment.kind, message.attachment.filename]
+    if message.lang:
+        payload["lang"] = message.lang
     if message.media_ref:
         ref = message.media_ref
         payload["media_ref"] = [ref.channel, ref.kind, ref.ref, ref.filename, ref.mime_type]
@@ -70,7 +72,7 @@ def outgoing_from_payload(chat_id: int, payload: dict) -> Outgoing:
     ref = payload.get("media_ref")
     return Outgoing(chat_id, payload.get("text", ""), buttons,
                     copy_of=(int(copy_of[0]), int(copy_of[1])) if copy_of else None,
-                    media_ref=MediaRef(*ref) if ref else None)
+                    media_ref=MediaRef(*ref) if ref else None, lang=payload.get("lang"))
 
 
 async def enqueue(conn: aiosqlite.Connection, message: Outgoing, *, user_id: int | None) -> int:
@@ -177,7 +179,7 @@ class SqlConversation:
         tickets = [r["id"] for r in await self.conn.execute_fetchall(
             "SELECT id FROM tickets WHERE user_id = ?", (user_id,))]
         await self.conn.executemany("DELETE FROM relay_map WHERE ticket_id = ?", [(t,) for t in tickets])
-        for table in ("tickets", "reports", "recent_activity", "users"):
+        for table in ("tickets", "reports", "recent_activity", "users", "last_inbound"):
             await self.conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608
         # Messages to the user or relays of their words to staff: undelivered ones are dropped,
         # delivered ones are bookkeeping that still names the person's chat, so they go too.
@@ -189,6 +191,12 @@ class SqlConversation:
             "INSERT INTO stats (day, kind, key, count) VALUES (?, ?, ?, 1)"
             " ON CONFLICT(day, kind, key) DO UPDATE SET count = count + 1",
             (datetime.now(UTC).date().isoformat(), kind, key))
+
+    async def note_inbound(self, user_id: int, at: float) -> None:
+        """The person wrote at ``at`` (a channel's customer-service window starts again)."""
+        await self.conn.execute(
+            "INSERT INTO last_inbound (user_id, at) VALUES (?, ?)"
+            " ON CONFLICT(user_id) DO UPDATE SET at = excluded.at", (user_id, at))
 
     async def enqueue(self, message: Outgoing, *, user_id: int | None) -> None:
         await enqueue(self.conn, message, user_id=user_id)

@@ -113,6 +113,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE outbox ADD COLUMN attachment BLOB;
     """,
+    # 4: when each person last wrote (WhatsApp's 24-hour window); kept for 2 days at most
+    """
+    CREATE TABLE last_inbound (
+        user_id INTEGER PRIMARY KEY,
+        at      REAL NOT NULL
+    );
+    """,
 )
 
 MARKER_NAME = "rahnuma.database-created"

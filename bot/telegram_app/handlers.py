@@ -51,10 +51,10 @@ def telegram_sized(messages: list[Outgoing]) -> list[Outgoing]:
     """Split long texts (buttons stay on the last part); long captions become a text after."""
     result: list[Outgoing] = []
     for m in messages:
-        if m.copy_of is not None or m.attachment is not None:
+        if m.copy_of is not None or m.attachment is not None or m.media_ref is not None:
             if visible_length(m.text) > CAPTION_LIMIT:
                 result.append(Outgoing(m.chat_id, "", copy_of=m.copy_of, ticket_id=m.ticket_id,
-                                       attachment=m.attachment))
+                                       attachment=m.attachment, media_ref=m.media_ref))
                 result += telegram_sized([Outgoing(m.chat_id, m.text, m.buttons, ticket_id=m.ticket_id)])
             else:
                 result.append(m)

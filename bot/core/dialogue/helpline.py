@@ -147,7 +147,8 @@ async def staff_reply(turn: Turn, ticket: Ticket, event: StaffReply) -> None:
     if event.media:
         caption = f"💬 <b>{label}</b> {escape(text)}".strip() if event.media in CAPTIONED_MEDIA else ""
         turn.result.add(Outgoing(chat_id=turn.user.chat_id, text=caption,
-                                 copy_of=(event.chat_id, event.message_id), media_ref=event.media_ref))
+                                 copy_of=(event.chat_id, event.message_id), media_ref=event.media_ref,
+                                 lang=turn.lang))
     else:
         turn.reply(f"💬 <b>{label}:</b>\n{escape(text)}")
     await turn.conv.count("relay", "to_user")

@@ -103,6 +103,7 @@ class Outgoing:
     ticket_id: int | None = None  # map the delivered message to this ticket (staff side)
     attachment: Attachment | None = None
     media_ref: MediaRef | None = None  # a file to fetch from its channel and send (see MediaRef)
+    lang: str | None = None  # the language it is written in (for what a channel adds, e.g. "Choose")
 
 
 @dataclass(slots=True)

@@ -31,7 +31,7 @@ class Turn:
         return text.format(**values) if values else text
 
     def reply(self, text: str, buttons: Keyboard = ()) -> None:
-        self.result.add(Outgoing(chat_id=self.user.chat_id, text=text, buttons=buttons))
+        self.result.add(Outgoing(chat_id=self.user.chat_id, text=text, buttons=buttons, lang=self.lang))
 
     def say(self, msgid: str, buttons: Keyboard = (), **values: object) -> None:
         """Reply with a translated UI string (escaped)."""

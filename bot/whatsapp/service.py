@@ -1,0 +1,120 @@
+"""The WhatsApp adapter put together: webhook -> dialogue -> outbox -> Cloud API.
+
+``serve`` (the webhook server) builds one :class:`WhatsAppService` when ``WHATSAPP_TOKEN`` is
+set, adds its routes (``service.channel.add_routes(app)``), starts it with the app and stops
+it on shutdown. Each message a person sends is handled in one unit of work
+(:meth:`handle`): the processed-message mark, the dialogue's changes, every outgoing message
+as an outbox row and the person's last-inbound time commit together, or none of it does
+(then the webhook answers 500 and Meta sends the message again).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.channels import channel_of
+from bot.core.content.templates import Templates, load_templates
+from bot.core.dialogue.engine import Dialogue
+from bot.core.dialogue.messages import Incoming, Outgoing, Result
+from bot.core.i18n import translator
+from bot.core.markup import escape
+from bot.storage.conversation import SqlConversation
+from bot.storage.store import AlreadyProcessed, DatabaseUnusable, Store
+from bot.telegram_app.handlers import telegram_sized
+from bot.whatsapp.config import WhatsAppSettings
+from bot.whatsapp.delivery import Delivery, TelegramFile
+from bot.whatsapp.sender import Sender
+from bot.whatsapp.webhook import WhatsAppChannel
+
+log = logging.getLogger(__name__)
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, DatabaseUnusable, OSError)
+try:  # PostgreSQL, when installed
+    import asyncpg
+
+    STORAGE_ERRORS += (asyncpg.PostgresError, asyncpg.InterfaceError)
+except ImportError:  # pragma: no cover
+    pass
+
+
+class WhatsAppService:
+    def __init__(self, settings: WhatsAppSettings, store: Store, dialogue: Dialogue, *,
+                 templates: Templates | None = None, content_dir: Path | None = None,
+                 telegram_file: TelegramFile | None = None,
+                 on_staff_queued: Callable[[set[int]], object] | None = None,
+                 clock: Callable[[], float] = time.time, ambiguous_grace: float = 3.0) -> None:
+        if templates is None:
+            templates = load_templates(content_dir)[0] if content_dir is not None else Templates({}, False)
+        if not templates.usable:
+            log.warning("no approved WhatsApp templates (content/whatsapp_templates.yaml): a staff "
+                        "reply after the 24-hour window waits until the person writes again")
+        self.store = store
+        self.dialogue = dialogue
+        self.clock = clock
+        self.on_staff_queued = on_staff_queued
+        self.sender = Sender(settings)
+        self.delivery = Delivery(store, self.sender, staff_chat_id=dialogue.staff_chat_id,
+                                 templates=templates, telegram_file=telegram_file,
+                                 on_staff_queued=on_staff_queued, ambiguous_grace=ambiguous_grace,
+                                 clock=clock)
+        self.channel = WhatsAppChannel(settings, self.handle, self.delivery.on_status)
+
+    async def start(self) -> None:
+        await self.sender.start()
+        await self.delivery.resume()
+
+    async def stop(self) -> None:
+        await self.delivery.close()
+        await self.sender.close()
+
+    def wake(self, chats: set[int]) -> None:
+        """Rows were queued: WhatsApp chats here, the rest (the staff group) to Telegram."""
+        self.delivery.wake(chats)
+        others = {c for c in chats if channel_of(c) != "whatsapp"}
+        if others and self.on_staff_queued is not None:
+            self.on_staff_queued(others)
+
+    async def handle(self, incoming: Incoming, key: int) -> None:
+        """One message from a person, start to commit. Raises when storage failed."""
+        now = self.clock()
+
+        async def unit(conv: SqlConversation) -> None:
+            result = await self.dialogue.handle(conv, incoming)
+            await self._queue(conv, incoming, result)
+            await conv.note_inbound(incoming.user_id, now)
+
+        try:
+            done = await self.store.unit_of_work(key, unit)
+        except AlreadyProcessed:
+            return
+        except STORAGE_ERRORS:
+            raise
+        except Exception as exc:  # a bug: the person hears so, the message is not retried
+            log.error("error while handling a WhatsApp message: %s", type(exc).__name__)
+            done = await self._sorry(incoming, key, now)
+            if done is None:
+                return
+            self.wake(done)
+            return
+        self.wake(done.queued_chats | {incoming.chat_id})  # the window is open again: what waits goes
+
+    async def _queue(self, conv: SqlConversation, incoming: Incoming, result: Result) -> None:
+        for message in result.messages:
+            sized = [message] if channel_of(message.chat_id) == "whatsapp" else telegram_sized([message])
+            for part in sized:
+                await conv.enqueue(part, user_id=incoming.user_id)
+
+    async def _sorry(self, incoming: Incoming, key: int, now: float) -> set[int] | None:
+        text = translator("en").gettext("Sorry, something went wrong. Please try again, or use /helpline.")
+
+        async def unit(conv: SqlConversation) -> None:
+            await conv.enqueue(Outgoing(incoming.chat_id, escape(text)), user_id=incoming.user_id)
+            await conv.note_inbound(incoming.user_id, now)
+
+        try:
+            return (await self.store.unit_of_work(key, unit)).queued_chats
+        except AlreadyProcessed:
+            return None

@@ -1,0 +1,273 @@
+"""The WhatsApp adapter end to end: the Graph API stand-in (tests/whatsapp_standin.py) posts
+signed webhooks to a small aiohttp app with the adapter's routes, the real dialogue answers on
+a real SQLite store, and the replies go back through pywa to the stand-in, which enforces
+WhatsApp's rules (no HTML, 3 buttons of 20 characters, lists of 10 rows of 24, 4,096 / 1,024
+characters) and injects faults."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.channels import whatsapp_chat_id
+from bot.core.content.templates import Template, Templates
+from bot.core.dialogue.engine import Dialogue
+from bot.core.dialogue.messages import MediaRef, Outgoing
+from bot.core.knowledge_holder import KnowledgeHolder
+from bot.core.markup import html_to_plain
+from bot.storage.store import Store
+from bot.whatsapp import WhatsAppService, WhatsAppSettings, fetch_for_staff
+from tests.whatsapp_standin import WINDOW_SECONDS, Faults, GraphApiStandin, text_of
+
+REPO = Path(__file__).resolve().parents[1]
+STAFF = -100
+PERSON = "923001234567"
+CHAT = whatsapp_chat_id(PERSON)
+TEMPLATES = Templates({"invite_back": {"en": Template("rahnuma_new_reply", "en"),
+                                       "ur": Template("rahnuma_new_reply", "ur"),
+                                       "sd": Template("rahnuma_new_reply", "ur")}}, usable=True)
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_780_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Bot:
+    wa: GraphApiStandin
+    service: WhatsAppService
+    store: Store
+    url: str
+    clock: FakeClock
+    telegram_files: dict[str, bytes]
+
+    async def says(self, wa_id: str = PERSON, count: int = 1, timeout: float = 15.0) -> list[dict]:  # noqa: ASYNC109
+        return await self.wa.wait_for(wa_id, count=count, timeout=timeout)
+
+    async def staff_rows(self) -> list[str]:
+        return [html_to_plain(m.payload.get("text", "")) for m in await self.store.pending(STAFF, 100)]
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeHolder:
+    return KnowledgeHolder(REPO / "content", REPO / "content" / "agencies.csv")
+
+
+async def start_bot(tmp_path: Path, knowledge: KnowledgeHolder, **standin: object) -> AsyncIterator[Bot]:
+    clock = FakeClock()
+    wa = GraphApiStandin(clock=clock, **standin)  # type: ignore[arg-type]
+    await wa.start()
+    store = await Store.open(tmp_path / "db.sqlite3")
+    settings = WhatsAppSettings(token=wa.token, phone_number_id=wa.phone_number_id,
+                                app_secret=wa.app_secret, verify_token="verify-me",
+                                api_base_url=wa.base_url, max_rate=0)
+    files: dict[str, bytes] = {}
+
+    async def telegram_file(ref: MediaRef) -> tuple[bytes, str]:
+        return files[ref.ref], "audio/ogg"
+
+    service = WhatsAppService(settings, store, Dialogue(knowledge, STAFF), templates=TEMPLATES,
+                              telegram_file=telegram_file, clock=clock, ambiguous_grace=1.0)
+    service.delivery.backoff = (0.01, 0.05)
+    app = web.Application()
+    service.channel.add_routes(app)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    url = f"http://127.0.0.1:{port}"
+    wa.webhook_url = f"{url}/whatsapp"
+    await service.start()
+    try:
+        yield Bot(wa, service, store, url, clock, files)
+    finally:
+        await service.stop()
+        await runner.cleanup()
+        await wa.stop()
+        await store.close()
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, knowledge: KnowledgeHolder) -> AsyncIterator[Bot]:
+    async for b in start_bot(tmp_path, knowledge):
+        yield b
+
+
+def choices(message: dict) -> list[str]:
+    interactive = message["payload"]["interactive"]
+    action = interactive["action"]
+    if interactive["type"] == "button":
+        return [b["reply"]["id"] for b in action["buttons"]]
+    return [row["id"] for s in action["sections"] for row in s["rows"]]
+
+
+async def test_verification_handshake(bot: Bot) -> None:
+    async with aiohttp.ClientSession() as http:
+        ok = {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "1158201444"}
+        async with http.get(f"{bot.url}/whatsapp", params=ok) as response:
+            assert response.status == 200 and await response.text() == "1158201444"
+        for bad in ({**ok, "hub.verify_token": "guess"}, {**ok, "hub.verify_token": "vérify"},
+                    {**ok, "hub.mode": "unsubscribe"}):
+            async with http.get(f"{bot.url}/whatsapp", params=bad) as response:
+                assert response.status == 403 and "1158201444" not in await response.text()
+
+
+async def test_a_body_not_signed_with_the_app_secret_has_no_effect(bot: Bot, tmp_path: Path) -> None:
+    async with GraphApiStandin(app_secret="not-the-secret", webhook_url=bot.wa.webhook_url) as forger:
+        delivery = await forger.user_sends(PERSON, "salaam")
+    assert delivery.status == 403
+    async with aiohttp.ClientSession() as http:
+        for headers in ({}, {"X-Hub-Signature-256": "sha256=ünïcode"}):
+            async with http.post(bot.wa.webhook_url, data=delivery.raw, headers=headers) as response:
+                assert response.status in (401, 403)
+    await bot.service.delivery.idle()
+    assert bot.wa.sent == [] and await bot.store.last_inbound(CHAT) is None
+    assert await bot.store.chats_with_pending_messages() == []
+
+
+async def test_menu_question_recruiter_check_safety_privacy_delete_in_three_languages(bot: Bot) -> None:
+    people = {"en": "923001110001", "ur": "923001110002", "sd": "923001110003"}
+    greetings = {"en": "hello", "ur": "السلام علیکم", "sd": "السلام عليڪم"}
+    questions = {"en": "how can I check my agent's licence", "ur": "ایجنٹ کا لائسنس کیسے چیک کروں؟",
+                 "sd": "ايجنٽ جو لائسنس ڪيئن چيڪ ڪريان؟"}
+    for lang, wa_id in people.items():
+        await bot.wa.user_sends(wa_id, questions[lang])  # sets the person's language
+        answer = await bot.says(wa_id)
+        assert "*" in text_of(answer[0]), lang  # the topic's title in WhatsApp bold
+        await bot.wa.user_sends(wa_id, greetings[lang])
+        [menu] = await bot.says(wa_id)
+        assert menu["type"] == "interactive" and "menu:helpline" in choices(menu), lang
+        await bot.wa.user_taps(wa_id, "menu:check")
+        await bot.says(wa_id)
+        await bot.wa.user_sends(wa_id, "5699/RWP")
+        [verdict] = await bot.says(wa_id)
+        assert "Golden Arshad" in text_of(verdict), lang
+        await bot.wa.user_taps(wa_id, "menu:main")
+        await bot.says(wa_id)
+        await bot.wa.user_taps(wa_id, "menu:safety")
+        [_intro, question] = await bot.says(wa_id, count=2)
+        assert "1/" in text_of(question) and "sc:licensed:yes" in choices(question), lang
+        await bot.wa.user_taps(wa_id, "sc:licensed:yes")
+        [second] = await bot.says(wa_id)
+        assert "2/" in text_of(second), lang
+        await bot.wa.user_sends(wa_id, "/privacy")
+        await bot.says(wa_id)
+        await bot.wa.user_sends(wa_id, "/delete_my_data")
+        [confirm] = await bot.says(wa_id)
+        assert confirm["payload"]["interactive"]["type"] == "button" and "del:yes" in choices(confirm)
+        await bot.wa.user_taps(wa_id, "del:yes")
+        [deleted] = await bot.says(wa_id)
+        assert deleted["type"] == "text", lang
+    assert bot.wa.rejected == [] and bot.wa.html_flags == []
+    ur_menu = next(m for m in bot.wa.sent_to(people["ur"])
+                   if m["type"] == "interactive" and "menu:language" in choices(m))
+    assert any("ہیلپ لائن" in row["title"] for s in ur_menu["payload"]["interactive"]["action"]["sections"]
+               for row in s["rows"])
+
+
+async def test_a_message_sent_again_takes_effect_once(bot: Bot) -> None:
+    first = await bot.wa.user_sends(PERSON, "/start")
+    again = await bot.wa.redeliver(first)
+    assert first.status == again.status == 200
+    await bot.says(PERSON)
+    await bot.service.delivery.idle()
+    assert len(bot.wa.sent_to(PERSON)) == 1
+
+
+async def test_long_texts_and_many_buttons_stay_within_the_rules(bot: Bot) -> None:
+    from bot.core.dialogue.messages import Button
+
+    await bot.wa.user_sends(PERSON, "/start")
+    await bot.says(PERSON)
+    long_text = "\n".join(f"<b>line {i}</b> *not bold* _nor italic_ &lt;b&gt; " + "x" * 80 for i in range(80))
+    buttons = tuple((Button(f"➡️ A very long topic title number {i} for lists", f"topic:t{i}"),)
+                    for i in range(12))
+    bot.service.wake(await bot.store.enqueue([Outgoing(CHAT, long_text, buttons)], user_id=CHAT))
+    sent = await bot.says(PERSON, count=5)
+    assert [m["type"] for m in sent] == ["text", "text", "text", "interactive", "interactive"]
+    assert bot.wa.rejected == [] and bot.wa.html_flags == []
+    body = "".join(text_of(m) for m in sent)
+    assert "*line 0*" in body and "∗not bold∗" in body and "＿nor italic＿" in body
+    assert "line 79" in body
+
+
+async def test_thirty_percent_send_faults_lose_nothing_duplicate_nothing_keep_order(
+        tmp_path: Path, knowledge: KnowledgeHolder) -> None:
+    faults = Faults(error_rate=0.3, kinds={"500", "502", "130429", "drop", "drop_after"}, seed=7)
+    async for bot in start_bot(tmp_path, knowledge, auto_statuses=("sent",)):
+        await bot.wa.user_sends(PERSON, "/start")
+        await bot.says(PERSON)
+        bot.wa.faults = faults
+        numbered = [Outgoing(CHAT, f"message {i}") for i in range(40)]
+        bot.service.wake(await bot.store.enqueue(numbered, user_id=CHAT))
+        await bot.says(PERSON, count=40, timeout=60)
+        await bot.service.delivery.idle()
+        texts = [text_of(m) for m in bot.wa.sent_to(PERSON)[1:]]
+        assert texts == [f"message {i}" for i in range(40)]
+        assert len(bot.wa.faults_injected) >= 8 and "drop_after" in bot.wa.faults_injected
+
+
+async def test_a_late_staff_reply_invites_the_person_back_and_waits_for_them(bot: Bot) -> None:
+    await bot.wa.user_sends(PERSON, "/helpline")
+    await bot.says(PERSON, count=2)
+    bot.clock.now += WINDOW_SECONDS + 60
+    reply = Outgoing(CHAT, "💬 <b>Helpline:</b>\nWe called the agency.")
+    bot.service.wake(await bot.store.enqueue([reply], user_id=CHAT))
+    [template] = await bot.says(PERSON)
+    assert template["type"] == "template" and template["payload"]["template"]["name"] == "rahnuma_new_reply"
+    await bot.service.delivery.idle()
+    staff = await bot.staff_rows()
+    assert any("24-hour window has closed" in s and "invited back" in s for s in staff)
+    assert bot.wa.failed_statuses == []  # nothing free-form went out of the window
+    await bot.wa.user_taps_template(PERSON, "Show message")
+    first = (await bot.says(PERSON))[0]
+    assert "We called the agency." in text_of(first)
+    await bot.service.delivery.idle()
+    assert any("delivered" in s for s in await bot.staff_rows())
+
+
+async def test_a_voice_note_in_a_helpline_chat_reaches_staff_as_a_voice_note(bot: Bot) -> None:
+    await bot.wa.user_sends(PERSON, "/helpline")
+    await bot.says(PERSON, count=2)
+    await bot.wa.user_sends_media(PERSON, "voice", b"OggS-voice-note", "audio/ogg; codecs=opus")
+    await bot.service.delivery.idle()
+    [relayed] = [m for m in await bot.store.pending(STAFF, 100) if m.payload.get("media_ref")]
+    channel, kind, ref, filename, mime = relayed.payload["media_ref"]
+    attachment = await fetch_for_staff(bot.service.sender, MediaRef(channel, kind, ref, filename, mime))
+    assert attachment.kind == "voice" and attachment.data == b"OggS-voice-note"
+
+
+async def test_staff_media_reaches_the_person_by_upload(bot: Bot) -> None:
+    await bot.wa.user_sends(PERSON, "/start")
+    await bot.says(PERSON)
+    bot.telegram_files["tg-file-1"] = b"OggS-staff-voice"
+    voice = Outgoing(CHAT, "", media_ref=MediaRef("telegram", "voice", "tg-file-1", None, "audio/ogg"))
+    bot.service.wake(await bot.store.enqueue([voice], user_id=CHAT))
+    [sent] = await bot.says(PERSON)
+    assert sent["type"] == "audio" and sent["payload"]["audio"]["voice"] is True
+    assert bot.wa.media_bytes(sent["payload"]["audio"]["id"]) == b"OggS-staff-voice"
+
+
+async def test_a_person_who_cannot_be_reached_is_reported_once_never_retried(bot: Bot) -> None:
+    await bot.wa.user_sends(PERSON, "/helpline")
+    await bot.says(PERSON, count=2)
+    bot.wa.unreachable.add(PERSON)
+    bot.wa.window_errors = "sync"
+    bot.service.wake(await bot.store.enqueue([Outgoing(CHAT, "one"), Outgoing(CHAT, "two")], user_id=CHAT))
+    await bot.service.delivery.idle()
+    await asyncio.sleep(0)
+    await bot.wa.settled()
+    staff = [s for s in await bot.staff_rows() if "could not reach" in s]
+    assert len(staff) == 1
+    assert await bot.store.pending(CHAT, 10) == []
