@@ -271,3 +271,23 @@ async def test_a_person_who_cannot_be_reached_is_reported_once_never_retried(bot
     staff = [s for s in await bot.staff_rows() if "could not reach" in s]
     assert len(staff) == 1
     assert await bot.store.pending(CHAT, 10) == []
+
+
+async def test_a_window_meta_says_is_closed_is_recorded_and_staff_are_told(bot: Bot) -> None:
+    """Meta accepts a message, then reports 131047 in a failed status: the window is taken as
+    closed (the next message waits for the person, with the template) and staff hear of it."""
+    await bot.wa.user_sends(PERSON, "/helpline")
+    await bot.says(PERSON, count=2)
+    bot.wa.last_inbound.pop(PERSON)  # Meta's view: the person has not written for a day
+    bot.service.wake(await bot.store.enqueue([Outgoing(CHAT, "first reply")], user_id=CHAT))
+    await bot.service.delivery.idle()
+    await bot.wa.settled()
+    assert [s["errors"][0]["code"] for s in bot.wa.failed_statuses] == [131047]
+    assert await bot.store.last_inbound(CHAT) is None
+    assert any("not delivered" in s for s in await bot.staff_rows())
+    bot.service.wake(await bot.store.enqueue([Outgoing(CHAT, "second reply")], user_id=CHAT))
+    [template] = await bot.says(PERSON)
+    assert template["type"] == "template"
+    await bot.wa.user_sends(PERSON, "salaam")
+    [waiting] = await bot.says(PERSON)
+    assert text_of(waiting) == "second reply"
