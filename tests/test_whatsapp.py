@@ -291,3 +291,19 @@ async def test_a_window_meta_says_is_closed_is_recorded_and_staff_are_told(bot: 
     await bot.wa.user_sends(PERSON, "salaam")
     [waiting] = await bot.says(PERSON)
     assert text_of(waiting) == "second reply"
+
+
+async def test_a_voice_note_outside_a_helpline_chat_is_offered_to_the_helpline(bot: Bot) -> None:
+    await bot.wa.user_sends(PERSON, "ایجنٹ کا لائسنس کیسے چیک کروں؟")
+    await bot.says(PERSON)
+    await bot.wa.user_sends_media(PERSON, "voice", b"OggS-question", "audio/ogg; codecs=opus")
+    [offer] = await bot.says(PERSON)
+    assert offer["payload"]["interactive"]["type"] == "button" and "وائس نوٹ" in text_of(offer)
+    assert await bot.store.pending(STAFF, 10) == []
+    await bot.wa.user_taps(PERSON, "vn:yes")
+    await bot.says(PERSON, count=3)  # the numbers, the connection, "passed on"
+    await bot.service.delivery.idle()
+    [relayed] = [m for m in await bot.store.pending(STAFF, 100) if m.payload.get("media_ref")]
+    attachment = await fetch_for_staff(bot.service.sender, MediaRef(*relayed.payload["media_ref"]))
+    assert attachment.kind == "voice" and attachment.data == b"OggS-question"
+    assert bot.wa.rejected == []

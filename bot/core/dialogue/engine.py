@@ -26,6 +26,7 @@ from bot.core.verdict_text import render_check
 LANGS = LANGUAGES  # old name
 MAX_TEXT = 4096
 MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
+VOICE_MEDIA = ("voice", "audio")  # offered to the helpline outside a helpline chat
 GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
 URGENT_ANSWER_FLOOR = 0.35  # after the helpline, an urgent message's topic only when it clearly fits
 # The short reply to small talk (content/small_talk.yaml kinds), then the menu.
@@ -185,6 +186,8 @@ class Dialogue:
             self._more(turn, rest)
         elif kind == "sc" and rest.count(":") == 1:
             safety.answer(turn, *rest.split(":"))
+        elif kind == "vn" and rest in ("yes", "no"):
+            await helpline.pass_voice(turn, agreed=rest == "yes")
         elif kind == "tk" and rest in ("share", "woman", "end"):
             await helpline.button(turn, rest)
         elif kind == "rp" and rest.startswith("skip:"):
@@ -233,6 +236,9 @@ class Dialogue:
 
     async def _media(self, turn: Turn, event: Incoming) -> None:
         if await helpline.relay(turn, event):
+            return
+        if event.media in VOICE_MEDIA:
+            helpline.offer_voice(turn, event)
             return
         turn.say("I can only read text messages. Please write your question, or send a licence "
                  "number. To send photos or voice notes to a person, use /helpline.",
