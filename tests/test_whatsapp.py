@@ -307,3 +307,15 @@ async def test_a_voice_note_outside_a_helpline_chat_is_offered_to_the_helpline(b
     attachment = await fetch_for_staff(bot.service.sender, MediaRef(*relayed.payload["media_ref"]))
     assert attachment.kind == "voice" and attachment.data == b"OggS-question"
     assert bot.wa.rejected == []
+
+
+async def test_a_flood_of_messages_is_answered_once_not_handled(
+        tmp_path: Path, knowledge: KnowledgeHolder) -> None:
+    async for bot in start_bot(tmp_path, knowledge):
+        bot.service.flood.per_minute = 3
+        for i in range(6):
+            await bot.wa.user_sends(PERSON, f"question {i}")
+        await bot.service.delivery.idle()
+        texts = [text_of(m) for m in bot.wa.sent_to(PERSON)]
+        assert len(texts) == 4, texts  # three answers, then one warning, then nothing
+        assert "very fast" in texts[-1] or "تیزی" in texts[-1], texts[-1]

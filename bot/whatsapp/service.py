@@ -21,10 +21,11 @@ from bot.core.content.templates import Templates, load_templates
 from bot.core.dialogue.engine import Dialogue
 from bot.core.dialogue.messages import Incoming, Outgoing, Result
 from bot.core.i18n import translator
+from bot.core.languages import language_for_code
 from bot.core.markup import escape
 from bot.storage.conversation import SqlConversation
 from bot.storage.store import AlreadyProcessed, DatabaseUnusable, Store
-from bot.telegram_app.handlers import telegram_sized
+from bot.telegram_app.handlers import FloodGuard, telegram_sized
 from bot.whatsapp.config import WhatsAppSettings
 from bot.whatsapp.delivery import Delivery, TelegramFile
 from bot.whatsapp.sender import Sender
@@ -45,7 +46,8 @@ class WhatsAppService:
                  templates: Templates | None = None, content_dir: Path | None = None,
                  telegram_file: TelegramFile | None = None,
                  on_staff_queued: Callable[[set[int]], object] | None = None,
-                 clock: Callable[[], float] = time.time, ambiguous_grace: float = 3.0) -> None:
+                 clock: Callable[[], float] = time.time, ambiguous_grace: float = 3.0,
+                 flood_per_minute: int = 20) -> None:
         if templates is None:
             templates = load_templates(content_dir)[0] if content_dir is not None else Templates({}, False)
         if not templates.usable:
@@ -55,6 +57,7 @@ class WhatsAppService:
         self.dialogue = dialogue
         self.clock = clock
         self.on_staff_queued = on_staff_queued
+        self.flood = FloodGuard(flood_per_minute)
         self.sender = Sender(settings)
         self.delivery = Delivery(store, self.sender, staff_chat_id=dialogue.staff_chat_id,
                                  templates=templates, telegram_file=telegram_file,
@@ -80,6 +83,8 @@ class WhatsAppService:
     async def handle(self, incoming: Incoming, key: int) -> None:
         """One message from a person, start to commit. Raises when storage failed."""
         now = self.clock()
+        if await self._flooding(incoming, key, now):
+            return
 
         async def unit(conv: SqlConversation) -> None:
             result = await self.dialogue.handle(conv, incoming)
@@ -107,11 +112,30 @@ class WhatsAppService:
             for part in sized:
                 await conv.enqueue(part, user_id=incoming.user_id)
 
-    async def _sorry(self, incoming: Incoming, key: int, now: float) -> set[int] | None:
-        text = translator("en").gettext("Sorry, something went wrong. Please try again, or use /helpline.")
+    async def _flooding(self, incoming: Incoming, key: int, now: float) -> bool:
+        """Over the per-minute limit (and not in a helpline chat): warn once, handle nothing."""
+        if self.flood.allow(incoming.user_id) or await self.store.open_ticket_for_chat(
+                incoming.chat_id) is not None:
+            return False
+        notice = "You are sending messages very fast. Please wait a minute and try again."
+        queued = await self._notice(incoming, key, now, notice if self.flood.should_warn(
+            incoming.user_id) else None)
+        if queued:
+            self.wake(queued)
+        return True
 
+    async def _sorry(self, incoming: Incoming, key: int, now: float) -> set[int] | None:
+        return await self._notice(incoming, key, now,
+                                  "Sorry, something went wrong. Please try again, or use /helpline.")
+
+    async def _notice(self, incoming: Incoming, key: int, now: float, msgid: str | None) -> set[int] | None:
+        """Mark the message handled with only ``msgid`` (a catalog string) as the answer."""
         async def unit(conv: SqlConversation) -> None:
-            await conv.enqueue(Outgoing(incoming.chat_id, escape(text)), user_id=incoming.user_id)
+            if msgid is not None:
+                user = await conv.load_user(incoming.user_id, incoming.chat_id)
+                text = translator(language_for_code(user.lang)).gettext(msgid)
+                await conv.enqueue(Outgoing(incoming.chat_id, escape(text), lang=user.lang),
+                                   user_id=incoming.user_id)
             await conv.note_inbound(incoming.user_id, now)
 
         try:
