@@ -319,3 +319,30 @@ async def test_a_flood_of_messages_is_answered_once_not_handled(
         texts = [text_of(m) for m in bot.wa.sent_to(PERSON)]
         assert len(texts) == 4, texts  # three answers, then one warning, then nothing
         assert "very fast" in texts[-1] or "تیزی" in texts[-1], texts[-1]
+
+
+def envelope(messages: list[dict]) -> dict:
+    value = {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550783881",
+                                                           "phone_number_id": "106540352242922"},
+             "contacts": [{"profile": {"name": "Test User"}, "wa_id": PERSON}], "messages": messages}
+    return {"object": "whatsapp_business_account",
+            "entry": [{"id": "102290129340398", "changes": [{"value": value, "field": "messages"}]}]}
+
+
+async def test_locations_unknown_types_and_reactions_in_a_helpline_chat(bot: Bot) -> None:
+    await bot.wa.user_sends(PERSON, "/helpline")
+    await bot.says(PERSON, count=2)
+    before = len(await bot.staff_rows())
+    now = str(int(bot.clock()))
+    body = envelope([
+        {"from": PERSON, "id": "wamid.L1", "timestamp": now, "type": "location",
+         "location": {"latitude": 24.86, "longitude": 67.01, "name": "Saddar"}},
+        {"from": PERSON, "id": "wamid.R1", "timestamp": now, "type": "reaction",
+         "reaction": {"message_id": "wamid.X", "emoji": "👍"}},
+        {"from": PERSON, "id": "wamid.U1", "timestamp": now, "type": "unsupported", "unsupported": {}},
+    ])
+    assert (await bot.wa.post_webhook(body)).status == 200
+    staff = (await bot.staff_rows())[before:]
+    assert len(staff) == 2
+    assert "📍 24.86, 67.01 (Saddar)" in staff[0] and "[location]" in staff[0]
+    assert "[other]" in staff[1]

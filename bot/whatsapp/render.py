@@ -168,6 +168,8 @@ def render(message: Outgoing, lang: str | None = None) -> list[WaMessage]:
         caption = text if len(text) <= MAX_CAPTION else ""
         out.append(WaMessage("media", caption, media=message.media_ref))
         text = "" if caption else text
+    elif message.copy_of is not None and not text:  # a Telegram message WhatsApp cannot copy
+        text = "📎"
     buttons = list({b.data: b for row in message.buttons for b in row}.values())
     if not buttons:
         out += [WaMessage("text", part) for part in split_text(text)]

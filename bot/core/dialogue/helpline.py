@@ -83,10 +83,10 @@ async def relay(turn: Turn, event: Incoming) -> bool:
         not_available(turn)
         return True
     prefix = f"<b>#{ticket.ref}</b>"
-    if event.media and event.media_ref is not None:  # a channel that keeps the file itself
-        caption = escape(event.text or "") if event.media in CAPTIONED_MEDIA else ""
-        turn.to_staff(f"{prefix} [{escape(event.media)}] {caption}".strip(), ticket_id=ticket.id,
-                      media_ref=event.media_ref)
+    if event.media and (event.media_ref is not None or event.message_id is None):
+        # a channel that keeps the file itself (or has none: a location's text is all there is)
+        turn.to_staff(f"{prefix} [{escape(event.media)}] {escape(event.text or '')}".strip(),
+                      ticket_id=ticket.id, media_ref=event.media_ref)
     elif event.media and event.message_id is not None:
         source = (event.chat_id, event.message_id)
         if event.media in CAPTIONED_MEDIA:
