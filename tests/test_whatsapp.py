@@ -23,6 +23,7 @@ from bot.core.knowledge_holder import KnowledgeHolder
 from bot.core.markup import html_to_plain
 from bot.storage.store import Store
 from bot.whatsapp import WhatsAppService, WhatsAppSettings, fetch_for_staff
+from tests.test_whatsapp_standin import FakeClock
 from tests.whatsapp_standin import WINDOW_SECONDS, Faults, GraphApiStandin, text_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,14 +33,6 @@ CHAT = whatsapp_chat_id(PERSON)
 TEMPLATES = Templates({"invite_back": {"en": Template("rahnuma_new_reply", "en"),
                                        "ur": Template("rahnuma_new_reply", "ur"),
                                        "sd": Template("rahnuma_new_reply", "ur")}}, usable=True)
-
-
-class FakeClock:
-    def __init__(self, now: float = 1_780_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
@@ -53,6 +46,15 @@ class Bot:
 
     async def says(self, wa_id: str = PERSON, count: int = 1, timeout: float = 15.0) -> list[dict]:  # noqa: ASYNC109
         return await self.wa.wait_for(wa_id, count=count, timeout=timeout)
+
+    async def step(self, wa_id: str, text: str | None = None, *, tap: str | None = None,
+                   count: int = 1) -> list[dict]:
+        """The person writes ``text`` (or taps ``tap``); the bot's next ``count`` messages."""
+        if tap is not None:
+            await self.wa.user_taps(wa_id, tap)
+        else:
+            await self.wa.user_sends(wa_id, text or "")
+        return await self.says(wa_id, count=count)
 
     async def staff_rows(self) -> list[str]:
         return [html_to_plain(m.payload.get("text", "")) for m in await self.store.pending(STAFF, 100)]
@@ -142,32 +144,22 @@ async def test_menu_question_recruiter_check_safety_privacy_delete_in_three_lang
     questions = {"en": "how can I check my agent's licence", "ur": "ایجنٹ کا لائسنس کیسے چیک کروں؟",
                  "sd": "ايجنٽ جو لائسنس ڪيئن چيڪ ڪريان؟"}
     for lang, wa_id in people.items():
-        await bot.wa.user_sends(wa_id, questions[lang])  # sets the person's language
-        answer = await bot.says(wa_id)
+        answer = await bot.step(wa_id, questions[lang])  # sets the person's language
         assert "*" in text_of(answer[0]), lang  # the topic's title in WhatsApp bold
-        await bot.wa.user_sends(wa_id, greetings[lang])
-        [menu] = await bot.says(wa_id)
+        [menu] = await bot.step(wa_id, greetings[lang])
         assert menu["type"] == "interactive" and "menu:helpline" in choices(menu), lang
-        await bot.wa.user_taps(wa_id, "menu:check")
-        await bot.says(wa_id)
-        await bot.wa.user_sends(wa_id, "5699/RWP")
-        [verdict] = await bot.says(wa_id)
+        await bot.step(wa_id, tap="menu:check")
+        [verdict] = await bot.step(wa_id, "5699/RWP")
         assert "Golden Arshad" in text_of(verdict), lang
-        await bot.wa.user_taps(wa_id, "menu:main")
-        await bot.says(wa_id)
-        await bot.wa.user_taps(wa_id, "menu:safety")
-        [_intro, question] = await bot.says(wa_id, count=2)
+        await bot.step(wa_id, tap="menu:main")
+        [_intro, question] = await bot.step(wa_id, tap="menu:safety", count=2)
         assert "1/" in text_of(question) and "sc:licensed:yes" in choices(question), lang
-        await bot.wa.user_taps(wa_id, "sc:licensed:yes")
-        [second] = await bot.says(wa_id)
+        [second] = await bot.step(wa_id, tap="sc:licensed:yes")
         assert "2/" in text_of(second), lang
-        await bot.wa.user_sends(wa_id, "/privacy")
-        await bot.says(wa_id)
-        await bot.wa.user_sends(wa_id, "/delete_my_data")
-        [confirm] = await bot.says(wa_id)
+        await bot.step(wa_id, "/privacy")
+        [confirm] = await bot.step(wa_id, "/delete_my_data")
         assert confirm["payload"]["interactive"]["type"] == "button" and "del:yes" in choices(confirm)
-        await bot.wa.user_taps(wa_id, "del:yes")
-        [deleted] = await bot.says(wa_id)
+        [deleted] = await bot.step(wa_id, tap="del:yes")
         assert deleted["type"] == "text", lang
     assert bot.wa.rejected == [] and bot.wa.html_flags == []
     ur_menu = next(m for m in bot.wa.sent_to(people["ur"])
