@@ -7,6 +7,7 @@ characters) and injects faults."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
+from standin import BotApiStandin
+from telegram import Bot as TelegramBot
 
 from bot.channels import whatsapp_chat_id
 from bot.core.content.templates import Template, Templates
@@ -22,6 +25,7 @@ from bot.core.dialogue.messages import MediaRef, Outgoing
 from bot.core.knowledge_holder import KnowledgeHolder
 from bot.core.markup import html_to_plain
 from bot.storage.store import Store
+from bot.telegram_app.media import download, send_attachment
 from bot.whatsapp import WhatsAppService, WhatsAppSettings, fetch_for_staff
 from tests.test_whatsapp_standin import FakeClock
 from tests.whatsapp_standin import WINDOW_SECONDS, Faults, GraphApiStandin, text_of
@@ -42,7 +46,6 @@ class Bot:
     store: Store
     url: str
     clock: FakeClock
-    telegram_files: dict[str, bytes]
 
     async def says(self, wa_id: str = PERSON, count: int = 1, timeout: float = 15.0) -> list[dict]:  # noqa: ASYNC109
         return await self.wa.wait_for(wa_id, count=count, timeout=timeout)
@@ -73,13 +76,8 @@ async def start_bot(tmp_path: Path, knowledge: KnowledgeHolder, **standin: objec
     settings = WhatsAppSettings(token=wa.token, phone_number_id=wa.phone_number_id,
                                 app_secret=wa.app_secret, verify_token="verify-me",
                                 api_base_url=wa.base_url, max_rate=0)
-    files: dict[str, bytes] = {}
-
-    async def telegram_file(ref: MediaRef) -> tuple[bytes, str]:
-        return files[ref.ref], "audio/ogg"
-
     service = WhatsAppService(settings, store, Dialogue(knowledge, STAFF), templates=TEMPLATES,
-                              telegram_file=telegram_file, clock=clock, ambiguous_grace=1.0)
+                              clock=clock, ambiguous_grace=1.0)
     service.delivery.backoff = (0.01, 0.05)
     app = web.Application()
     service.channel.add_routes(app)
@@ -92,7 +90,7 @@ async def start_bot(tmp_path: Path, knowledge: KnowledgeHolder, **standin: objec
     wa.webhook_url = f"{url}/whatsapp"
     await service.start()
     try:
-        yield Bot(wa, service, store, url, clock, files)
+        yield Bot(wa, service, store, url, clock)
     finally:
         await service.stop()
         await runner.cleanup()
@@ -229,23 +227,39 @@ async def test_a_late_staff_reply_invites_the_person_back_and_waits_for_them(bot
     assert any("delivered" in s for s in await bot.staff_rows())
 
 
-async def test_a_voice_note_in_a_helpline_chat_reaches_staff_as_a_voice_note(bot: Bot) -> None:
+@pytest.fixture
+async def telegram(standin: BotApiStandin) -> AsyncIterator[tuple[BotApiStandin, TelegramBot]]:
+    """The Bot API stand-in with the staff group, and a PTB bot pointed at it."""
+    await standin.user_sends(7, "hello", chat_id=STAFF, chat_type="supergroup", chat_title="Staff")
+    async with TelegramBot(standin.token or "123:TEST", base_url=standin.base_url,
+                           base_file_url=standin.base_file_url) as tgbot:
+        yield standin, tgbot
+
+
+async def test_a_voice_note_in_a_helpline_chat_reaches_staff_as_a_voice_note(
+        bot: Bot, telegram: tuple[BotApiStandin, TelegramBot]) -> None:
+    standin, tgbot = telegram
     await bot.wa.user_sends(PERSON, "/helpline")
     await bot.says(PERSON, count=2)
     await bot.wa.user_sends_media(PERSON, "voice", b"OggS-voice-note", "audio/ogg; codecs=opus")
     await bot.service.delivery.idle()
     [relayed] = [m for m in await bot.store.pending(STAFF, 100) if m.payload.get("media_ref")]
-    channel, kind, ref, filename, mime = relayed.payload["media_ref"]
-    attachment = await fetch_for_staff(bot.service.sender, MediaRef(channel, kind, ref, filename, mime))
-    assert attachment.kind == "voice" and attachment.data == b"OggS-voice-note"
+    attachment = await fetch_for_staff(bot.service.sender, MediaRef(*relayed.payload["media_ref"]))
+    await send_attachment(tgbot, STAFF, attachment, relayed.payload["text"])
+    [posted] = await standin.wait_for(STAFF)
+    assert "voice" in posted and standin.file_bytes(posted["voice"]["file_id"]) == b"OggS-voice-note"
+    assert "[voice]" in posted["caption"]
 
 
-async def test_staff_media_reaches_the_person_by_upload(bot: Bot) -> None:
+async def test_staff_media_reaches_the_person_by_upload(
+        bot: Bot, telegram: tuple[BotApiStandin, TelegramBot]) -> None:
+    standin, tgbot = telegram
+    bot.service.delivery.telegram_file = functools.partial(download, tgbot)
     await bot.wa.user_sends(PERSON, "/start")
     await bot.says(PERSON)
-    bot.telegram_files["tg-file-1"] = b"OggS-staff-voice"
-    voice = Outgoing(CHAT, "", media_ref=MediaRef("telegram", "voice", "tg-file-1", None, "audio/ogg"))
-    bot.service.wake(await bot.store.enqueue([voice], user_id=CHAT))
+    staff_voice = await standin.user_sends(7, chat_id=STAFF, voice=b"OggS-staff-voice")
+    ref = MediaRef("telegram", "voice", staff_voice["voice"]["file_id"], None, "audio/ogg")
+    bot.service.wake(await bot.store.enqueue([Outgoing(CHAT, "", media_ref=ref)], user_id=CHAT))
     [sent] = await bot.says(PERSON)
     assert sent["type"] == "audio" and sent["payload"]["audio"]["voice"] is True
     assert bot.wa.media_bytes(sent["payload"]["audio"]["id"]) == b"OggS-staff-voice"
