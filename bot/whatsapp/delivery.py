@@ -86,7 +86,9 @@ class Delivery:
             if task is not None and not task.done():
                 self._again.add(chat)
                 continue
-            self._tasks[chat] = asyncio.get_running_loop().create_task(self._run(chat))
+            task = self._tasks[chat] = asyncio.get_running_loop().create_task(self._run(chat))
+            task.add_done_callback(lambda t, c=chat: self._tasks.pop(c, None) if self._tasks.get(c) is t
+                                   else None)  # memory stays flat over many people
 
     async def resume(self) -> None:
         """After a start: every WhatsApp chat with undelivered rows."""
@@ -94,13 +96,15 @@ class Delivery:
 
     async def idle(self) -> None:
         """Wait until no chat has a sender running (tests, shutdown)."""
-        while any(not t.done() for t in self._tasks.values()):
-            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+            await asyncio.sleep(0)  # let the done callbacks run
 
     async def close(self) -> None:
-        for task in self._tasks.values():
+        tasks = list(self._tasks.values())
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
 
     # --- statuses ------------------------------------------------------------------------
