@@ -1,17 +1,16 @@
 """The WhatsApp adapter end to end: webhook -> dialogue -> SQLite -> outbox -> Graph API.
 
-Usage: .venv/bin/python benchmarks/whatsapp_adapter.py [--users 200] [--messages 5] [--no-write]
+Usage: .venv/bin/python benchmarks/whatsapp_adapter.py [--rates 38,75,150] [--seconds 10] [--no-write]
 
-The Graph API stand-in (tests/whatsapp_standin.py) posts signed webhooks for ``--users``
-people at once, each writing ``--messages`` messages one after the other (the next when the
-reply to the last has arrived), to a small aiohttp app with the adapter's routes
-(``WhatsAppService``: the real dialogue, a real SQLite file, pywa over aiohttp). Measured:
-messages handled per second, and the time from the webhook POST to the first reply accepted
-by the stand-in (p50 / p99). The simple alternative, same run: an echo webhook that checks
-the signature and answers each text through the same ``Sender`` at once (no dialogue, no
-database). Stand-in, bot and people share this one process (and its CPU): the figures are a
-floor. Issue 14 asks for 75 messages/s across two instances with p99 time to first reply
-<= 200 ms. Writes benchmarks/results/whatsapp_adapter.md.
+The Graph API stand-in (tests/whatsapp_standin.py) posts signed webhooks to a small aiohttp
+app with the adapter's routes (``WhatsAppService``: the real dialogue, a real SQLite file, pywa
+over aiohttp). Open loop: at each rate a new person writes every 1/rate s, whatever the bot's
+speed. Measured: messages handled per second, the time from the webhook POST to the first
+reply accepted by the stand-in (p50 / p99), and CPU per message. The simple alternative, same
+run: an echo webhook that checks the signature and answers each text through the same
+``Sender`` at once (no dialogue, no database). Stand-in, people and bot share this one process
+(and its CPU): the figures are a floor. Issue 14 asks for 75 messages/s across two instances
+with p99 time to first reply <= 200 ms. Writes benchmarks/results/whatsapp_adapter.md.
 """
 
 from __future__ import annotations
@@ -43,6 +42,7 @@ from bot.whatsapp.sender import Sender  # noqa: E402
 from bot.whatsapp.webhook import parse, signature_ok  # noqa: E402
 from tests.whatsapp_standin import GraphApiStandin  # noqa: E402
 
+Run = tuple[float, list[float], float]  # messages/s, latencies (s), CPU ms per message
 RESULTS = ROOT / "benchmarks" / "results" / "whatsapp_adapter.md"
 TEXTS = ["salaam", "how can I check my agent's licence", "5699/RWP", "ایجنٹ نے پاسپورٹ رکھ لیا ہے",
          "what are the fees", "thank you"]
@@ -56,21 +56,26 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, int]:
     return runner, runner.addresses[0][1]
 
 
-async def drive(wa: GraphApiStandin, users: int, messages: int) -> tuple[float, list[float]]:
+async def drive(wa: GraphApiStandin, rate: float, seconds: float) -> Run:
+    """Open loop: a new person writes every 1/rate seconds (whatever the bot's speed); each
+    latency is from their webhook POST to the first reply the stand-in accepted."""
     latencies: list[float] = []
 
     async def person(i: int) -> None:
         wa_id = f"92300{i:07d}"
-        for n in range(messages):
-            start = time.perf_counter()
-            await wa.user_sends(wa_id, TEXTS[n % len(TEXTS)])
-            await wa.wait_for(wa_id, timeout=60)
-            latencies.append(time.perf_counter() - start)
-            await asyncio.sleep(0)
+        start = time.perf_counter()
+        await wa.user_sends(wa_id, TEXTS[i % len(TEXTS)])
+        await wa.wait_for(wa_id, timeout=60)
+        latencies.append(time.perf_counter() - start)
 
-    began = time.perf_counter()
-    await asyncio.gather(*(person(i) for i in range(users)))
-    return users * messages / (time.perf_counter() - began), latencies
+    count = int(rate * seconds)
+    began, cpu = time.perf_counter(), time.process_time()
+    tasks = []
+    for i in range(count):
+        await asyncio.sleep(max(0.0, began + i / rate - time.perf_counter()))
+        tasks.append(asyncio.get_running_loop().create_task(person(i)))
+    await asyncio.gather(*tasks)
+    return count / (time.perf_counter() - began), latencies, (time.process_time() - cpu) * 1000 / count
 
 
 def settings_for(wa: GraphApiStandin) -> WhatsAppSettings:
@@ -78,7 +83,7 @@ def settings_for(wa: GraphApiStandin) -> WhatsAppSettings:
                             verify_token="v", api_base_url=wa.base_url, max_rate=0)
 
 
-async def adapter_run(users: int, messages: int, knowledge: KnowledgeHolder) -> tuple[float, list[float]]:
+async def adapter_run(rate: float, seconds: float, knowledge: KnowledgeHolder) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
         async with GraphApiStandin() as wa:
             store = await Store.open(Path(tmp) / "db.sqlite3")
@@ -89,14 +94,14 @@ async def adapter_run(users: int, messages: int, knowledge: KnowledgeHolder) -> 
             wa.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
             await service.start()
             try:
-                return await drive(wa, users, messages)
+                return await drive(wa, rate, seconds)
             finally:
                 await service.stop()
                 await runner.cleanup()
                 await store.close()
 
 
-async def echo_run(users: int, messages: int) -> tuple[float, list[float]]:
+async def echo_run(rate: float, seconds: float) -> Run:
     async with GraphApiStandin() as wa:
         sender = await Sender(settings_for(wa)).start()
 
@@ -114,7 +119,7 @@ async def echo_run(users: int, messages: int) -> tuple[float, list[float]]:
         runner, port = await serve(app)
         wa.webhook_url = f"http://127.0.0.1:{port}/whatsapp"
         try:
-            return await drive(wa, users, messages)
+            return await drive(wa, rate, seconds)
         finally:
             await runner.cleanup()
             await sender.close()
@@ -126,31 +131,37 @@ def pct(values: list[float], q: float) -> float:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=5)
+    parser.add_argument("--rates", default="38,75,150", help="messages per second, comma-separated")
+    parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     knowledge = KnowledgeHolder(ROOT / "content", ROOT / "content" / "agencies.csv")
     load_before = load_average()
     rows = []
-    runs = (("echo webhook (no dialogue, no database)", lambda: echo_run(args.users, args.messages)),
-            ("the adapter (dialogue, SQLite, outbox)",
-             lambda: adapter_run(args.users, args.messages, knowledge)))
-    for name, run in runs:
-        rate, latencies = await run()
-        rows.append(f"| {name} | {rate:.0f} | {pct(latencies, 50):.0f} | {pct(latencies, 99):.0f} |")
-        print(rows[-1], flush=True)
+    for rate in [float(r) for r in args.rates.split(",")]:
+        for name, run in (("echo webhook", lambda r=rate: echo_run(r, args.seconds)),
+                          ("the adapter", lambda r=rate: adapter_run(r, args.seconds, knowledge))):
+            done, latencies, cpu_ms = await run()
+            rows.append(f"| {rate:.0f} | {name} | {done:.0f} | {pct(latencies, 50):.0f} | "
+                        f"{pct(latencies, 99):.0f} | {cpu_ms:.1f} |")
+            print(rows[-1], flush=True)
     report = "\n".join([
         "# WhatsApp adapter: measured results", "",
-        f"Written by `benchmarks/whatsapp_adapter.py`: {args.users} people at once, {args.messages} "
-        "messages each (the next after the reply), through signed webhooks from the Graph API "
-        "stand-in to the adapter and back. Stand-in, bot and people in one process: a floor.", "",
+        f"Written by `benchmarks/whatsapp_adapter.py`: for {args.seconds:.0f} s at each rate, a new "
+        "person writes every 1/rate seconds (open loop), through signed webhooks from the Graph API "
+        "stand-in to one instance of the adapter (the real dialogue, SQLite, the outbox, pywa) and "
+        "back; the echo webhook (signature check, then the same Sender, no dialogue, no database) "
+        "is the simple alternative, same run. Stand-in, people and bot share one process: a floor.",
+        "",
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {platform.platform()}; CPU {cpu_model()}; memory {memory_gib()}; "
         f"load {load_before} before the run (shared with other work)",
         f"- Python {platform.python_version()}", "",
-        "| webhook | messages/s | first reply p50 ms | first reply p99 ms |", "|---|---|---|---|",
+        "| offered/s | webhook | handled/s | first reply p50 ms | p99 ms | CPU ms/message (all parts) |",
+        "|---|---|---|---|---|---|",
         *rows, "",
+        "CPU is the whole process (stand-in, people and bot): the difference between the rows is "
+        "what the dialogue, the database and the outbox cost per message.",
         "Issue 14 asks for 75 messages/s across two instances (about 38 each), p99 <= 200 ms.", ""])
     if not args.no_write:
         RESULTS.write_text(report, encoding="utf-8")
