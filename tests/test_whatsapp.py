@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import aiohttp
@@ -27,6 +27,7 @@ from bot.core.markup import html_to_plain
 from bot.storage.store import Store
 from bot.telegram_app.media import download, send_attachment
 from bot.whatsapp import WhatsAppService, WhatsAppSettings, fetch_for_staff
+from bot.whatsapp.sender import Sender
 from tests.test_whatsapp_standin import FakeClock
 from tests.whatsapp_standin import WINDOW_SECONDS, Faults, GraphApiStandin, text_of
 
@@ -352,3 +353,30 @@ async def test_locations_unknown_types_and_reactions_in_a_helpline_chat(bot: Bot
     assert len(staff) == 2
     assert "📍 24.86, 67.01 (Saddar)" in staff[0] and "[location]" in staff[0]
     assert "[other]" in staff[1]
+
+
+async def test_sends_keep_to_whatsapp_max_rate(tmp_path: Path, knowledge: KnowledgeHolder) -> None:
+    """The stand-in refuses more than 5 messages in any second (130429); the sender keeps to
+    WHATSAPP_MAX_RATE=5, so nothing is refused and nothing is lost."""
+    async for bot in start_bot(tmp_path, knowledge, max_rate=5):
+        await bot.service.sender.close()
+        bot.service.sender = bot.service.delivery.sender = await Sender(
+            replace(bot.service.sender.settings, max_rate=5)).start()
+        await bot.wa.user_sends(PERSON, "/start")
+        bot.service.wake(await bot.store.enqueue([Outgoing(CHAT, f"m{i}") for i in range(12)],
+                                                 user_id=CHAT))
+        await bot.says(PERSON, count=13, timeout=20)
+        assert [r for r in bot.wa.rejected if r[1]["code"] == 130429] == []
+
+
+def test_whatsapp_settings_need_every_secret_and_never_show_them() -> None:
+    assert WhatsAppSettings.from_env({}) is None
+    with pytest.raises(ValueError, match="WHATSAPP_APP_SECRET"):
+        WhatsAppSettings.from_env({"WHATSAPP_TOKEN": "t", "WHATSAPP_PHONE_NUMBER_ID": "1",
+                                   "WHATSAPP_VERIFY_TOKEN": "v"})
+    settings = WhatsAppSettings.from_env({
+        "WHATSAPP_TOKEN": "EAAG-secret", "WHATSAPP_PHONE_NUMBER_ID": "106",
+        "WHATSAPP_APP_SECRET": "s3cret", "WHATSAPP_VERIFY_TOKEN": "v3rify",
+        "WHATSAPP_API_BASE_URL": "http://127.0.0.1:9/", "WHATSAPP_MAX_RATE": "40"})
+    assert settings is not None and settings.api_base_url == "http://127.0.0.1:9" and settings.max_rate == 40
+    assert not any(secret in repr(settings) for secret in ("EAAG-secret", "s3cret", "v3rify"))

@@ -78,7 +78,8 @@ class Sender:
         self.settings = settings
         self.timeout = timeout
         rate = settings.max_rate
-        self._limiter = AsyncLimiter(rate, 1.0) if rate > 0 else None
+        # One message every 1/rate s (no bursts): never more than ``rate`` in any second.
+        self._limiter = AsyncLimiter(1, 1.0 / rate) if rate > 0 else None
         self._session: aiohttp.ClientSession | None = None
         self._http: httpx.AsyncClient | None = None
         self._client: WhatsApp | None = None
