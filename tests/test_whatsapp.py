@@ -356,8 +356,9 @@ async def test_locations_unknown_types_and_reactions_in_a_helpline_chat(bot: Bot
 
 
 async def test_sends_keep_to_whatsapp_max_rate(tmp_path: Path, knowledge: KnowledgeHolder) -> None:
-    """The stand-in refuses more than 5 messages in any second (130429); the sender keeps to
-    WHATSAPP_MAX_RATE=5, so nothing is refused and nothing is lost."""
+    """The stand-in refuses more than 5 messages in any second (130429); the sender spaces its
+    sends at WHATSAPP_MAX_RATE=5, so at most a refusal or two from timing jitter (retried), where
+    a burst of 12 would have 7 refused; nothing is lost, all in order."""
     async for bot in start_bot(tmp_path, knowledge, max_rate=5):
         await bot.service.sender.close()
         bot.service.sender = bot.service.delivery.sender = await Sender(
@@ -365,8 +366,9 @@ async def test_sends_keep_to_whatsapp_max_rate(tmp_path: Path, knowledge: Knowle
         await bot.wa.user_sends(PERSON, "/start")
         bot.service.wake(await bot.store.enqueue([Outgoing(CHAT, f"m{i}") for i in range(12)],
                                                  user_id=CHAT))
-        await bot.says(PERSON, count=13, timeout=20)
-        assert [r for r in bot.wa.rejected if r[1]["code"] == 130429] == []
+        sent = await bot.says(PERSON, count=13, timeout=20)
+        assert [text_of(m) for m in sent[1:]] == [f"m{i}" for i in range(12)]
+        assert len([r for r in bot.wa.rejected if r[1]["code"] == 130429]) <= 2
 
 
 def test_whatsapp_settings_need_every_secret_and_never_show_them() -> None:

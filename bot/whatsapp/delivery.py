@@ -141,10 +141,13 @@ class Delivery:
                         continue
                     return
                 row = rows[0]
-                if not await self._window_open(chat):
+                if await self._window_open(chat):
+                    if await self._deliver(chat, row):
+                        continue
+                else:
                     await self._window_closed(chat)
-                    return  # the row waits; the person's next message wakes this chat
-                if not await self._deliver(chat, row):
+                # The row waits; the person's next message wakes this chat (maybe it already has).
+                if chat not in self._again:
                     return
         except asyncio.CancelledError:
             raise
