@@ -382,3 +382,16 @@ def test_whatsapp_settings_need_every_secret_and_never_show_them() -> None:
         "WHATSAPP_API_BASE_URL": "http://127.0.0.1:9/", "WHATSAPP_MAX_RATE": "40"})
     assert settings is not None and settings.api_base_url == "http://127.0.0.1:9" and settings.max_rate == 40
     assert not any(secret in repr(settings) for secret in ("EAAG-secret", "s3cret", "v3rify"))
+
+
+async def test_rows_nobody_woke_are_found_and_sent(bot: Bot) -> None:
+    """A row queued without a wake (another instance crashed after its commit) goes out too."""
+    await bot.wa.user_sends(PERSON, "/start")
+    await bot.says(PERSON)
+    await bot.store.enqueue([Outgoing(CHAT, "left behind")], user_id=CHAT)
+    sweeper = asyncio.get_running_loop().create_task(bot.service.delivery.run(every=0.05))
+    try:
+        [sent] = await bot.says(PERSON)
+        assert text_of(sent) == "left behind"
+    finally:
+        sweeper.cancel()

@@ -94,6 +94,17 @@ class Delivery:
         """After a start: every WhatsApp chat with undelivered rows."""
         self.wake(await self.store.chats_with_pending_messages())
 
+    async def run(self, every: float = 60.0) -> None:
+        """In the background: every ``every`` seconds, chats whose rows are still waiting
+        (a sender stopped by a database error, a restart of another instance)."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.resume()
+            except Exception as exc:  # the database: next time
+                log.warning("WhatsApp delivery could not look for waiting messages: %s",
+                            type(exc).__name__)
+
     async def idle(self) -> None:
         """Wait until no chat has a sender running (tests, shutdown)."""
         while self._tasks:

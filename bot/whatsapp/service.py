@@ -10,6 +10,8 @@ as an outbox row and the person's last-inbound time commit together, or none of 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
 import time
@@ -64,12 +66,19 @@ class WhatsAppService:
                                  on_staff_queued=on_staff_queued, ambiguous_grace=ambiguous_grace,
                                  clock=clock)
         self.channel = WhatsAppChannel(settings, self.handle, self.delivery.on_status)
+        self._background: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.sender.start()
         await self.delivery.resume()
+        self._background = asyncio.get_running_loop().create_task(self.delivery.run())
 
     async def stop(self) -> None:
+        if self._background is not None:
+            self._background.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._background
+            self._background = None
         await self.delivery.close()
         await self.sender.close()
 
