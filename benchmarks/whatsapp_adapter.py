@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import platform
 import statistics
@@ -65,7 +66,8 @@ async def drive(wa: GraphApiStandin, rate: float, seconds: float) -> Run:
         wa_id = f"92300{i:07d}"
         start = time.perf_counter()
         await wa.user_sends(wa_id, TEXTS[i % len(TEXTS)])
-        await wa.wait_for(wa_id, timeout=60)
+        with contextlib.suppress(TimeoutError):  # far behind (saturated): counted as 30 s
+            await wa.wait_for(wa_id, timeout=30)
         latencies.append(time.perf_counter() - start)
 
     count = int(rate * seconds)
@@ -161,8 +163,12 @@ async def main() -> None:
         "|---|---|---|---|---|---|",
         *rows, "",
         "CPU is the whole process (stand-in, people and bot): the difference between the rows is "
-        "what the dialogue, the database and the outbox cost per message.",
-        "Issue 14 asks for 75 messages/s across two instances (about 38 each), p99 <= 200 ms.", ""])
+        "what the dialogue, the database and the outbox cost per message. The adapter sends about "
+        "3 WhatsApp messages per message received (an answer, its buttons or list, a split text), "
+        "the echo 1.",
+        "Issue 14 asks for 75 messages/s across two instances (about 38 each), p99 <= 200 ms.",
+        "The machine's 2 cores are shared with other agents' builds and tests: runs minutes apart "
+        "differ by several times in p99 (e.g. 21 ms and 344 ms at 38/s); re-run when it is quiet.", ""])
     if not args.no_write:
         RESULTS.write_text(report, encoding="utf-8")
 
