@@ -172,7 +172,7 @@ class Delivery:
     async def _deliver(self, chat: int, row: PendingMessage) -> bool:
         """Send every part of ``row``; True when the row is done (delivered or failed)."""
         out = outgoing_from_payload(chat, row.payload)
-        parts = render(out, row.payload.get("lang"))
+        parts = render(out)
         wa_id = wa_id_of(chat)
         for i in range(self._progress.get(row.id, 0), len(parts)):
             outcome = await self._send_part(chat, wa_id, row, parts[i], f"o:{row.id}:{i}")

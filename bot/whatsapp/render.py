@@ -107,9 +107,12 @@ def to_whatsapp(markup: str) -> str:
             rendered = _wrap("*", inner)
         elif opened == "i":
             rendered = _wrap("_", inner)
+        elif not link:
+            rendered = inner
+        elif inner.strip().strip("*_") in ("", link):  # the address is its own text
+            rendered = link
         else:
-            plain = inner.strip().strip("*_")
-            rendered = link or inner if not link or plain == link else f"{inner} ({link})"
+            rendered = f"{inner} ({link})"
         stack[-1][2].append(rendered)
     stack[-1][2].append(neutralise(html.unescape(markup[last:])))
     while len(stack) > 1:  # unclosed tags: their text stays, unformatted
@@ -179,7 +182,7 @@ def render(message: Outgoing, lang: str | None = None) -> list[WaMessage]:
         parts = parts[:-1] + split_text(parts[-1], MAX_BODY)
     out += [WaMessage("text", part) for part in parts[:-1]]
     kind, groups = _choices(buttons)
-    opener = _cut(translator(lang or "en").gettext(LIST_BUTTON), BUTTON_TITLE)
+    opener = _cut(translator(lang or message.lang or "en").gettext(LIST_BUTTON), BUTTON_TITLE)
     for i, group in enumerate(groups):
         out.append(WaMessage(kind, parts[-1] if i == 0 else ELLIPSIS, tuple(group),
                              opener if kind == "list" else ""))
