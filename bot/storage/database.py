@@ -146,6 +146,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         PRIMARY KEY (user_id, license_no)
     );
     """,
+    # 5: when each person last wrote (WhatsApp's 24-hour window); kept for 2 days at most
+    """
+    CREATE TABLE last_inbound (
+        user_id BIGINT PRIMARY KEY,
+        at      DOUBLE PRECISION NOT NULL
+    );
+    """,
 )
 
 MARKER_NAME = "rahnuma.database-created"

@@ -26,6 +26,7 @@ from bot.core.verdict_text import render_check
 LANGS = LANGUAGES  # old name
 MAX_TEXT = 4096
 MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
+VOICE_MEDIA = ("voice", "audio")  # offered to the helpline outside a helpline chat
 GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
 URGENT_ANSWER_FLOOR = 0.35  # after the helpline, an urgent message's topic only when it clearly fits
 # The short reply to small talk (content/small_talk.yaml kinds), then the menu.
@@ -37,8 +38,6 @@ SMALL_TALK_REPLIES = {
     "goodbye": N_("Take care. You can write to me at any time."),
     "ok": N_("Good. What would you like to do next?"),
 }
-MEDIA_NAMES = {"sticker", "voice", "photo", "video", "video_note", "audio", "document",
-               "location", "contact", "poll", "animation", "dice", "venue"}
 
 
 def chosen_language(user: UserRecord, language_code: str | None) -> str:
@@ -71,7 +70,7 @@ class Dialogue:
             lang = choose_language(user, lang_source, event.language_code)
         if user.lang is None:
             user.lang = lang
-        turn = Turn(knowledge, conv, user, lang, self.staff_chat_id)
+        turn = Turn(knowledge, conv, user, lang, self.staff_chat_id, channel=event.channel)
         deleted = False
         if event.button is not None:
             deleted = await self._button(turn, event.button)
@@ -187,6 +186,8 @@ class Dialogue:
             self._more(turn, rest)
         elif kind == "sc" and rest.count(":") == 1:
             safety.answer(turn, *rest.split(":"))
+        elif kind == "vn" and rest in ("yes", "no"):
+            await helpline.pass_voice(turn, agreed=rest == "yes")
         elif kind == "tk" and rest in ("share", "woman", "end"):
             await helpline.button(turn, rest)
         elif kind == "rp" and rest.startswith("skip:"):
@@ -242,6 +243,9 @@ class Dialogue:
 
     async def _media(self, turn: Turn, event: Incoming) -> None:
         if await helpline.relay(turn, event):
+            return
+        if event.media in VOICE_MEDIA:
+            helpline.offer_voice(turn, event)
             return
         turn.say("I can only read text messages. Please write your question, or send a licence "
                  "number. To send photos or voice notes to a person, use /helpline.",
