@@ -20,12 +20,16 @@ from bot.core.language import detect_language
 from bot.core.languages import LANGUAGES, language_for_code
 from bot.core.markup import escape, markdown_to_html
 from bot.core.reading import Reading, reply_language
-from bot.core.text import clean
+from bot.core.text import clean, match_words
 from bot.core.verdict_text import render_check
 
 LANGS = LANGUAGES  # old name
 MAX_TEXT = 4096
 MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
+# A message that is only the word "helpline" is the /helpline command, on every channel
+# (WhatsApp has no commands; people type the word they see in the menu).
+HELPLINE_WORDS = frozenset(tuple(match_words(word)) for word in (
+    "helpline", "help line", "ہیلپ لائن", "ہیلپلائن", "هيلپ لائن"))
 VOICE_MEDIA = ("voice", "audio")  # offered to the helpline outside a helpline chat
 GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
 URGENT_ANSWER_FLOOR = 0.35  # after the helpline, an urgent message's topic only when it clearly fits
@@ -76,6 +80,8 @@ class Dialogue:
             deleted = await self._button(turn, event.button)
         elif event.command is not None:
             deleted = await self._command(turn, event)
+        elif tuple(match_words(text.lstrip("/"))) in HELPLINE_WORDS:
+            await self._command(turn, replace(event, command="helpline", text=None))
         elif event.media is not None:
             await self._media(turn, event)
         else:
