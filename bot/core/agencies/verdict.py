@@ -331,7 +331,8 @@ class AgencyMatcher:
         query_classes = reading.generic - SOFT_CLASSES
         found = [(mean, weakest, idx) for mean, weakest, key in keys
                  for idx in self._names.by_key[key]]
-        fit = [f for f in found if query_classes <= entries[f[2]].generic]
+        fit = [f for f in found if query_classes <= entries[f[2]].generic
+               and not self._names.other_name(positions, f[2])]
         if reading.city:
             in_city = [f for f in fit if entries[f[2]].city == reading.city]
             fit = in_city

@@ -33,7 +33,9 @@ from bot.core.agencies.names.vocabulary import (
     GENERIC_PAIRS,
     GENERIC_SKELETONS,
     KNOWN_FOLDS,
+    KNOWN_WORDS,
     LOANWORD_KEYS,
+    ORDINARY_FOLDS,
     PREFIXES,
     STEMS,
     business_class,
@@ -103,6 +105,7 @@ class _Entry:
     generic: frozenset[str]    # business-word classes (legal forms aside)
     city: str
     weight: float
+    spelled: frozenset[str] = frozenset()   # its Latin words as written (lower case)
 
 
 @dataclass(slots=True)
@@ -137,13 +140,13 @@ class NameIndex:
         self._skel: dict[str, list[int]] = defaultdict(list)
         self._raw: dict[str, int] = {}
         self.by_key: dict[tuple[int, ...], list[int]] = defaultdict(list)
-        entries: list[tuple[tuple[int, ...], frozenset[str], str]] = []
+        entries: list[tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]] = []
         for idx, agency in enumerate(agencies):
             entries.append(self._index_name(idx, agency))
         self._finish_vocabulary(len(agencies))
         self.entries = [
-            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)))
-            for words, generic, city in entries
+            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)), spelled)
+            for words, generic, city, spelled in entries
         ]
         self._weights = [e.weight for e in self.entries]
         self._keys = [w.key for w in self._words]
@@ -185,8 +188,10 @@ class NameIndex:
                 self._raw.setdefault(raw + conn, wid)
         return wid
 
-    def _index_name(self, idx: int, agency: Agency) -> tuple[tuple[int, ...], frozenset[str], str]:
+    def _index_name(self, idx: int, agency: Agency
+                    ) -> tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]:
         words: list[int] = []
+        spelled: set[str] = set()
         generic: set[str] = set()
         toks = canonical_words(raw_tokens(agency.name))
         while toks and toks[0] in PREFIXES:   # "M/s. Liza Manpower"
@@ -200,12 +205,13 @@ class NameIndex:
                     generic.add(cls)
             else:
                 words.append(self._word(fold(tok), tok))
+                spelled.add(tok)
         for wid in set(words):
             self._words[wid].postings.append(idx)
         key = tuple(words)
         if key:
             self.by_key[key].append(idx)
-        return key, frozenset(generic), city_key(agency.city)
+        return key, frozenset(generic), city_key(agency.city), frozenset(spelled)
 
     def _finish_vocabulary(self, n: int) -> None:
         for word in self._words:
@@ -218,7 +224,21 @@ class NameIndex:
         if len(key) != 1 or reading.generic:   # legal words (and, the, Pvt) are not enough
             return False
         word = self._words[key[0]]
-        return len(word.postings) > 1 or word.key in KNOWN_FOLDS
+        return len(word.postings) > 1 or word.key in ORDINARY_FOLDS
+
+    def other_name(self, positions: list[Position], idx: int) -> bool:
+        """A typed real name that this agency writes otherwise, in a spelling that is no known
+        name ("Mirza" for "Mirzai"; not "Mehmood" for "Mahmood"): another name, a look-alike."""
+        spelled = self.entries[idx].spelled
+        for pos in positions:
+            typed = pos.text
+            if typed in spelled or typed not in KNOWN_WORDS or is_arabic(typed):
+                continue
+            key = fold(typed)
+            same = [w for w in spelled if fold(w) == key]
+            if same and not any(w in KNOWN_WORDS for w in same):
+                return True
+        return False
 
     def exact_keys(self, positions: list[Position]) -> list[tuple[float, float, tuple[int, ...]]]:
         """List keys whose words agree one for one, in order: (mean score, weakest, key)."""

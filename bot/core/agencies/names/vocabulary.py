@@ -15,7 +15,8 @@ from bot.core.romanize import fold_word, skeleton
 WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yaml"
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
-              "fillers_script", "qualifiers", "alternatives", "negations", "known_words")
+              "fillers_script", "qualifiers", "alternatives", "negations", "known_words",
+              "known_names")
 
 
 class WordListError(ValueError):
@@ -69,7 +70,7 @@ def load_word_lists(path: Path | None = None) -> dict:
         "alternatives": tuple(str(q) for q in (data["alternatives"] or [])),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
-                "known_words"):
+                "known_words", "known_names"):
         out[key] = _words(data[key], key)
     return out
 
@@ -124,7 +125,10 @@ CITIES: dict[str, tuple[str, ...]] = {
     "mirpur": ("mirpur", "میرپور"),
 }
 
-KNOWN_WORDS = WORDS["known_words"]
+# Ordinary words and names: one of them alone never identifies an agency ("Dubai", "Star").
+ORDINARY_WORDS = WORDS["known_words"]
+# Every real name or word: a typed one is never trusted as a slip of another list word.
+KNOWN_WORDS = ORDINARY_WORDS | WORDS["known_names"]
 
 # Connectors inside Arabic-derived names (Nur-ul-Huda, Faizan-e-Madina, Dar-us-Salam).
 CONNECTORS = frozenset({"ul", "us", "ud", "un", "ur", "e", "i", "ut", "ush", "uz"})
@@ -149,6 +153,7 @@ GENERIC_ARABIC_KEYS = frozenset(lex(t) for w in GENERIC_ARABIC for t in raw_toke
 FILLER_ARABIC_KEYS = frozenset(lex(t) for w in FILLER_ARABIC for t in raw_tokens(w))
 GENERIC_LATIN_SORTED = sorted(GENERIC_LATIN)
 KNOWN_FOLDS = frozenset(fold_word(w) for w in KNOWN_WORDS)
+ORDINARY_FOLDS = frozenset(fold_word(w) for w in ORDINARY_WORDS)
 LEGAL_FOLDS = frozenset(fold_word(w) for w in LEGAL)
 BUSINESS_FOLD_CLASS = {fold_word(w): c for w, c in BUSINESS_CLASS.items()}
 BUSINESS_FOLD_CLASS.update({fold_word("".join(p)): c
