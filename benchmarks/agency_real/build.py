@@ -332,7 +332,62 @@ class Maker:
         self._negated(30)
         for q in self.data.UNRELATED:
             self.add(q, "unrelated", None, expect="not_licensed")
+        if not self.held:   # grown for the weak categories; the held-out part stays frozen
+            self._grown()
         return self.out
+
+    def _grown(self) -> None:
+        """Tuning-only cases: typos in business words, more real-name look-alikes, a shared
+        word with a business word its agency lacks, greetings in every script."""
+        rnd = self.rnd
+        count = 0
+        for r in self.sample(self.valid, 200):
+            words = r.name.split()
+            idx = [i for i, w in enumerate(words) if re.sub(r"\W", "", w).lower() in BUSINESS
+                   and len(re.sub(r"\W", "", w)) >= 6]
+            if not idx:
+                continue
+            i = rnd.choice(idx)
+            slip = _typo(words[i], rnd)
+            if slip.lower().strip(".,()") in BUSINESS or slip.lower() in self.oracle.vocab:
+                continue
+            words[i] = slip
+            self.add(" ".join(words), "typos", r, r.name)
+            count += 1
+            if count >= 40:
+                break
+        pairs = self.data.LOOKALIKE_PAIRS_MORE
+        swaps = dict(pairs) | {b: a for a, b in pairs}
+        for r in self.rows:
+            toks = r.name.split()
+            for i, t in enumerate(toks):
+                key = re.sub(r"\W", "", t).lower()
+                if key in swaps:
+                    q = " ".join([*toks[:i], swaps[key].capitalize(), *toks[i + 1:]])
+                    if not self.oracle.names_agency(q):
+                        self.add(q, "lookalike_name", r, expect="not_licensed")
+                    break
+        count = 0
+        for r in self.sample(self.valid, 400):
+            if len(r.words) != 1 or len(self.oracle.by_words.get(r.words, [])) != 1:
+                continue
+            shares = [o for o in self.all if o is not r and r.words[0] in o.words]
+            if not shares:
+                continue
+            extra = rnd.choice(self.data.SOFT_LOOKALIKE)
+            if describe(extra)[1] <= r.classes:
+                continue
+            base = " ".join(w for w in r.name.split()
+                            if re.sub(r"\W", "", w).lower() not in BUSINESS)
+            q = f"{base} {extra}"
+            if self.oracle.names_agency(q):
+                continue
+            self.add(q, "lookalike_business", r, expect="not_licensed")
+            count += 1
+            if count >= 25:
+                break
+        for q in self.data.UNRELATED_MORE:
+            self.add(q, "unrelated", None, expect="not_licensed")
 
     def _typos(self, n: int) -> None:
         for r in self.sample(self.valid, n * 3):

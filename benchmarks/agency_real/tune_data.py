@@ -92,3 +92,25 @@ MADE_UP = ["Qwerty Zxcv", "Shahbaz Recruiters", "Blue Sky Job Makers", "Xylo Bri
 
 NEGATED = ["sub agent of {n}", "Not {n}", "{n} (Fake)", "branch of {n}", "fake {n}",
            "{n} ka sub agent hai"]
+
+# --- grown on 2026-12-01 for the weak categories of issue 10 (tuning part only) -------------
+# Greetings and small talk in Urdu and Sindhi script and in Roman Urdu.
+UNRELATED_MORE = [
+    "وعلیکم السلام", "وعليڪم السلام", "آداب", "اللہ حافظ", "شب بخیر", "جی بھائی", "ٹھیک ہے",
+    "سائين ڀلي", "ها سائين", "موڪلاڻي", "kya hal chal hai", "theek hoon aap sunao",
+    "walikum assalam bhai", "bohat shukria", "mashallah", "inshallah", "good afternoon",
+    "hello ji", "Hi sir", "سلام علیکم بھائی جان", "کیا حال چال ہے", "ميان ڪٿي آهين",
+    "السلام علیکم ورحمۃ اللہ", "Salam bhai kaise ho", "hello hello", "assalamualaikum sir g",
+    "جزاک اللہ", "مهرباني سائين", "ok bhai", "Hello, good morning",
+]
+
+# More one-letter look-alikes, each side a real name or word.
+LOOKALIKE_PAIRS_MORE = [
+    ("sabir", "sabit"), ("hamza", "hamna"), ("arif", "arfa"), ("jamil", "jamal"),
+    ("shahid", "shahida"), ("saeed", "saeeda"), ("nadeem", "nadeema"), ("azhar", "azhan"),
+    ("ashraf", "ashrafi"), ("kashif", "kashifa"), ("mirza", "mirzai"), ("irfan", "irfana"),
+    ("zafar", "zafir"), ("abbas", "abbasi"), ("rehman", "rehmani"), ("javed", "javeda"),
+]
+
+# Business words that a shared or own word may be given by a look-alike ("Madina Overseas").
+SOFT_LOOKALIKE = ["Overseas", "OEP", "Overseas Employment", "Overseas Employment Promoters"]

@@ -33,7 +33,13 @@ from bot.core.agencies.identifiers import (
 )
 from bot.core.agencies.names.index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
 from bot.core.agencies.names.tokens import lex
-from bot.core.agencies.names.vocabulary import ALTERNATIVES, NEGATIONS, QUALIFIERS, SOFT_CLASSES
+from bot.core.agencies.names.vocabulary import (
+    ALTERNATIVES,
+    GREETINGS,
+    NEGATIONS,
+    QUALIFIERS,
+    SOFT_CLASSES,
+)
 from bot.core.agencies.records import Agency, AgencyList, Notice, Provenance, Status
 from bot.core.text import ascii_digits, clean
 
@@ -151,6 +157,7 @@ def _phrases(phrases: Iterable[str]) -> re.Pattern[str]:
 
 _QUALIFIER = _phrases(QUALIFIERS)
 _ALTERNATIVE = _phrases(ALTERNATIVES)
+_GREETING = _phrases(GREETINGS)
 _NEGATION = re.compile(
     rf"(?:^|[,.;:!?(\-\"']\s*)(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS))})\s+\w",
     re.IGNORECASE)
@@ -239,6 +246,7 @@ class AgencyMatcher:
         digits = ascii_digits(text[:MAX_READ])
         evidence, rest = self._identifiers(digits)
         rest = _QUALIFIER.sub(" ", rest)   # "sub agent", "branch": read below, not as a name
+        rest = _GREETING.sub(" ", rest)    # "Allah Hafiz": never a name
         name = self._name(rest)
         if not evidence and not name.words:
             bare = self._bare_number(rest)
@@ -356,6 +364,11 @@ class AgencyMatcher:
             elif len(within) == 1:   # "Haider Overseas": the one whose name has Overseas
                 top = within
         strong = best[1] >= STRONG and not reading.scattered
+        if len(top) == 1 and strong and self._soft_lookalike(reading, top[0][2]):
+            # "Madina Overseas" for Madina Recruiting Agency when Al-Madina Overseas and Pak
+            # Madina International OEP share the word: which one is meant is not said.
+            ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
+            return _Name("similar", ranked, "lookalike_business", True)
         if len(top) == 1 and strong:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
@@ -363,6 +376,15 @@ class AgencyMatcher:
         ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
         return _Name("similar", ranked, reason, True)
+
+    def _soft_lookalike(self, reading: Reading, idx: int) -> bool:
+        """One shared word plus a business word the agency lacks ("Madina Overseas" for
+        Madina Recruiting Agency, when Al-Madina Overseas shares the word)."""
+        entry = self._names.entries[idx]
+        missing = set(reading.generic & SOFT_CLASSES) - entry.generic
+        if "oep" in missing and {"overseas", "employment"} <= entry.generic:
+            missing.discard("oep")
+        return bool(missing) and len(set(entry.words)) == 1 and self._names.has_sibling(idx)
 
     def _fits(self, reading_name: _Name, idx: int, text: str) -> bool:
         """Can the name in the text be this agency's (for a licence or phone that is its)?"""

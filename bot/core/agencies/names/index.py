@@ -226,6 +226,16 @@ class NameIndex:
         word = self._words[key[0]]
         return len(word.postings) > 1 or word.key in ORDINARY_FOLDS
 
+    def has_sibling(self, idx: int) -> bool:
+        """Another agency shares one of this agency's words (Al- or not: Madina, Al-Madina)."""
+        for wid in set(self.entries[idx].words):
+            key = self._words[wid].key
+            ids = {wid, self._word_id.get("al" + key), self._word_id.get(key[2:])
+                   if key.startswith("al") else None} - {None}
+            if any(j != idx for w in ids for j in self._words[w].postings):
+                return True
+        return False
+
     def other_name(self, positions: list[Position], idx: int) -> bool:
         """A typed real name that this agency writes otherwise, in a spelling that is no known
         name ("Mirza" for "Mirzai"; not "Mehmood" for "Mahmood"): another name, a look-alike."""
@@ -238,7 +248,8 @@ class NameIndex:
             same = [w for w in spelled if fold(w) == key]
             if same and not any(w in KNOWN_WORDS for w in same):
                 return True
-        return False
+        return any(not is_arabic(p.text) and any(_suffixed(p.text, w) or _suffixed(w, p.text)
+                                                 for w in spelled) for p in positions)
 
     def exact_keys(self, positions: list[Position]) -> list[tuple[float, float, tuple[int, ...]]]:
         """List keys whose words agree one for one, in order: (mean score, weakest, key)."""
@@ -499,7 +510,10 @@ class NameIndex:
                 if probe.startswith(ref) and len(probe) - len(ref) >= 2:
                     continue   # "Royalty" is another word, not a slip of "Royal"
                 wid = at if ids is None else ids[at]
-                out[wid] = max(out.get(wid, 0.0), 100.0 - 10.0 * dist)
+                score = 100.0 - 10.0 * dist
+                if _suffixed(probe, ref) or _suffixed(ref, probe):
+                    score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
+                out[wid] = max(out.get(wid, 0.0), score)
         return out
 
     def _arabic_options(self, word: str, *, typos: bool = True,
@@ -543,6 +557,14 @@ class NameIndex:
                 score -= 4.0
             out[wid] = min(score, 97.0)
         return out
+
+
+def _suffixed(long: str, base: str) -> bool:
+    """`long` is the name `base` with the ending of another name: Irfan-a, Abbas-i, Mirza-i
+    (one of the two a known name; a doubled last letter, "Safarii", is a slip)."""
+    return (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
+            and long[-1] in "ai" and long[-1] != long[-2]
+            and (base in KNOWN_WORDS or long in KNOWN_WORDS))
 
 
 def _drops_one(short: str, long: str) -> bool:

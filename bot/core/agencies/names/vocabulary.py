@@ -15,8 +15,8 @@ from bot.core.romanize import fold_word, skeleton
 WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yaml"
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
-              "fillers_script", "qualifiers", "alternatives", "negations", "known_words",
-              "known_names")
+              "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
+              "known_words", "known_names")
 
 
 class WordListError(ValueError):
@@ -56,7 +56,7 @@ def load_word_lists(path: Path | None = None) -> dict:
     missing = [k for k in _LIST_KEYS if k not in data]
     if missing:
         raise WordListError(f"{path}: missing list(s): {', '.join(missing)}")
-    for key in ("qualifiers", "alternatives"):
+    for key in ("qualifiers", "alternatives", "greetings"):
         if not isinstance(data[key], list):
             raise WordListError(f"{path}: {key}: expected a list of phrases")
     out = {
@@ -68,6 +68,7 @@ def load_word_lists(path: Path | None = None) -> dict:
         "loanwords": _table(data["loanwords"], "loanwords"),
         "qualifiers": tuple(str(q) for q in (data["qualifiers"] or [])),
         "alternatives": tuple(str(q) for q in (data["alternatives"] or [])),
+        "greetings": tuple(str(q) for q in (data["greetings"] or [])),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
                 "known_words", "known_names"):
@@ -101,6 +102,7 @@ PREFIXES = WORDS["prefixes"]
 LOANWORDS: dict[str, str] = {w: latin for latin, ws in WORDS["loanwords"].items() for w in ws}
 QUALIFIERS = WORDS["qualifiers"]
 ALTERNATIVES = WORDS["alternatives"]
+GREETINGS = WORDS["greetings"]
 NEGATIONS = WORDS["negations"]
 
 # Cities (as a name's last words they say where the agency is, not which one it is).
