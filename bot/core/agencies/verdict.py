@@ -333,6 +333,11 @@ class AgencyMatcher:
             lone = len(positions) == 1 and not reading.generic and reading.unknown > 0
             floor = SIMILAR_ONE_WORD if lone else SIMILAR_MIN
             scored = [c for c in near() if c[0] >= floor]
+            if rank and len(positions) == 1 and not lone:
+                # One word that a few agencies share ("Punjab"): each of them, not the nearest.
+                seen = {i for _, i in scored}
+                scored += [(floor, i) for i in self._names.sharing(positions[0])
+                           if i not in seen]
             return (_Name("similar", scored, "near_miss", True) if scored
                     else _Name("unknown", [], "no_match", True))
         entries = self._names.entries
@@ -346,7 +351,8 @@ class AgencyMatcher:
             fit = in_city
         if not fit:
             scored = [(m * 0.8, i) for m, _, i in found] + near()
-            return _Name("similar", scored, "lookalike_business", True)
+            return _Name("similar", self._spelled_first(positions, scored),
+                         "lookalike_business", True)
 
         def likely(f: tuple[float, float, int]) -> tuple:
             same = entries[f[2]].generic == reading.generic - {"legal"}
@@ -375,7 +381,13 @@ class AgencyMatcher:
                 return _Name("one", [(top[0][0], top[0][2])], "name", True)
         ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
-        return _Name("similar", ranked, reason, True)
+        return _Name("similar", self._spelled_first(positions, ranked), reason, True)
+
+    def _spelled_first(self, positions: list, scored: list[tuple[float, int]]
+                       ) -> list[tuple[float, int]]:
+        """Agencies that write the typed names otherwise (Umair for "Umar") after the others."""
+        other = [s for s in scored if self._names.other_name(positions, s[1])]
+        return [s for s in scored if s not in other] + other if other else scored
 
     def _soft_lookalike(self, reading: Reading, idx: int) -> bool:
         """One shared word plus a business word the agency lacks ("Madina Overseas" for

@@ -224,7 +224,16 @@ class NameIndex:
         if len(key) != 1 or reading.generic:   # legal words (and, the, Pvt) are not enough
             return False
         word = self._words[key[0]]
-        return len(word.postings) > 1 or word.key in ORDINARY_FOLDS
+        if word.key in ORDINARY_FOLDS:
+            return True
+        # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
+        return sum(not self.other_name(reading.positions, i) for i in word.postings) > 1
+
+    def sharing(self, position: Position) -> list[int]:
+        """The agencies with a word this position surely is, when they are few (2-5)."""
+        found = sorted({i for w, sc in position.options.items() if sc >= STRONG
+                        for i in self._words[w].postings})
+        return found if 1 < len(found) <= MAX_CANDIDATES else []
 
     def has_sibling(self, idx: int) -> bool:
         """Another agency shares one of this agency's words (Al- or not: Madina, Al-Madina)."""
@@ -248,6 +257,8 @@ class NameIndex:
             same = [w for w in spelled if fold(w) == key]
             if same and not any(w in KNOWN_WORDS for w in same):
                 return True
+            if any(_drops_i(typed, w) or _drops_i(w, typed) for w in same):
+                return True   # Umar / Umair, Asha / Aisha: two names
         return any(not is_arabic(p.text) and any(_suffixed(p.text, w) or _suffixed(w, p.text)
                                                  for w in spelled) for p in positions)
 
@@ -557,6 +568,13 @@ class NameIndex:
                 score -= 4.0
             out[wid] = min(score, 97.0)
         return out
+
+
+def _drops_i(short: str, long: str) -> bool:
+    """`short` is `long` without the i of an "ai" (Umar / Umair): another name, not a spelling."""
+    return len(long) == len(short) + 1 and any(
+        long[i] == "i" and long[i - 1] == "a" and long[:i] + long[i + 1:] == short
+        for i in range(1, len(long)))
 
 
 def _suffixed(long: str, base: str) -> bool:

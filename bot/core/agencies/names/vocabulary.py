@@ -146,7 +146,8 @@ GENERIC_PAIRS = frozenset(GENERIC_PHRASES)
 
 def latin_generic(word: str) -> bool:
     """A Latin-script business word (Overseas, Pvt, Manpower …), as typed or folded."""
-    return word in GENERIC_LATIN or fold(word) in GENERIC_FOLDS
+    # Short words only as written: "THA" (an agency's initials) is not a spelling of "the".
+    return word in GENERIC_LATIN or (len(word) >= 4 and fold(word) in GENERIC_FOLDS)
 
 
 GENERIC_FOLDS = frozenset(fold_word(w) for w in GENERIC_LATIN | {a + b for a, b in GENERIC_PHRASES})
