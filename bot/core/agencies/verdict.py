@@ -373,7 +373,8 @@ class AgencyMatcher:
         if len(top) == 1 and strong and self._soft_lookalike(reading, top[0][2]):
             # "Madina Overseas" for Madina Recruiting Agency when Al-Madina Overseas and Pak
             # Madina International OEP share the word: which one is meant is not said.
-            ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
+            ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found]
+            ranked += [(best[0] * 0.7, j) for j in self._names.siblings(top[0][2])] + near()
             return _Name("similar", ranked, "lookalike_business", True)
         if len(top) == 1 and strong:
             key = self._names.entries[top[0][2]].words
@@ -396,7 +397,7 @@ class AgencyMatcher:
         missing = set(reading.generic & SOFT_CLASSES) - entry.generic
         if "oep" in missing and {"overseas", "employment"} <= entry.generic:
             missing.discard("oep")
-        return bool(missing) and len(set(entry.words)) == 1 and self._names.has_sibling(idx)
+        return bool(missing) and len(set(entry.words)) == 1 and bool(self._names.siblings(idx, 1))
 
     def _fits(self, reading_name: _Name, idx: int, text: str) -> bool:
         """Can the name in the text be this agency's (for a licence or phone that is its)?"""

@@ -235,15 +235,19 @@ class NameIndex:
                         for i in self._words[w].postings})
         return found if 1 < len(found) <= MAX_CANDIDATES else []
 
-    def has_sibling(self, idx: int) -> bool:
-        """Another agency shares one of this agency's words (Al- or not: Madina, Al-Madina)."""
+    def siblings(self, idx: int, limit: int = MAX_CANDIDATES) -> list[int]:
+        """Other agencies sharing one of this agency's words (Al- or not: Madina, Al-Madina)."""
+        out: list[int] = []
         for wid in set(self.entries[idx].words):
             key = self._words[wid].key
             ids = {wid, self._word_id.get("al" + key), self._word_id.get(key[2:])
                    if key.startswith("al") else None} - {None}
-            if any(j != idx for w in ids for j in self._words[w].postings):
-                return True
-        return False
+            for j in sorted({j for w in ids for j in self._words[w].postings} - {idx}):
+                if j not in out:
+                    out.append(j)
+                if len(out) >= limit:
+                    return out
+        return out
 
     def other_name(self, positions: list[Position], idx: int) -> bool:
         """A typed real name that this agency writes otherwise, in a spelling that is no known

@@ -1,0 +1,105 @@
+"""Real names that look like a listed one (issue 10): another name is never certified as the
+listed agency; the likeliest agency comes first; greetings said whole are never a name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.core.agencies import AgencyMatcher, CheckResult
+from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
+
+TODAY = date(2026, 12, 1)
+
+
+def _a(lic: str, name: str) -> Agency:
+    return Agency(lic, name, "", "", "", "", Status.VALID, date(2028, 1, 1))
+
+
+AGENCIES = (
+    _a("4196/PWR", "Mirzai Overseas Employment Promoter"),
+    _a("2087/SKT", "Mirza International"),
+    _a("5194/RWP", "Irfan Saram Overseas Employment"),
+    _a("2113/MLK", "Umair International"),
+    _a("2573/KAR", "Shahzad Umar International"),
+    _a("2709/RWP", "Mohammad Umar Enterprises Overseas Employment Promoter"),
+    _a("0800/RWP", "Madina Recruiting Agency"),
+    _a("2331/PWR", "New Al-Madina Overseas Employment"),
+    _a("1279/KAR", "Al-Hafiz Enterprises"),
+    _a("4189/LHR", "THA Overseas Employment Promoters"),
+    _a("5302/LHR", "Tevta Punjab"),
+    _a("5352/LHR", "Punjab Vocational Training Council"),
+    _a("1061/RWP", "Hira Corporation"),
+    _a("5255/LHR", "Hire Hub International (Pvt) Ltd"),
+    _a("0673/RWP", "Mahmood Iraqi Overseas Employment Promoters"),
+    _a("2342/MTN", "Safari International"),
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> AgencyMatcher:
+    return AgencyMatcher(AgencyList(AGENCIES, Provenance("test list", TODAY, demo=True)),
+                         today=TODAY)
+
+
+def cands(result: CheckResult) -> list[str]:
+    return [c.agency.license_no for c in result.candidates]
+
+
+@pytest.mark.parametrize(("query", "near"), [
+    ("Mirza Overseas Employment Promoters", "4196/PWR"),   # folds onto Mirzai
+    ("Mirzai International", "2087/SKT"),
+    ("Irfana Saram Overseas Employment", "5194/RWP"),       # a name with another's ending
+])
+def test_another_real_name_is_never_certified_but_the_near_agency_is_offered(
+        matcher, query, near) -> None:
+    result = matcher.check(query)
+    assert result.verdict == "similar"
+    assert near in cands(result)
+
+
+def test_the_agencies_that_write_the_typed_name_come_before_another_spelling(matcher) -> None:
+    result = matcher.check("Umar agency")
+    assert result.verdict == "similar"
+    assert set(cands(result)[:2]) == {"2573/KAR", "2709/RWP"}
+    assert cands(result).index("2113/MLK") > 1
+
+
+def test_one_shared_word_with_a_business_word_its_agency_lacks_is_similar(matcher) -> None:
+    result = matcher.check("Madina Overseas")
+    assert result.verdict == "similar"
+    assert {"0800/RWP", "2331/PWR"} <= set(cands(result))
+    assert matcher.check("Madina Recruiting Agency").verdict == "licensed"
+
+
+@pytest.mark.parametrize("greeting", ["اللہ حافظ", "Allah Hafiz", "khuda hafiz",
+                                      "Assalam o Alaikum", "وعلیکم السلام"])
+def test_greetings_said_whole_are_never_a_name(matcher, greeting) -> None:
+    assert matcher.check(greeting).verdict == "not_found"
+
+
+def test_a_greeting_before_a_name_leaves_the_name(matcher) -> None:
+    result = matcher.check("Assalam o Alaikum, is Madina Recruiting Agency licensed?")
+    assert result.verdict == "licensed" and result.match.license_no == "0800/RWP"
+
+
+def test_initials_are_not_read_as_a_legal_word(matcher) -> None:
+    result = matcher.check("THA Overseas Employment Promoters")
+    assert result.verdict == "licensed" and result.match.license_no == "4189/LHR"
+
+
+def test_one_word_a_few_agencies_share_lists_each_of_them(matcher) -> None:
+    result = matcher.check("Punjab")
+    assert result.verdict == "similar"
+    assert {"5302/LHR", "5352/LHR"} <= set(cands(result))
+
+
+@pytest.mark.parametrize(("query", "licence"), [
+    ("Hira Corporation", "1061/RWP"),                 # Hire Hub writes another word
+    ("Mehmood Iraqi Overseas Employment Promoters", "0673/RWP"),   # a spelling, both names
+    ("Safarii International", "2342/MTN"),            # a doubled letter is a slip
+])
+def test_spellings_and_slips_still_identify(matcher, query, licence) -> None:
+    result = matcher.check(query)
+    assert result.verdict == "licensed" and result.match.license_no == licence
