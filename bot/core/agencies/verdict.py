@@ -32,7 +32,7 @@ from bot.core.agencies.identifiers import (
     pk_e164,
 )
 from bot.core.agencies.names.index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
-from bot.core.agencies.names.tokens import lex
+from bot.core.agencies.names.tokens import is_arabic, lex
 from bot.core.agencies.names.vocabulary import (
     ALTERNATIVES,
     GREETINGS,
@@ -365,10 +365,14 @@ class AgencyMatcher:
         if len(top) > 1:
             same = [f for f in top if entries[f[2]].generic == reading.generic]
             within = [f for f in top if reading.generic and reading.generic <= entries[f[2]].generic]
+            typed = {p.text for p in positions if not is_arabic(p.text)}
+            spelled = [f for f in top if typed and typed <= entries[f[2]].spelled]
             if len(same) == 1:
                 top = same
             elif len(within) == 1:   # "Haider Overseas": the one whose name has Overseas
                 top = within
+            elif len(spelled) == 1:   # "Saima International", not Samaa International
+                top = spelled
         strong = best[1] >= STRONG and not reading.scattered
         if len(top) == 1 and strong and self._soft_lookalike(reading, top[0][2]):
             # "Madina Overseas" for Madina Recruiting Agency when Al-Madina Overseas and Pak

@@ -196,11 +196,16 @@ class NameIndex:
         toks = canonical_words(raw_tokens(agency.name))
         while toks and toks[0] in PREFIXES:   # "M/s. Liza Manpower"
             toks = toks[1:]
+        # The list's own slips of business words count as business words, unless the name has
+        # nothing else ("Recruitmen International").
+        slips = {t for t in toks if not is_arabic(t) and not latin_generic(t) and self._list_slip(t)}
+        if all(is_arabic(t) or latin_generic(t) or t in slips for t in toks):
+            slips = set()
         for tok in toks:
             if is_arabic(tok):
                 words.append(self._word(arabic_key(tok)[1], tok))
-            elif latin_generic(tok):
-                cls = business_class(tok)
+            elif latin_generic(tok) or tok in slips:
+                cls = business_class(tok) or self._slip_class(tok)
                 if cls and cls != "legal":
                     generic.add(cls)
             else:
@@ -212,6 +217,15 @@ class NameIndex:
         if key:
             self.by_key[key].append(idx)
         return key, frozenset(generic), city_key(agency.city), frozenset(spelled)
+
+    @staticmethod
+    def _list_slip(tok: str) -> bool:
+        """A list's own misspelling of a business word ("Enterpises", "Emloyment",
+        "Intrenational"): a business word there too, never a distinctive one."""
+        if len(tok) < 7 or not tok.isalpha() or tok in KNOWN_WORDS:
+            return False
+        return process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance,
+                                  score_cutoff=1) is not None
 
     def _finish_vocabulary(self, n: int) -> None:
         for word in self._words:
@@ -258,11 +272,12 @@ class NameIndex:
             if typed in spelled or typed not in KNOWN_WORDS or is_arabic(typed):
                 continue
             key = fold(typed)
-            same = [w for w in spelled if fold(w) == key]
-            if same and not any(w in KNOWN_WORDS for w in same):
-                return True
-            if any(_drops_i(typed, w) or _drops_i(w, typed) for w in same):
-                return True   # Umar / Umair, Asha / Aisha: two names
+            for w in (w for w in spelled if fold(w) == key):
+                if _drops_i(typed, w) or _drops_i(w, typed):
+                    return True   # Umar / Umair, Asha / Aisha: two names
+                if (w not in KNOWN_WORDS and len(w) == len(typed) and w[:-1] == typed[:-1]
+                        and w[-1] in "aeiou" and typed[-1] in "aeiou"):
+                    return True   # Hira / Hire: another word
         return any(not is_arabic(p.text) and any(_suffixed(p.text, w) or _suffixed(w, p.text)
                                                  for w in spelled) for p in positions)
 
