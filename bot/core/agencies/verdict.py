@@ -390,7 +390,12 @@ class AgencyMatcher:
 
     def _spelled_first(self, positions: list, scored: list[tuple[float, int]]
                        ) -> list[tuple[float, int]]:
-        """Agencies that write the typed names otherwise (Umair for "Umar") after the others."""
+        """Agencies that write the typed names otherwise (Umair for "Umar") after those that
+        write them as typed, when there are such (else the near one stays first)."""
+        typed = {p.text for p in positions if not is_arabic(p.text)}
+        entries = self._names.entries
+        if not typed or not any(typed <= entries[i].spelled for _, i in scored):
+            return scored
         other = [s for s in scored if self._names.other_name(positions, s[1])]
         return [s for s in scored if s not in other] + other if other else scored
 

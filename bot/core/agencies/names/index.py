@@ -598,10 +598,9 @@ def _drops_i(short: str, long: str) -> bool:
 
 def _suffixed(long: str, base: str) -> bool:
     """`long` is the name `base` with the ending of another name: Irfan-a, Abbas-i, Mirza-i
-    (one of the two a known name; a doubled last letter, "Safarii", is a slip)."""
+    (the longer one a known name: "Saudia" and "Sahara" are other spellings or words)."""
     return (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
-            and long[-1] in "ai" and long[-1] != long[-2]
-            and (base in KNOWN_WORDS or long in KNOWN_WORDS))
+            and long[-1] in "ai" and long[-1] != long[-2] and long in KNOWN_WORDS)
 
 
 def _drops_one(short: str, long: str) -> bool:
