@@ -198,7 +198,7 @@ class NameIndex:
             toks = toks[1:]
         # The list's own slips of business words count as business words, unless the name has
         # nothing else ("Recruitmen International").
-        slips = {t for t in toks if not is_arabic(t) and not latin_generic(t) and self._list_slip(t)}
+        slips = {t for t in toks if not is_arabic(t) and not latin_generic(t) and _list_slip(t)}
         if all(is_arabic(t) or latin_generic(t) or t in slips for t in toks):
             slips = set()
         for tok in toks:
@@ -217,15 +217,6 @@ class NameIndex:
         if key:
             self.by_key[key].append(idx)
         return key, frozenset(generic), city_key(agency.city), frozenset(spelled)
-
-    @staticmethod
-    def _list_slip(tok: str) -> bool:
-        """A list's own misspelling of a business word ("Enterpises", "Emloyment",
-        "Intrenational"): a business word there too, never a distinctive one."""
-        if len(tok) < 7 or not tok.isalpha() or tok in KNOWN_WORDS:
-            return False
-        return process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance,
-                                  score_cutoff=1) is not None
 
     def _finish_vocabulary(self, n: int) -> None:
         for word in self._words:
@@ -587,6 +578,16 @@ class NameIndex:
                 score -= 4.0
             out[wid] = min(score, 97.0)
         return out
+
+
+@lru_cache(maxsize=CACHE_WORDS)
+def _list_slip(tok: str) -> bool:
+    """A list's own misspelling of a business word ("Enterpises", "Emloyment",
+    "Intrenational"): a business word there too, never a distinctive one."""
+    if len(tok) < 7 or len(tok) > MAX_WORD or not tok.isalpha() or tok in KNOWN_WORDS:
+        return False
+    return process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance,
+                              score_cutoff=1) is not None
 
 
 def _drops_i(short: str, long: str) -> bool:
