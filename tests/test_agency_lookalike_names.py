@@ -34,6 +34,9 @@ AGENCIES = (
     _a("5255/LHR", "Hire Hub International (Pvt) Ltd"),
     _a("0673/RWP", "Mahmood Iraqi Overseas Employment Promoters"),
     _a("2342/MTN", "Safari International"),
+    _a("4029/PWR", "Hoti Enterprises"),
+    _a("1273/LHR", "Kay Kay and Kay Associates"),
+    _a("5178/RWP", "International Legal Consultant (Pvt) Ltd."),
 )
 
 
@@ -101,5 +104,16 @@ def test_one_word_a_few_agencies_share_lists_each_of_them(matcher) -> None:
     ("Safarii International", "2342/MTN"),            # a doubled letter is a slip
 ])
 def test_spellings_and_slips_still_identify(matcher, query, licence) -> None:
+    result = matcher.check(query)
+    assert result.verdict == "licensed" and result.match.license_no == licence
+
+
+@pytest.mark.parametrize(("query", "licence"), [
+    # "hoti" and "ka" are words of a question and of listed names: the name ends at its
+    # business words, unless more business words follow.
+    ("Hoti Enterprises ka license check karo", "4029/PWR"),
+    ("International Legal Consultant (Pvt) Ltd", "5178/RWP"),
+])
+def test_a_name_in_a_sentence_ends_at_its_business_words(matcher, query, licence) -> None:
     result = matcher.check(query)
     assert result.verdict == "licensed" and result.match.license_no == licence

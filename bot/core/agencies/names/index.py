@@ -371,10 +371,19 @@ class NameIndex:
                     if lex(tok) in self._arabic_fillers and not (dual
                                                                  and lex(tok) in self.dual_script):
                         kinds[i] = "filler"
-                elif tok in self._fillers and not (dual and tok in self.dual):
+                elif tok in self._fillers and not (dual and tok in self.dual
+                                                   and not self._after_name(toks, i)):
                     kinds[i] = "filler"
                 i += 1
         return kinds
+
+    def _after_name(self, toks: list[str], i: int) -> bool:
+        """A name ends at its business words: "X Manpower Services ka license" ('ka' is no
+        name word there), unless more business words follow ("International Legal Consultant")."""
+        prev = toks[i - 1] if i else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        return (bool(prev) and self._is_generic(prev) and business_class(prev) != "legal"
+                and not (nxt and self._is_generic(nxt)))
 
     def _segment(self, seg: list[str]) -> tuple[list[Position], set[str] | None, str | None]:
         """One run of words between filler words -> (positions, generic words, city)."""
