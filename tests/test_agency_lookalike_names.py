@@ -37,6 +37,10 @@ AGENCIES = (
     _a("4029/PWR", "Hoti Enterprises"),
     _a("1273/LHR", "Kay Kay and Kay Associates"),
     _a("5178/RWP", "International Legal Consultant (Pvt) Ltd."),
+    _a("2100/PWR", "Shani International"),
+    _a("4016/PWR", "Skhani One Manpower"),
+    _a("0170/KHI", "Prime Trust Overseas Employment Promoters"),
+    _a("0171/KHI", "Prime Overseas Employment Promoters (Pvt) Ltd"),
 )
 
 
@@ -117,3 +121,15 @@ def test_spellings_and_slips_still_identify(matcher, query, licence) -> None:
 def test_a_name_in_a_sentence_ends_at_its_business_words(matcher, query, licence) -> None:
     result = matcher.check(query)
     assert result.verdict == "licensed" and result.match.license_no == licence
+
+
+@pytest.mark.parametrize(("query", "licence"), [
+    # "One" and "Trust" are fillers and words of listed names: inside a name they are read
+    # as name words, and the agency without them is never certified instead.
+    ("Shkani One Manpower", "4016/PWR"),
+    ("PRIME TRUST OVERSEAS EMPLOYMENT PROMOTERS", "0170/KHI"),
+])
+def test_a_filler_inside_a_name_is_read_as_part_of_it(matcher, query, licence) -> None:
+    result = matcher.check(query)
+    assert result.verdict in ("licensed", "similar")
+    assert result.verdict != "licensed" or result.match.license_no == licence

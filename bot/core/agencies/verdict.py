@@ -302,6 +302,13 @@ class AgencyMatcher:
             if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss"
                                       for p in parts):
                 name = ones[0]
+        if name.kind == "one" and reading.inner_dual:
+            # "Shkani One Manpower" is not Shani International: read with "One" as a name word;
+            # certify only what that reading names, else "similar".
+            other = self._read_name(self._names.reading(text, dual=True))
+            if other.kind == "one":
+                return other
+            return _Name("similar", name.ranked + other.ranked, "near_miss", True)
         if (self._names.dual or self._names.dual_script) and name.kind != "one":
             # A filler that is also a listed name's word (Trust, Hello): read it as a name word
             # when that reading names one agency and has more than such words alone.

@@ -129,6 +129,7 @@ class Reading:
     scattered: bool = False  # name words in several places of a sentence: never certain
     parts: tuple[Reading, ...] = ()   # when scattered: each place read alone
     unknown: int = 0         # longest run of name-like words that are on no list ("Qwerty Zxcv")
+    inner_dual: bool = False  # a filler that is a list word stands inside the name
 
 
 class NameIndex:
@@ -322,9 +323,11 @@ class NameIndex:
         toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
         kinds = self._mark(toks, dual)
         segments: list[list[str]] = [[]]
+        after_dual: list[bool] = [False]   # the segment follows a filler that is a list word
         for tok, kind in zip(toks, kinds, strict=True):
             if kind == "filler":
                 segments.append([])
+                after_dual.append(tok in self.dual)
             else:
                 segments[-1].append(tok)
         positions: list[Position] = []
@@ -337,9 +340,15 @@ class NameIndex:
                        if not any(p.options for p in words)), default=0)
         # Business words count where the name is ("is X a registered agency": not "agency").
         with_names = any(any(p.options for p in words) for words, _, _ in read)
-        for words, seg_generic, seg_city in read:
+        named_before = inner_dual = False
+        for (words, seg_generic, seg_city), joined in zip(read, after_dual, strict=True):
             city = seg_city or city
             has_name = any(p.options for p in words)
+            # "Shkani One Manpower", "Prime Trust Overseas": a filler that is a list word between
+            # a name and business words may be part of the name (see `dual`).
+            inner_dual = inner_dual or (not has_name and bool(seg_generic) and joined
+                                        and named_before)
+            named_before = has_name
             if has_name or (seg_generic is not None and not with_names):
                 named += has_name
                 positions.extend(words)
@@ -352,7 +361,7 @@ class NameIndex:
             for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
-                        parts=parts, unknown=unknown)
+                        parts=parts, unknown=unknown, inner_dual=inner_dual)
 
     def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
