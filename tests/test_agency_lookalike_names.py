@@ -41,6 +41,8 @@ AGENCIES = (
     _a("4016/PWR", "Skhani One Manpower"),
     _a("0170/KHI", "Prime Trust Overseas Employment Promoters"),
     _a("0171/KHI", "Prime Overseas Employment Promoters (Pvt) Ltd"),
+    _a("3562/DGK", "Koh-I-Suleman International"),
+    _a("2526/KAR", "M.Y.B International"),
 )
 
 
@@ -133,3 +135,13 @@ def test_a_filler_inside_a_name_is_read_as_part_of_it(matcher, query, licence) -
     result = matcher.check(query)
     assert result.verdict in ("licensed", "similar")
     assert result.verdict != "licensed" or result.match.license_no == licence
+
+
+@pytest.mark.parametrize(("query", "licence"), [
+    ("Koh-I-Suleman International", "3562/DGK"),   # "i" joins two name words, not "I"
+    ("M/s. M.Y.B International", "2526/KAR"),      # M/s is not read as initials M.S.M.Y.B
+    ("M/S.M.Y.B International", "2526/KAR"),
+])
+def test_connectors_and_initials_after_ms_stay_part_of_the_name(matcher, query, licence) -> None:
+    result = matcher.check(query)
+    assert result.verdict == "licensed" and result.match.license_no == licence

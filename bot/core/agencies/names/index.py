@@ -380,11 +380,19 @@ class NameIndex:
                     if lex(tok) in self._arabic_fillers and not (dual
                                                                  and lex(tok) in self.dual_script):
                         kinds[i] = "filler"
-                elif tok in self._fillers and not (dual and tok in self.dual
-                                                   and not self._after_name(toks, i)):
+                elif (tok in self._fillers and not self._joins(toks, i)
+                      and not (dual and tok in self.dual and not self._after_name(toks, i))):
                     kinds[i] = "filler"
                 i += 1
         return kinds
+
+    def _joins(self, toks: list[str], i: int) -> bool:
+        """A one-letter connector between two name words ("Koh-i-Suleman"), not the word "I"."""
+        if len(toks[i]) != 1 or toks[i] not in CONNECTORS or not 0 < i < len(toks) - 1:
+            return False
+        prev, nxt = toks[i - 1], toks[i + 1]
+        return all(t not in self._fillers and not is_arabic(t) and not self._is_generic(t)
+                   and bool(self._options(t, typos=False)) for t in (prev, nxt))
 
     def _after_name(self, toks: list[str], i: int) -> bool:
         """A name ends at its business words: "X Manpower Services ka license" ('ka' is no
