@@ -32,7 +32,6 @@ from bot.core.agencies.names.vocabulary import (
     GENERIC_LATIN_SORTED,
     GENERIC_PAIRS,
     GENERIC_SKELETONS,
-    KNOWN_FOLDS,
     KNOWN_WORDS,
     LOANWORD_KEYS,
     ORDINARY_FOLDS,
@@ -450,7 +449,7 @@ class NameIndex:
         if latin_generic(tok):
             return True
         key = fold(tok)
-        if len(tok) < 4 or key in self._word_id or key in KNOWN_FOLDS or tok in KNOWN_FOLDS:
+        if len(tok) < 4 or key in self._word_id or _known(tok, key):
             return False
         cutoff = 1 if len(tok) < 7 else 2
         hit = process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance, score_cutoff=cutoff)
@@ -527,7 +526,7 @@ class NameIndex:
         if not typos:
             return out
         bare = key[2:] if key.startswith("al") and len(key) > 4 else key
-        if key in KNOWN_FOLDS or word in KNOWN_FOLDS or bare in KNOWN_FOLDS:
+        if _known(word, key) or _known(bare, bare):
             # A real name or word is never trusted as a slip of another (Atif is not Asif):
             # the near agency is offered as "similar" only.
             for wid, score in self._typo_options(word, key).items():
@@ -604,6 +603,12 @@ class NameIndex:
                 score -= 4.0
             out[wid] = min(score, 97.0)
         return out
+
+
+def _known(word: str, key: str) -> bool:
+    """A real name or word: as written (any list), or folded like a hand-kept one (the big name
+    lists only as written: "Zhaid" folds like Zaid, and is a slip of Zahid)."""
+    return word in KNOWN_WORDS or key in ORDINARY_FOLDS or word in ORDINARY_FOLDS
 
 
 @lru_cache(maxsize=CACHE_WORDS)

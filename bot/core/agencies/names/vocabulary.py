@@ -155,7 +155,6 @@ GENERIC_SKELETONS = frozenset(s for s in (skeleton(k) for k in GENERIC_FOLDS) if
 GENERIC_ARABIC_KEYS = frozenset(lex(t) for w in GENERIC_ARABIC for t in raw_tokens(w))
 FILLER_ARABIC_KEYS = frozenset(lex(t) for w in FILLER_ARABIC for t in raw_tokens(w))
 GENERIC_LATIN_SORTED = sorted(GENERIC_LATIN)
-KNOWN_FOLDS = frozenset(fold_word(w) for w in KNOWN_WORDS)
 ORDINARY_FOLDS = frozenset(fold_word(w) for w in ORDINARY_WORDS)
 LEGAL_FOLDS = frozenset(fold_word(w) for w in LEGAL)
 BUSINESS_FOLD_CLASS = {fold_word(w): c for w, c in BUSINESS_CLASS.items()}
