@@ -43,6 +43,11 @@ AGENCIES = (
     _a("0171/KHI", "Prime Overseas Employment Promoters (Pvt) Ltd"),
     _a("3562/DGK", "Koh-I-Suleman International"),
     _a("2526/KAR", "M.Y.B International"),
+    _a("1063/RWP", "S.B Enterprises"),
+    _a("2305/MLK", "H.A. International"),
+    _a("4771/RWP", "HELLO Manpower Services"),
+    _a("1307/SKT", "Fahad Munir Ent."),
+    _a("0777/RWP", "Noor Recruiting Agency"),
 )
 
 
@@ -145,3 +150,22 @@ def test_a_filler_inside_a_name_is_read_as_part_of_it(matcher, query, licence) -
 def test_connectors_and_initials_after_ms_stay_part_of_the_name(matcher, query, licence) -> None:
     result = matcher.check(query)
     assert result.verdict == "licensed" and result.match.license_no == licence
+
+
+@pytest.mark.parametrize("text", ["سب خیریت ہے", "ہائے", "ہیلو", "ہیلو بھائی"])
+def test_urdu_small_talk_is_never_initials_or_a_listed_word(matcher, text) -> None:
+    assert matcher.check(text).verdict != "licensed"
+
+
+@pytest.mark.parametrize(("query", "licence"), [
+    ("میرے ماموں نے Latif Manpower Services کو دو لاکھ دیے", None),   # not on this list
+    ("میرے ماموں نے Hira Corporation کو دو لاکھ دیے", "1061/RWP"),
+    ("نور ریکروٹنگ ایجنسی والوں نے ویزا کا وعدہ کیا ہے", "0777/RWP"),
+    ("SKT 1307", "1307/SKT"),
+])
+def test_names_in_urdu_sentences_and_office_code_first(matcher, query, licence) -> None:
+    result = matcher.check(query)
+    if licence is None:
+        assert result.verdict != "licensed"
+    else:
+        assert result.verdict == "licensed" and result.match.license_no == licence

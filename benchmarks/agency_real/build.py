@@ -388,6 +388,24 @@ class Maker:
                 break
         for q in self.data.UNRELATED_MORE:
             self.add(q, "unrelated", None, expect="not_licensed")
+        self._script(self.data.URDU_MORE, "urdu")
+        self._script(self.data.SINDHI_MORE, "sindhi")
+        for k, r in enumerate(self.sample(self.valid, 40)):
+            tpl = self.data.SENTENCES_MORE_LATIN[k % len(self.data.SENTENCES_MORE_LATIN)]
+            self.add(tpl.format(n=r.name), "sentences", r, r.name)
+        for k, (lic, text) in enumerate(self.data.URDU_MORE.items()):
+            tpl = self.data.SENTENCES_MORE_SCRIPT[k % len(self.data.SENTENCES_MORE_SCRIPT)]
+            r = self.by_lic[lic]
+            exp, lics = self.oracle.expect(r.name, r)
+            self.out.append(Query(tpl.format(u=text), "sentences", exp, lics, self.held))
+        for r in self.sample(self.rows, 40):   # more ways of writing a licence
+            num, code = [p.strip() for p in r.license_no.split("/")]
+            form = rnd.choice([f"{num}  / {code}", f"OEPL No.{num}./{code}",
+                               f"Licence No. {num}-{code}", f"OEP # {num}/{code}",
+                               f"لائسنس نمبر {num}/{code}".translate(URDU_DIGITS),
+                               f"{code} {num}", f"oep no.{int(num)}/{code.lower()}",
+                               f"licence {num}/{code} wala agent"])
+            self.add(form, "licence_phone", r, expect=r.verdict)
 
     def _typos(self, n: int) -> None:
         for r in self.sample(self.valid, n * 3):

@@ -302,6 +302,12 @@ class AgencyMatcher:
             if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss"
                                       for p in parts):
                 name = ones[0]
+            elif len(ones) == 1:
+                # A Latin-script name in an Urdu/Sindhi sentence («میرے ماموں نے X کو ...»):
+                # the other script's words are the sentence.
+                one = next(r for r, p in zip(reading.parts, parts, strict=True) if p.kind == "one")
+                if not one.script and all(r.script for r in reading.parts if r is not one):
+                    name = ones[0]
         if name.kind == "one" and reading.inner_dual:
             # "Shkani One Manpower" is not Shani International: read with "One" as a name word;
             # certify only what that reading names, else "similar".
@@ -354,7 +360,7 @@ class AgencyMatcher:
         fit = [f for f in found if query_classes <= entries[f[2]].generic
                and not self._names.other_name(positions, f[2])]
         if reading.city:
-            in_city = [f for f in fit if entries[f[2]].city == reading.city]
+            in_city = [f for f in fit if entries[f[2]].city in (reading.city, "")]
             fit = in_city
         if not fit:
             scored = [(m * 0.8, i) for m, _, i in found] + near()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from bot.core.romanize import skeleton
 
 MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
@@ -139,6 +141,7 @@ class NameIndex:
         self._word_id: dict[str, int] = {}
         self._skel: dict[str, list[int]] = defaultdict(list)
         self._raw: dict[str, int] = {}
+        self._initials: set[int] = set()   # list words written as initials ("S.B", "H.A.K.")
         self.by_key: dict[tuple[int, ...], list[int]] = defaultdict(list)
         entries: list[tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]] = []
         for idx, agency in enumerate(agencies):
@@ -201,6 +204,9 @@ class NameIndex:
         slips = {t for t in toks if not is_arabic(t) and not latin_generic(t) and _list_slip(t)}
         if all(is_arabic(t) or latin_generic(t) or t in slips for t in toks):
             slips = set()
+        written = set(_LATIN_WORD.findall(agency.name.lower()))
+        initials = {t for t in raw_tokens(agency.name) if t.isalpha() and t.isascii()
+                    and t not in written}   # "S.B", "H.A.K." joined
         for tok in toks:
             if is_arabic(tok):
                 words.append(self._word(arabic_key(tok)[1], tok))
@@ -211,6 +217,8 @@ class NameIndex:
             else:
                 words.append(self._word(fold(tok), tok))
                 spelled.add(tok)
+                if tok in initials:
+                    self._initials.add(words[-1])
         for wid in set(words):
             self._words[wid].postings.append(idx)
         key = tuple(words)
@@ -376,9 +384,10 @@ class NameIndex:
             else:
                 tok = toks[i]
                 if is_arabic(tok):
-                    if lex(tok) in self._arabic_fillers and not (dual
-                                                                 and lex(tok) in self.dual_script):
-                        kinds[i] = "filler"
+                    if ((lex(tok) in self._arabic_fillers
+                         and not (dual and lex(tok) in self.dual_script))
+                            or self._after_name(toks, i)):
+                        kinds[i] = "filler"   # «... ریکروٹنگ ایجنسی والوں نے ویزا ...»
                 elif (tok in self._fillers and not self._joins(toks, i)
                       and not (dual and tok in self.dual and not self._after_name(toks, i))):
                     kinds[i] = "filler"
@@ -594,6 +603,8 @@ class NameIndex:
         ends_vowel = lex(word)[-1] in "اویےہ" and not tr.endswith("h")
         out: dict[int, float] = {}
         for wid in self._skel.get(sk, ()):
+            if wid in self._initials:   # S.B, H.A.: initials are never an Urdu word (سب)
+                continue
             w = self._words[wid]
             ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key))
             score = 88.0 + 0.1 * ratio - penalty
