@@ -48,6 +48,7 @@ AGENCIES = (
     _a("4771/RWP", "HELLO Manpower Services"),
     _a("1307/SKT", "Fahad Munir Ent."),
     _a("0777/RWP", "Noor Recruiting Agency"),
+    _a("4100/PWR", "Bilour Enterprises"),
 )
 
 
@@ -169,3 +170,10 @@ def test_names_in_urdu_sentences_and_office_code_first(matcher, query, licence) 
         assert result.verdict != "licensed"
     else:
         assert result.verdict == "licensed" and result.match.license_no == licence
+
+
+def test_a_slip_is_a_neighbouring_key_another_letter_is_another_word(matcher) -> None:
+    slip = matcher.check("Bilpur Enterprises")        # o -> p: the key beside it
+    assert slip.verdict == "licensed" and slip.match.license_no == "4100/PWR"
+    other = matcher.check("Bilmur Enterprises")       # o -> m: across the keyboard
+    assert other.verdict == "similar" and cands(other)[0] == "4100/PWR"

@@ -142,6 +142,7 @@ class NameIndex:
         self._skel: dict[str, list[int]] = defaultdict(list)
         self._raw: dict[str, int] = {}
         self._initials: set[int] = set()   # list words written as initials ("S.B", "H.A.K.")
+        self._raws: dict[int, set[str]] = defaultdict(set)   # each list word as written
         self.by_key: dict[tuple[int, ...], list[int]] = defaultdict(list)
         entries: list[tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]] = []
         for idx, agency in enumerate(agencies):
@@ -186,6 +187,7 @@ class NameIndex:
             self._words.append(word)
             self._skel[word.skel].append(wid)
         self._raw.setdefault(raw, wid)
+        self._raws[wid].add(raw)
         if raw in STEMS:   # Darul, Baitul: the written form, for typo look-ups
             for conn in ("ul", "us"):
                 self._raw.setdefault(raw + conn, wid)
@@ -569,6 +571,11 @@ class NameIndex:
                 if _suffixed(probe, ref) or _suffixed(ref, probe):
                     score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
                 out[wid] = max(out.get(wid, 0.0), score)
+        for wid, score in out.items():
+            same_length = [r for r in self._raws[wid] if len(r) == len(word) and r != word]
+            if score > WEAK and same_length and all(_far_substitution(word, r)
+                                                    for r in same_length):
+                out[wid] = WEAK   # Karan for Kiran: another name, not a slip of the finger
         return out
 
     def _arabic_options(self, word: str, *, typos: bool = True,
@@ -614,6 +621,29 @@ class NameIndex:
                 score -= 4.0
             out[wid] = min(score, 97.0)
         return out
+
+
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {ch: (r, c) for r, row in enumerate(_ROWS) for c, ch in enumerate(row)}
+_VOWELS = frozenset("aeiouy")
+
+
+def _far_substitution(typed: str, ref: str) -> bool:
+    """One letter replaced by one that is neither a neighbouring key nor a vowel for a vowel
+    (Karan / Kiran, Nasim / Nasir): a slip of the finger rarely does that."""
+    if len(typed) != len(ref):
+        return False
+    diff = [(a, b) for a, b in zip(typed, ref, strict=True) if a != b]
+    if len(diff) != 1:
+        return False
+    a, b = diff[0]
+    if a in _VOWELS and b in _VOWELS:
+        return False
+    pa, pb = _KEY_AT.get(a), _KEY_AT.get(b)
+    if pa is None or pb is None:
+        return False
+    # Rows are offset by about half a key: neighbours are at most one row and one key apart.
+    return abs(pa[0] - pb[0]) > 1 or abs(pa[1] - pb[1]) > 1
 
 
 def _known(word: str, key: str) -> bool:
