@@ -198,7 +198,8 @@ class NameIndex:
         words: list[int] = []
         spelled: set[str] = set()
         generic: set[str] = set()
-        toks = canonical_words(raw_tokens(agency.name))
+        raw = raw_tokens(agency.name)
+        toks = canonical_words(raw)
         while toks and toks[0] in PREFIXES:   # "M/s. Liza Manpower"
             toks = toks[1:]
         # The list's own slips of business words count as business words, unless the name has
@@ -207,7 +208,7 @@ class NameIndex:
         if all(is_arabic(t) or latin_generic(t) or t in slips for t in toks):
             slips = set()
         written = set(_LATIN_WORD.findall(agency.name.lower()))
-        initials = {t for t in raw_tokens(agency.name) if t.isalpha() and t.isascii()
+        initials = {t for t in raw if t.isascii() and t.isalpha()
                     and t not in written}   # "S.B", "H.A.K." joined
         for tok in toks:
             if is_arabic(tok):
