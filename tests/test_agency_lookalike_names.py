@@ -62,6 +62,11 @@ def cands(result: CheckResult) -> list[str]:
     return [c.agency.license_no for c in result.candidates]
 
 
+def assert_licensed(result: CheckResult, licence: str) -> None:
+    assert result.verdict == "licensed", (result.verdict, cands(result))
+    assert result.match is not None and result.match.license_no == licence
+
+
 @pytest.mark.parametrize(("query", "near"), [
     ("Mirza Overseas Employment Promoters", "4196/PWR"),   # folds onto Mirzai
     ("Mirzai International", "2087/SKT"),
@@ -95,13 +100,12 @@ def test_greetings_said_whole_are_never_a_name(matcher, greeting) -> None:
 
 
 def test_a_greeting_before_a_name_leaves_the_name(matcher) -> None:
-    result = matcher.check("Assalam o Alaikum, is Madina Recruiting Agency licensed?")
-    assert result.verdict == "licensed" and result.match.license_no == "0800/RWP"
+    assert_licensed(matcher.check("Assalam o Alaikum, is Madina Recruiting Agency licensed?"),
+                    "0800/RWP")
 
 
 def test_initials_are_not_read_as_a_legal_word(matcher) -> None:
-    result = matcher.check("THA Overseas Employment Promoters")
-    assert result.verdict == "licensed" and result.match.license_no == "4189/LHR"
+    assert_licensed(matcher.check("THA Overseas Employment Promoters"), "4189/LHR")
 
 
 def test_one_word_a_few_agencies_share_lists_each_of_them(matcher) -> None:
@@ -116,8 +120,7 @@ def test_one_word_a_few_agencies_share_lists_each_of_them(matcher) -> None:
     ("Safarii International", "2342/MTN"),            # a doubled letter is a slip
 ])
 def test_spellings_and_slips_still_identify(matcher, query, licence) -> None:
-    result = matcher.check(query)
-    assert result.verdict == "licensed" and result.match.license_no == licence
+    assert_licensed(matcher.check(query), licence)
 
 
 @pytest.mark.parametrize(("query", "licence"), [
@@ -127,8 +130,7 @@ def test_spellings_and_slips_still_identify(matcher, query, licence) -> None:
     ("International Legal Consultant (Pvt) Ltd", "5178/RWP"),
 ])
 def test_a_name_in_a_sentence_ends_at_its_business_words(matcher, query, licence) -> None:
-    result = matcher.check(query)
-    assert result.verdict == "licensed" and result.match.license_no == licence
+    assert_licensed(matcher.check(query), licence)
 
 
 @pytest.mark.parametrize(("query", "licence"), [
@@ -149,8 +151,7 @@ def test_a_filler_inside_a_name_is_read_as_part_of_it(matcher, query, licence) -
     ("M/S.M.Y.B International", "2526/KAR"),
 ])
 def test_connectors_and_initials_after_ms_stay_part_of_the_name(matcher, query, licence) -> None:
-    result = matcher.check(query)
-    assert result.verdict == "licensed" and result.match.license_no == licence
+    assert_licensed(matcher.check(query), licence)
 
 
 @pytest.mark.parametrize("text", ["سب خیریت ہے", "ہائے", "ہیلو", "ہیلو بھائی"])
@@ -169,11 +170,10 @@ def test_names_in_urdu_sentences_and_office_code_first(matcher, query, licence) 
     if licence is None:
         assert result.verdict != "licensed"
     else:
-        assert result.verdict == "licensed" and result.match.license_no == licence
+        assert_licensed(result, licence)
 
 
 def test_a_slip_is_a_neighbouring_key_another_letter_is_another_word(matcher) -> None:
-    slip = matcher.check("Bilpur Enterprises")        # o -> p: the key beside it
-    assert slip.verdict == "licensed" and slip.match.license_no == "4100/PWR"
+    assert_licensed(matcher.check("Bilpur Enterprises"), "4100/PWR")   # o -> p: the key beside it
     other = matcher.check("Bilmur Enterprises")       # o -> m: across the keyboard
     assert other.verdict == "similar" and cands(other)[0] == "4100/PWR"
