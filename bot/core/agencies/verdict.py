@@ -321,8 +321,9 @@ class AgencyMatcher:
             dual = self._names.reading(text, dual=True)
             only_dual = all(p.text in self._names.dual or lex(p.text) in self._names.dual_script
                             for p in dual.positions)
+            # Such words alone need a business word ("Hello Manpower"; "and" is none).
             if len(dual.positions) > len(reading.positions) and not (only_dual
-                                                                      and not dual.has_generic):
+                                                                      and not dual.generic):
                 other = self._read_name(dual)
                 if (other.kind == "one"
                         or (other.kind == "similar" and name.kind in ("none", "unknown"))
