@@ -131,6 +131,7 @@ class Reading:
     parts: tuple[Reading, ...] = ()   # when scattered: each place read alone
     unknown: int = 0         # longest run of name-like words that are on no list ("Qwerty Zxcv")
     inner_dual: bool = False  # a filler that is a list word stands inside the name
+    stray: int = 0           # words of the message on no list at all (a sentence, not a name)
 
 
 class NameIndex:
@@ -236,12 +237,17 @@ class NameIndex:
 
     # -- agreeing keys and near misses ---------------------------------------------------------
     def too_thin(self, reading: Reading, key: tuple[int, ...]) -> bool:
-        """One shared or ordinary word and no business word ("Dubai", "Qatar mein job")."""
+        """One shared or ordinary word and no business word ("Dubai", "Qatar mein job"), or one
+        word that needed a correction or stands among words on no list ("tell me a joke" is not
+        Jhoke International; "mera bhai lapata hai saudia me" is not Al-Saudia)."""
         if len(key) != 1 or reading.generic:   # legal words (and, the, Pvt) are not enough
             return False
         word = self._words[key[0]]
-        if word.key in ORDINARY_FOLDS:
+        if word.key in ORDINARY_FOLDS or reading.stray:
             return True
+        if any(key[0] in p.options and p.options[key[0]] < 98.0 and len(p.text) < 7
+               for p in reading.positions):
+            return True   # a short word corrected ("joke"); a long one ("Talentroy") is a slip
         # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
         return sum(not self.other_name(reading.positions, i) for i in word.postings) > 1
 
@@ -348,6 +354,7 @@ class NameIndex:
         read = [self._segment(seg) for seg in segments]
         unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
                        if not any(p.options for p in words)), default=0)
+        stray = sum(1 for words, _, _ in read for p in words if not p.options)
         # Business words count where the name is ("is X a registered agency": not "agency").
         with_names = any(any(p.options for p in words) for words, _, _ in read)
         named_before = inner_dual = False
@@ -371,7 +378,7 @@ class NameIndex:
             for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
-                        parts=parts, unknown=unknown, inner_dual=inner_dual)
+                        parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray)
 
     def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
@@ -498,7 +505,7 @@ class NameIndex:
         if len(word) < 5 or len(word) > MAX_SPLIT:
             return None
         # Two-letter pieces ("ah" + "mda") are slips more often than joined words.
-        shortest = 2 if is_arabic(word) else 3
+        shortest = 3   # two-letter pieces are slips or Urdu words (رابطہ is not Ravi Butt)
         for cut in range(shortest, len(word) - shortest + 1):
             left, right = word[:cut], word[cut:]
             rights = [right]
