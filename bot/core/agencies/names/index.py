@@ -245,9 +245,13 @@ class NameIndex:
         word = self._words[key[0]]
         if word.key in ORDINARY_FOLDS or reading.stray:
             return True
-        if any(key[0] in p.options and p.options[key[0]] < 98.0 and len(p.text) < 7
+        if any(key[0] in p.options and p.options[key[0]] < 98.0
+               and (len(p.text) < 7 or not any(Levenshtein.distance(p.text, raw) <= 2
+                                               for raw in self._raws[key[0]]))
                for p in reading.positions):
-            return True   # a short word corrected ("joke"); a long one ("Talentroy") is a slip
+            # A short word corrected ("joke"), or a long one only through its folded form
+            # ("weather"); "Talentroy" for Talentory is a slip.
+            return True
         # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
         return sum(not self.other_name(reading.positions, i) for i in word.postings) > 1
 
@@ -374,7 +378,7 @@ class NameIndex:
                 has_generic = has_generic or seg_generic is not None
         parts = tuple(
             Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
-                    any(is_arabic(p.text) for p in words))
+                    any(is_arabic(p.text) for p in words), stray=stray)
             for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
