@@ -73,6 +73,11 @@ async def open_store(settings: Settings) -> Store:
     return await Store.open(settings.database_path)
 
 
+_PENDING_HELD_SQL = _PENDING_SQL.replace(" ORDER BY", " AND EXISTS (SELECT 1 FROM outbox_leases l"
+                                         " WHERE l.chat_id = ? AND l.holder = ? AND l.expires_at >= ?)"
+                                         " ORDER BY")
+
+
 class Store:
     """Everything the bot keeps, on either database (``db``: :class:`bot.storage.sql.Database`)."""
 
@@ -137,15 +142,73 @@ class Store:
 
     # --- the outbox -------------------------------------------------------------------
 
-    async def chats_with_pending_messages(self) -> list[int]:
-        rows = await self.db.fetchall(
-            "SELECT chat_id FROM outbox WHERE delivered_at IS NULL AND failed = 0"
-            " GROUP BY chat_id ORDER BY MIN(id)")
+    async def chats_with_pending_messages(self, holder: str | None = None) -> list[int]:
+        """Chats with messages waiting, oldest first. With ``holder``: only the chats no other
+        instance is sending to (no lease, an expired one, or ``holder``'s own)."""
+        if holder is None:
+            rows = await self.db.fetchall(
+                "SELECT chat_id FROM outbox WHERE delivered_at IS NULL AND failed = 0"
+                " GROUP BY chat_id ORDER BY MIN(id)")
+        else:
+            rows = await self.db.fetchall(
+                "SELECT o.chat_id FROM outbox o LEFT JOIN outbox_leases l ON l.chat_id = o.chat_id"
+                " WHERE o.delivered_at IS NULL AND o.failed = 0"
+                " AND (l.chat_id IS NULL OR l.holder = ? OR l.expires_at < ?)"
+                " GROUP BY o.chat_id ORDER BY MIN(o.id)", (holder, time.time()))
         return [row["chat_id"] for row in rows]
 
-    async def pending(self, chat_id: int, limit: int = 1) -> list[PendingMessage]:
-        """The oldest undelivered messages of a chat, in order (with their ticket's urgency)."""
-        return [_pending(r) for r in await self.db.fetchall(_PENDING_SQL, (chat_id, limit))]
+    async def pending(self, chat_id: int, limit: int = 1, *,
+                      holder: str | None = None) -> list[PendingMessage]:
+        """The oldest undelivered messages of a chat, in order (with their ticket's urgency).
+        With ``holder``: none unless ``holder`` still holds the chat's lease."""
+        if holder is None:
+            rows = await self.db.fetchall(_PENDING_SQL, (chat_id, limit))
+        else:
+            rows = await self.db.fetchall(_PENDING_HELD_SQL, (chat_id, chat_id, holder, time.time(), limit))
+        return [_pending(r) for r in rows]
+
+    # --- many instances: who sends to which chat, and the pace they share ---------------
+
+    @property
+    def shared(self) -> bool:
+        """Other instances may use this database at the same time (PostgreSQL)."""
+        return self.db.dialect == "postgres"
+
+    async def claim_chat(self, chat_id: int, holder: str, seconds: float) -> bool:
+        """Take (or keep) the lease on sending ``chat_id``'s messages for ``seconds``; False when
+        another instance holds it and has renewed it in time."""
+        now = time.time()
+        return await self.db.execute(
+            "INSERT INTO outbox_leases (chat_id, holder, expires_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+            " WHERE outbox_leases.holder = excluded.holder OR outbox_leases.expires_at < ?",
+            (chat_id, holder, now + seconds, now)) > 0
+
+    async def renew_leases(self, holder: str, seconds: float) -> int:
+        """Every lease ``holder`` has: ``seconds`` more. One statement, whatever their number."""
+        return await self.db.execute("UPDATE outbox_leases SET expires_at = ? WHERE holder = ?",
+                                     (time.time() + seconds, holder))
+
+    async def release_chat(self, chat_id: int, holder: str) -> None:
+        await self.db.execute("DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ?", (chat_id, holder))
+
+    async def release_leases(self, holder: str | None = None) -> None:
+        """Give up ``holder``'s leases (shutting down), or with None every lease (a SQLite file
+        is used by one process: what an earlier, killed one held is free at once)."""
+        if holder is None:
+            await self.db.execute("DELETE FROM outbox_leases")
+        else:
+            await self.db.execute("DELETE FROM outbox_leases WHERE holder = ?", (holder,))
+
+    async def send_slot(self, name: str, interval: float) -> float:
+        """Reserve the next free slot of a pace every instance shares (one every ``interval``
+        seconds); returns how many seconds from now it is. One statement per message."""
+        now = time.time()
+        row = await self.db.fetchone(
+            "INSERT INTO send_slots (name, next_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
+            " next_at = (CASE WHEN send_slots.next_at > ? THEN send_slots.next_at ELSE ? END) + ?"
+            " RETURNING next_at", (name, now + interval, now, now, interval))
+        return (float(row[0]) - interval - now) if row is not None else 0.0
 
     async def pending_count(self) -> int:
         row = await self.db.fetchone(

@@ -33,7 +33,7 @@ from bot.storage import DatabaseUnusable, Store, open_store
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
 from bot.telegram_app.admin import AdminCommands, in_background
 from bot.telegram_app.handlers import FloodGuard, Handlers
-from bot.telegram_app.outbox import Outbox, StaffChat
+from bot.telegram_app.outbox import GROUP_INTERVAL, Outbox, StaffChat
 from bot.telegram_app.updates import POLL_TIMEOUT, pause, poll, retry_forever
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,6 @@ USER_COMMANDS = (
     ("help", N_("How to use Rahnuma")),
 )
 PURGE_EVERY_SECONDS = 3600
-GROUP_PER_MINUTE = 20  # Telegram's limit for messages into one group
 CHECK_EVERY_SECONDS = 10
 
 
@@ -68,7 +67,7 @@ def make_bot(settings: Settings) -> ExtBot:
         # minute; one less, so that jitter never makes 21): a burst of 20 would close the group to
         # everyone for the rest of the minute.
         limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / settings.max_rate,
-                                 group_max_rate=1, group_time_period=60 / (GROUP_PER_MINUTE - 1),
+                                 group_max_rate=1, group_time_period=GROUP_INTERVAL,
                                  max_retries=3)
     return ExtBot(settings.token, **urls, rate_limiter=limiter,
                   request=HTTPXRequest(connection_pool_size=64, pool_timeout=30),
@@ -107,7 +106,8 @@ class TelegramService:
                 last_good_dir=settings.data_dir / "content-last-good")
             if self.staff.id is not None:
                 self.staff.id = await store.moved_to(self.staff.id)  # a migration seen before
-            outbox = Outbox(bot, store, staff=self.staff, alert_admins=self._alert(store))
+            outbox = Outbox(bot, store, staff=self.staff, alert_admins=self._alert(store),
+                            max_rate=settings.max_rate)
             self._outbox = outbox
             dialogue = Dialogue(knowledge, self.staff.id)
             staff_chats = {c for c in (settings.helpline_chat_id, self.staff.id) if c is not None}
