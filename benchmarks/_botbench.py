@@ -84,7 +84,8 @@ class MeasuringStandin(BotApiStandin):
 def full_bot_env(standin: BotApiStandin, data_dir: Path, **extra: str | None) -> dict[str, str]:
     """Environment for ``python -m bot`` against ``standin``; rate limit lifted unless given
     (``TELEGRAM_MAX_RATE=None`` leaves it unset: the default)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "HELPLINE_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "HELPLINE_", "DATABASE_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=standin.token or "", TELEGRAM_API_BASE_URL=standin.base_url,
         HELPLINE_CHAT_ID=str(STAFF_CHAT), ADMIN_IDS=str(ADMIN_ID), DATA_DIR=str(data_dir),
