@@ -17,7 +17,7 @@ from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Ticket
 from bot.storage.conversation import PendingMessage, SqlConversation, enqueue, ticket_from_row
 from bot.storage.database import Database
-from bot.storage.errors import DatabaseUnusable, StorageError
+from bot.storage.errors import DatabaseUnusable, StorageConflict, StorageError
 from bot.storage.sql import Database as AnyDatabase
 from bot.storage.sql import Row
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 PROCESSED_UPDATES_KEPT_SECONDS = 7 * 24 * 3600
+CONFLICT_ATTEMPTS = 3  # a unit of work PostgreSQL rolled back to end a deadlock runs again
 T = TypeVar("T")
 
 __all__ = ["AlreadyProcessed", "DatabaseUnusable", "Done", "PendingMessage", "StorageError", "Store",
@@ -108,6 +109,16 @@ class Store:
         it done). Units of work with the same ``chat_key`` follow each other, also across
         instances (SQLite has only one at a time anyway).
         """
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                return await self._unit_of_work(update_id, work, chat_key)
+            except StorageConflict:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _unit_of_work(self, update_id: int | None, work: Callable[[SqlConversation], Awaitable[T]],
+                            chat_key: int | None) -> Done[T]:
         async with self.db.transaction(chat_key) as conn:
             if update_id is not None:
                 added = await conn.execute(
