@@ -283,12 +283,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def write_section(name: str, body: str) -> None:
-    """Replace (or add) the ``## name`` section of benchmarks/results/bot.md."""
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
+def write_section(name: str, body: str, path: Path = RESULTS, heading: str | None = None) -> None:
+    """Replace (or add) the ``## name`` section of ``path`` (benchmarks/results/bot.md)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = path.read_text(encoding="utf-8") if path.exists() else (heading or (
         "# Telegram bot: measured results\n\nWritten by benchmarks/bot_capacity.py, "
-        "bot_ceiling.py and bot_startup.py (each replaces its own section).\n")
+        "bot_ceiling.py and bot_startup.py (each replaces its own section).\n"))
     marker = f"\n## {name}\n"
     start = text.find(marker)
     section = f"{marker}\n{body.strip()}\n"
@@ -297,4 +297,4 @@ def write_section(name: str, body: str) -> None:
     else:
         end = text.find("\n## ", start + len(marker))
         text = text[:start] + section + (text[end:] if end != -1 else "")
-    RESULTS.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")

@@ -47,12 +47,14 @@ import asyncpg
 import bot_ceiling
 import bot_responsiveness
 import reliability
-from _botbench import MeasuringStandin, load_text, machine_lines, table
+from _botbench import MeasuringStandin, load_text, machine_lines, table, write_section
 from standin import Faults
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "postgres.md"
 SECTION = "Delivery core on both databases"
+HEADING = ("# PostgreSQL: measured results\n\nWritten by benchmarks/pg_test_server.py and "
+           "benchmarks/postgres_delivery.py (each replaces its own section).\n")
 MARK = "m{n:05d}x{tag}"
 
 
@@ -248,19 +250,6 @@ def pause(r: dict[str, Any]) -> str:
     return "-" if r["longest_pause_after_kill"] is None else f"{r['longest_pause_after_kill']:.1f}"
 
 
-def write_section(body: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# PostgreSQL: measured results\n"
-    marker = f"\n## {SECTION}\n"
-    start = text.find(marker)
-    section = f"{marker}\n{body.strip()}\n"
-    if start == -1:
-        text = text.rstrip("\n") + "\n" + section
-    else:
-        end = text.find("\n## ", start + len(marker))
-        text = text[:start] + section + (text[end:] if end != -1 else "")
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("RAHNUMA_BENCH_DATABASE_URL")
@@ -273,7 +262,7 @@ def main() -> int:
     body = asyncio.run(run(args))
     print(f"\n## {SECTION}\n\n{body}")
     if not args.no_write:
-        write_section(body)
+        write_section(SECTION, body, RESULTS, HEADING)
     return 0
 
 
