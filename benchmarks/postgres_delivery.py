@@ -27,10 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import itertools
-import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,6 +45,7 @@ import bot_ceiling
 import bot_responsiveness
 import reliability
 from _botbench import MeasuringStandin, load_text, machine_lines, table, write_section
+from outbox_instance import Instance
 from standin import Faults
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,33 +111,6 @@ async def one_database(work: Path, server: str | None, quick: bool, only: set[st
 
 # --- two instances on one PostgreSQL ---------------------------------------------------------------
 
-class Instance:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "outbox_instance.py")], cwd=ROOT,
-                                     env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=log.open("ab"), text=True)
-
-    async def line(self) -> str:
-        assert self.proc.stdout is not None
-        return await asyncio.wait_for(asyncio.to_thread(self.proc.stdout.readline), 60)
-
-    def commit(self, chat: int, text: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"chat": chat, "text": text}) + "\n")
-        self.proc.stdin.flush()
-
-    def stop(self, kill: bool = False) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.close()
-            self.proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 async def two_instances(work: Path, server: str, users: int, kill_at: float | None) -> dict[str, Any]:
     """`users` replies (one per chat) committed on two instances in turn; with `kill_at`, the
     first instance is killed -9 once that share of them has arrived."""
@@ -153,7 +124,7 @@ async def two_instances(work: Path, server: str, users: int, kill_at: float | No
         pair = [Instance(env, work / f"instance{i}-{kill_at}.log") for i in range(2)]
         try:
             for instance in pair:
-                assert (await instance.line()).startswith("ready")
+                await instance.ready()
             chats = list(range(500_000, 500_000 + users))
             began = time.perf_counter()
             turn = itertools.cycle(pair)
@@ -167,7 +138,7 @@ async def two_instances(work: Path, server: str, users: int, kill_at: float | No
             if kill_at is not None:
                 while sum(map(len, standin.arrivals.values())) < users * kill_at:  # noqa: ASYNC110
                     await asyncio.sleep(0.01)
-                pair[0].stop(kill=True)
+                pair[0].kill9()
                 killed_at = time.perf_counter()
             deadline = time.perf_counter() + 120
             while (sum(1 for c in chats if standin.arrivals.get(c)) < users  # noqa: ASYNC110
@@ -176,7 +147,7 @@ async def two_instances(work: Path, server: str, users: int, kill_at: float | No
             await asyncio.sleep(1.5)  # duplicates, if any, would arrive now
         finally:
             for instance in pair:
-                instance.stop()
+                await instance.stop()
         copies = Counter({c: len(standin.arrivals.get(c, [])) for c in chats})
         times = sorted(t for c in chats for t in standin.arrivals.get(c, []))
         after_kill = [t for t in times if killed_at is not None and t > killed_at]

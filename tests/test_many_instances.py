@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -24,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from outbox_instance import Instance
 from standin import BotApiStandin
 
 from bot.config import Settings
@@ -48,44 +45,6 @@ class TimedStandin(BotApiStandin):
         message = super()._deliver(chat, content, params)
         self.times.append((time.monotonic(), chat["id"]))
         return message
-
-
-class Instance:
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, str(REPO / "tests" / "outbox_instance.py")], cwd=REPO,
-                                     env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=log.open("ab"), text=True)
-        self.holder = ""
-
-    async def line(self) -> str:
-        assert self.proc.stdout is not None
-        return await asyncio.wait_for(asyncio.to_thread(self.proc.stdout.readline), 60)
-
-    async def ready(self) -> Instance:
-        line = await self.line()
-        assert line.startswith("ready "), line
-        self.holder = line.split()[1]
-        return self
-
-    def commit(self, chat: int, text: str, ticket: int | None = None) -> None:
-        """An update reached this instance: its reply committed here, this outbox woken."""
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"chat": chat, "text": text, "ticket": ticket}) + "\n")
-        self.proc.stdin.flush()
-
-    def kill9(self) -> None:
-        os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-
-    async def stop(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            self.proc.stdin.close()  # its reader thread ends: the process can exit
-            self.proc.terminate()
-            try:
-                await asyncio.wait_for(asyncio.to_thread(self.proc.wait), 15)
-            except TimeoutError:
-                self.kill9()
 
 
 @pytest.fixture
