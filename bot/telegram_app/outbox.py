@@ -187,7 +187,8 @@ class Outbox:
     async def _send_chat(self, chat_id: int) -> None:
         try:
             if not await self.store.claim_chat(chat_id, self.holder, LEASE_SECONDS):
-                return  # another instance sends this chat's messages now
+                self._again.discard(chat_id)
+                return  # another instance sends this chat's messages now (and reads what is new)
             self._held[chat_id] = math.inf
             if await self._send_in_order(chat_id):  # all sent: the lease can go
                 self._held[chat_id] = time.monotonic() + (GROUP_INTERVAL if chat_id < 0 else 0.0)
