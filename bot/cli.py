@@ -197,6 +197,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run_console(settings)
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.web.server import run_serve
+
+    return run_serve(settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rahnuma", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -245,6 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
     notes.add_argument("file", nargs="+")
     notes.add_argument("--agencies", help="the agency list they belong to (default: AGENCIES_FILE)")
     notes.set_defaults(func=cmd_agencies_notices)
+
+    serve = sub.add_parser("serve", help="the webhook server: Telegram updates over HTTP, /healthz, "
+                                         "the outbox (HOST, PORT, TELEGRAM_WEBHOOK_SECRET/URL)")
+    serve.set_defaults(func=cmd_serve)
 
     from bot.backup import add_backup_command  # `backup`: bot/backup.py
 

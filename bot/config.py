@@ -39,16 +39,21 @@ class Settings:
     user_flood_per_minute: int = 20
     agencies_url: str | None = None  # the BE&OE list page for /update_agencies; None: the site's own
     agencies_update_at: str | None = None  # "HH:MM" (UTC): fetch the list daily; unset: only on request
-    database_url: str | None = None  # PostgreSQL (holds a password: never shown); unset: SQLite
+    database_url: str | None = None  # PostgreSQL for every instance (a password: never shown); unset: SQLite
+    host: str = "127.0.0.1"  # where `serve` listens
+    port: int = 8080
+    webhook_secret: str | None = None  # TELEGRAM_WEBHOOK_SECRET: Telegram sends it in every webhook call
+    webhook_url: str | None = None  # TELEGRAM_WEBHOOK_URL: registered with setWebhook by `serve`
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "rahnuma.sqlite3"
 
-    def __repr__(self) -> str:  # never show the token or the database URL (its password)
-        shown = {k: v for k, v in self.__dict__.items() if k not in ("token", "database_url")}
-        return (f"Settings(token={'set' if self.token else 'unset'}, "
-                f"database_url={'set' if self.database_url else 'unset'}, {shown})")
+    def __repr__(self) -> str:  # never show the token, the webhook secret or the database password
+        hidden = ("token", "webhook_secret", "database_url")
+        shown = {k: v for k, v in self.__dict__.items() if k not in hidden}
+        flags = ", ".join(f"{k}={'set' if getattr(self, k) else 'unset'}" for k in hidden)
+        return f"Settings({flags}, {shown})"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -71,4 +76,8 @@ class Settings:
             agencies_url=(env.get("AGENCIES_URL") or "").strip() or None,
             agencies_update_at=(env.get("AGENCIES_UPDATE_AT") or "").strip() or None,
             database_url=(env.get("DATABASE_URL") or "").strip() or None,
+            host=(env.get("HOST") or "").strip() or "127.0.0.1",
+            port=int(env.get("PORT") or 8080),
+            webhook_secret=(env.get("TELEGRAM_WEBHOOK_SECRET") or "").strip() or None,
+            webhook_url=(env.get("TELEGRAM_WEBHOOK_URL") or "").strip() or None,
         )

@@ -30,7 +30,8 @@ class RedactSecrets(logging.Filter):
 def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets([settings.token or ""]))
+    handler.addFilter(RedactSecrets([settings.token or "", settings.webhook_secret or "",
+                                     settings.database_url or ""]))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -40,6 +40,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 __all__ = [
@@ -584,7 +585,13 @@ class BotApiStandin:
         self.delivered: Counter[int] = Counter()
         self.too_many_requests = 0
         self.faults_injected: Counter[str] = Counter()
-        self.webhook_url = ""
+        self.webhook_url = ""  # set by setWebhook: updates are then POSTed there, not queued for getUpdates
+        self.webhook_secret = ""  # setWebhook's secret_token, sent in X-Telegram-Bot-Api-Secret-Token
+        self.webhook_max_connections = 40
+        self.webhook_retry_first = 0.1  # seconds before the first retry of a refused delivery, doubling
+        self.webhook_retry_max = 2.0
+        self.webhook_timeout = 60.0  # Telegram gives up on an answer after about a minute
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status; 0: no answer)
 
         self._updates: list[JSONDict] = []  # unconfirmed
         self._next_update_id = 1
@@ -606,6 +613,11 @@ class BotApiStandin:
         self._cond: asyncio.Condition | None = None
         self._closing = False
         self._runner: web.AppRunner | None = None
+        self._webhook_allowed: frozenset[str] = _DEFAULT_ALLOWED
+        self._webhook_workers: dict[int, asyncio.Task] = {}  # chat -> its delivery task
+        self._webhook_paused = False
+        self._webhook_slots: asyncio.Semaphore | None = None
+        self._client: Any = None  # aiohttp.ClientSession for webhook deliveries
         self._handlers: dict[str, tuple[str, _Handler]] = {}
         for name in (
             "getMe", "getUpdates", "deleteWebhook", "setWebhook", "getWebhookInfo",
@@ -656,9 +668,16 @@ class BotApiStandin:
         return self
 
     async def stop(self) -> None:
-        """Wake pending long polls and stop the server."""
+        """Wake pending long polls, stop webhook deliveries and the server."""
         self._closing = True
         await self._notify()
+        workers = list(self._webhook_workers.values())
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -715,6 +734,13 @@ class BotApiStandin:
         return params, files
 
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self._answer_api(request)
+        finally:
+            if self.record_calls:
+                await self._notify()  # wait_for_call sees the call once it took effect
+
+    async def _answer_api(self, request: web.Request) -> web.StreamResponse:
         if not self._token_ok(request.match_info["token"]):
             return web.json_response(ApiError(401, "Unauthorized").to_json(), status=401)
         entry = self._handlers.get(request.match_info["method"].lower())
@@ -904,7 +930,75 @@ class BotApiStandin:
         self._next_update_id += 1
         self._updates.append(update)
         self.updates_log.append(update)
+        self._kick_webhook()
         return update
+
+    # ---------------------------------------------------------------- webhook delivery
+    # With a webhook set (setWebhook), each update is POSTed to it as Telegram does: one chat's
+    # updates one at a time and in order, different chats side by side (up to max_connections);
+    # an answer other than 2xx (or none) is retried with a growing pause; 2xx confirms it.
+
+    def pause_webhook(self) -> None:
+        """Hold webhook deliveries (updates stay queued), e.g. to post one by hand first."""
+        self._webhook_paused = True
+
+    def resume_webhook(self) -> None:
+        self._webhook_paused = False
+        self._kick_webhook()
+
+    def _kick_webhook(self) -> None:
+        if not self.webhook_url or self._closing or self._webhook_paused or self._cond is None:
+            return
+        for update in self._updates:
+            key = _update_chat(update)
+            if key not in self._webhook_workers:
+                self._webhook_workers[key] = asyncio.create_task(self._webhook_worker(key))
+
+    async def post_update(self, update: JSONDict | bytes, *, secret: str | None = None,
+                          url: str | None = None) -> int:
+        """POST one update (or raw bytes) to the webhook as Telegram would; -> the HTTP status
+        (0: no answer). ``secret`` defaults to setWebhook's secret_token."""
+        if self._client is None:
+            self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.webhook_timeout))
+        secret = self.webhook_secret if secret is None else secret
+        headers = {"Content-Type": "application/json"}
+        if secret:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        body = update if isinstance(update, bytes) else json.dumps(update).encode()
+        try:
+            async with self._client.post(url or self.webhook_url, data=body, headers=headers) as answer:
+                await answer.read()
+                return answer.status
+        except (aiohttp.ClientError, TimeoutError, OSError):
+            return 0
+
+    async def _webhook_worker(self, key: int) -> None:
+        delay = self.webhook_retry_first
+        try:
+            while self.webhook_url and not self._closing and not self._webhook_paused:
+                mine = [u for u in self._updates if _update_chat(u) == key]
+                if not mine:
+                    break
+                update = mine[0]
+                if _update_type(update) not in self._webhook_allowed:
+                    self._updates.remove(update)  # Telegram never keeps what was not asked for
+                    continue
+                if self._webhook_slots is None:
+                    self._webhook_slots = asyncio.Semaphore(self.webhook_max_connections)
+                async with self._webhook_slots:
+                    status = await self.post_update(update)
+                self.webhook_deliveries.append((update["update_id"], status))
+                if 200 <= status < 300:
+                    if update in self._updates:
+                        self._updates.remove(update)
+                    delay = self.webhook_retry_first
+                    await self._notify()
+                else:
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, self.webhook_retry_max)
+        finally:
+            if self._webhook_workers.get(key) is asyncio.current_task():
+                del self._webhook_workers[key]
 
     @property
     def next_update_id(self) -> int:
@@ -1600,6 +1694,9 @@ class BotApiStandin:
         allowed = params.get("allowed_updates")
         if isinstance(allowed, list):
             self._allowed_updates = frozenset(allowed) if allowed else _DEFAULT_ALLOWED
+        if self.webhook_url:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
         assert self._cond is not None
         async with self._cond:
             self._poll_generation += 1
@@ -1630,19 +1727,44 @@ class BotApiStandin:
                     )
 
     async def _m_deleteWebhook(self, params: JSONDict, files: Any) -> bool:
-        self.webhook_url = ""
+        self.webhook_url = ""  # set by setWebhook: updates are then POSTed there, not queued for getUpdates
+        self.webhook_secret = ""  # setWebhook's secret_token, sent in X-Telegram-Bot-Api-Secret-Token
+        self.webhook_max_connections = 40
+        self.webhook_retry_first = 0.1  # seconds before the first retry of a refused delivery, doubling
+        self.webhook_retry_max = 2.0
+        self.webhook_timeout = 60.0  # Telegram gives up on an answer after about a minute
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status; 0: no answer)
         if params.get("drop_pending_updates"):
             self._updates.clear()
             await self._notify()
         return True
 
     async def _m_setWebhook(self, params: JSONDict, files: Any) -> bool:
-        self.webhook_url = str(params.get("url") or "")
+        url = str(params.get("url") or "")
+        secret = str(params.get("secret_token") or "")
+        if url and not re.match(r"https?://", url):
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise _bad("bad webhook: secret token contains unallowed characters")
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, list):
+            self._webhook_allowed = frozenset(allowed) if allowed else _DEFAULT_ALLOWED
+        self.webhook_max_connections = int(params.get("max_connections") or 40)
+        self._webhook_slots = None
+        self.webhook_url, self.webhook_secret = url, secret
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        self._kick_webhook()
         return True
 
     async def _m_getWebhookInfo(self, params: JSONDict, files: Any) -> JSONDict:
-        return {"url": self.webhook_url, "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        info: JSONDict = {"url": self.webhook_url, "has_custom_certificate": False,
+                          "pending_update_count": len(self._updates)}
+        if self.webhook_url:
+            info["max_connections"] = self.webhook_max_connections
+            if self._webhook_allowed != _DEFAULT_ALLOWED:
+                info["allowed_updates"] = sorted(self._webhook_allowed)
+        return info
 
     async def _m_setMyCommands(self, params: JSONDict, files: Any) -> bool:
         commands = params.get("commands")
@@ -1764,6 +1886,17 @@ def _scope_key(scope: Any) -> str:
     if not scope:
         scope = {"type": "default"}
     return json.dumps(scope, sort_keys=True)
+
+
+def _update_chat(update: JSONDict) -> int:
+    """Whose updates Telegram delivers one after the other: the chat's (else the sender's)."""
+    for value in update.values():
+        if isinstance(value, dict):
+            chat = value.get("chat") or (value.get("message") or {}).get("chat")
+            if chat:
+                return int(chat["id"])
+            return int((value.get("from") or {}).get("id") or 0)
+    return 0
 
 
 def _update_type(update: JSONDict) -> str:

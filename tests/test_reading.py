@@ -32,6 +32,8 @@ def reader() -> Reader:
     "mujhe bachao", "مجھے بچاؤ", "ايجنٽ پاسپورٽ واپس نٿو ڪري", "mera bhai lapata hai",
     "malik ne passport rakh liya", "ہمیں کمرے میں بند کر دیا گیا ہے", "اسان کي ڪمري ۾ بند ڪري ڇڏيو آهي",
     "mukhe bachayo", "6 mahine se tankhwa nahi mili", "we are stuck in iran border",
+    "husband went to greece through iran 3 weeks ago not heard from him",
+    "beta saudi gaya tha, 2 hafte se baat nahi hui", "بھائی ملائیشیا میں ہے، ایک ہفتے سے فون نہیں اٹھا رہا",
 ])
 def test_cries_for_help_are_urgent(reader: Reader, text: str) -> None:
     assert reader.read(text).urgent, text
@@ -50,6 +52,7 @@ def test_word_forms_come_from_rules_not_lists(reader: Reader) -> None:
     "what happens if my salary is late one month", "ایجنٹ کو کتنی فیس دینی چاہیے",
     "my son has been in dubai for 6 months how can he send money", "پاسپورٽ ٺهرائڻ ۾ ڪيترا ڏينهن لڳن ٿا",
     "my visa is stuck in processing", "mera phone band hai", "agent paise le kar bhaag gaya",
+    "I have not heard back from the agent about my visa",
 ])
 def test_calm_questions_are_not_alarms(reader: Reader, text: str) -> None:
     assert not reader.read(text).urgent, text

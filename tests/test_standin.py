@@ -378,3 +378,62 @@ async def test_every_update_kind_parses_in_ptb(
     assert reply.message.reply_to_message.message_id == relayed.message_id
     assert polled.message and polled.message.poll
     assert query.callback_query and query.callback_query.data == "never-issued"
+
+
+# ------------------------------------------------------------------ webhooks
+
+
+async def test_webhook_mode_posts_each_update_with_the_secret_and_retries_refusals(
+    standin: BotApiStandin,
+) -> None:
+    """With a webhook set, updates are POSTed (not queued for getUpdates), with the secret
+    header; an answer other than 2xx is retried until it is 200; one chat stays in order."""
+    from aiohttp import web
+
+    seen: list[tuple[int, str]] = []
+    refuse = {"left": 2}
+
+    async def receive(request: web.Request) -> web.Response:
+        update = await request.json()
+        seen.append((update["update_id"], request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")))
+        if refuse["left"]:
+            refuse["left"] -= 1
+            return web.Response(status=500)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/hook", receive)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        async with httpx.AsyncClient(base_url=f"{standin.base_url}{standin.token}/") as api:
+            answer = (await api.post("setWebhook", json={
+                "url": f"http://127.0.0.1:{port}/hook", "secret_token": "s3cret",
+                "allowed_updates": ["message"]})).json()
+            assert answer == {"ok": True, "result": True}
+            first = await standin.user_sends(USER, "one")
+            await standin.user_sends(USER, "two")
+            await standin.wait_updates_confirmed(timeout=10)
+            ids = [uid for uid, _ in seen]
+            assert ids == [ids[0]] * 3 + [ids[0] + 1]  # refused twice, then in order
+            assert {secret for _, secret in seen} == {"s3cret"}
+            assert [status for _, status in standin.webhook_deliveries] == [500, 500, 200, 200]
+            assert first["text"] == "one"
+            conflict = (await api.post("getUpdates", json={"timeout": 0})).json()
+            assert conflict["error_code"] == 409 and "webhook is active" in conflict["description"]
+            standin.pause_webhook()
+            await standin.user_sends(USER, "three")
+            assert len(standin.pending_updates) == 1  # held until resumed
+            assert await standin.post_update(standin.pending_updates[0], secret="") == 200
+            standin.resume_webhook()
+            await standin.wait_updates_confirmed(timeout=10)
+            assert seen[-1][1] == "s3cret" and seen[-2][1] == ""
+            info = (await api.post("getWebhookInfo")).json()["result"]
+            assert info["url"].endswith("/hook") and info["allowed_updates"] == ["message"]
+            assert (await api.post("deleteWebhook")).json()["result"] is True
+            assert (await api.post("getUpdates", json={"timeout": 0})).json()["ok"]
+    finally:
+        await runner.cleanup()

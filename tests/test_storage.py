@@ -304,26 +304,6 @@ async def test_a_failing_statement_is_a_storage_error_on_either_database(store: 
     assert (await store.unit_of_work(5, lambda uow: uow.count("lang", "ur"))).queued_chats == set()
 
 
-async def test_one_instance_at_a_time_holds_a_chats_lease(store: Store) -> None:
-    await store.enqueue([Outgoing(31, "waiting"), Outgoing(32, "waiting too")])
-    assert await store.claim_chat(31, "a", 5) and await store.claim_chat(31, "a", 5)  # kept by its holder
-    assert not await store.claim_chat(31, "b", 5)  # held, and renewed in time
-    assert await store.chats_with_pending_messages("b") == [32]  # what b's scan may take
-    assert await store.chats_with_pending_messages("a") == [31, 32]
-    assert await store.pending(31, holder="b") == []  # only the holder reads the chat's queue
-    assert [m.payload["text"] for m in await store.pending(31, holder="a")] == ["waiting"]
-    await store.release_chat(31, "a")
-    assert await store.claim_chat(31, "b", 5)  # given up: taken at once
-
-
-async def test_a_lease_that_is_not_renewed_runs_out(store: Store) -> None:
-    assert await store.claim_chat(33, "killed", -1)  # its holder stopped renewing a second ago
-    assert await store.claim_chat(33, "alive", 5)
-    assert await store.renew_leases("alive", 5) == 1 and await store.renew_leases("killed", 5) == 0
-    await store.release_leases("alive")
-    assert await store.claim_chat(33, "other", 5)
-
-
 async def test_send_slots_are_one_interval_apart_whoever_takes_them(store: Store) -> None:
     waits = [await store.send_slot("telegram", 0.5) for _ in range(4)]
     assert waits[0] <= 0.05

@@ -10,14 +10,12 @@ through the outbox.
 from __future__ import annotations
 
 import asyncio
-import gc
 import io
 import logging
 import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
 
 from PIL import Image, ImageDraw
 from telegram import Message, Update
@@ -33,6 +31,7 @@ from bot.core.agencies import (
 from bot.core.dialogue.messages import Attachment, Outgoing
 from bot.core.knowledge_holder import KnowledgeHolder
 from bot.core.markup import escape, visible_length
+from bot.runtime import in_background
 from bot.storage.store import Store
 from bot.telegram_app.handlers import CAPTION_LIMIT, telegram_sized
 from bot.telegram_app.outbox import Outbox
@@ -43,27 +42,6 @@ ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".html", ".htm")
 COMMANDS = ("reload", "stats", "export_reports", "update_agencies")
 SHOWN_PROBLEMS = 10
 SUMMARY_CHARS = 600  # the first problems, shown as the caption of the file with all of them
-
-
-T = TypeVar("T")
-
-
-def without_gc_pauses(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``fn`` (a big load, in a worker thread) with the cycle collector paused, then freeze
-    what is alive. Loading 200,000 agencies otherwise triggers full collections over millions
-    of new objects, each holding the interpreter (and so every reply) for up to a second; the
-    frozen knowledge is never scanned again. The knowledge has no reference cycles, so what a
-    reload replaces is still freed at once."""
-    gc.disable()
-    try:
-        return fn(*args, **kwargs)
-    finally:
-        gc.enable()
-        gc.freeze()
-
-
-async def in_background(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    return await asyncio.to_thread(without_gc_pauses, fn, *args, **kwargs)
 
 
 def stats_chart(stats: dict[str, dict[str, int]]) -> bytes:

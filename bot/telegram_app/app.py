@@ -1,8 +1,13 @@
 """The Telegram bot as one service: open the database, come up, poll, shut down.
 
-    database -> knowledge -> getMe, deleteWebhook (retried until Telegram answers)
-             -> outbox, housekeeping, setMyCommands (retried in the background)
+    runtime (database -> knowledge -> housekeeping, bot/runtime.py)
+             -> getMe, deleteWebhook (retried until Telegram answers)
+             -> outbox, setMyCommands (retried in the background), the daily list update
              -> the polling loop (bot/telegram_app/updates.py) until SIGTERM / SIGINT
+
+The webhook server (``python -m bot serve``, bot/web/) builds the same service on the same
+runtime and skips deleteWebhook and the polling loop: its route hands each update to the same
+``Handlers.handle``.
 
 A database that cannot be used, or content that does not load, stops the bot at once with a
 clear message and exit status 2; a network that does not answer never does.
@@ -14,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 from telegram import BotCommand, BotCommandScopeChat
@@ -29,12 +34,12 @@ from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
 from bot.core.languages import LANGUAGES
 from bot.core.markup import escape
 from bot.logging_setup import FailureLog, configure_logging
-from bot.storage import DatabaseUnusable, Store, open_store
+from bot.runtime import DatabaseUnusable, Runtime
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
-from bot.telegram_app.admin import AdminCommands, in_background
+from bot.telegram_app.admin import AdminCommands
 from bot.telegram_app.handlers import FloodGuard, Handlers
 from bot.telegram_app.outbox import GROUP_INTERVAL, Outbox, StaffChat
-from bot.telegram_app.updates import POLL_TIMEOUT, pause, poll, retry_forever
+from bot.telegram_app.updates import POLL_TIMEOUT, poll, retry_forever
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +54,6 @@ USER_COMMANDS = (
     ("cancel", N_("Stop what you are doing")),
     ("help", N_("How to use Rahnuma")),
 )
-PURGE_EVERY_SECONDS = 3600
-CHECK_EVERY_SECONDS = 10
 
 
 def make_bot(settings: Settings) -> ExtBot:
@@ -75,78 +78,103 @@ def make_bot(settings: Settings) -> ExtBot:
 
 
 class TelegramService:
+    """The Telegram side of the bot on a :class:`Runtime`: the outbox, the handlers, admin
+    commands, the daily list update. Long polling (:meth:`run`) and the webhook server
+    (``bot/web``) build it the same way and differ only in how updates arrive::
+
+        async with service.attached(runtime, stop):     # outbox, handlers, admin (not started)
+            await service.connect(stop, webhook=...)     # getMe (retried) -> outbox, commands
+            ...   # poll, or let the webhook route call service.handlers.handle
+    """
+
     def __init__(self, settings: Settings, *, knowledge: KnowledgeHolder | None = None,
                  poll_timeout: int = POLL_TIMEOUT) -> None:
         self.settings = settings
         self.knowledge = knowledge
         self.poll_timeout = poll_timeout
         self.staff = StaffChat(settings.helpline_chat_id)
-        self.database_problem = ""
         self.failures = FailureLog(log)
-        self.ready = asyncio.Event()  # set once the bot polls
+        self.runtime: Runtime | None = None
+        self.ready = asyncio.Event()  # set once Telegram answered and the outbox runs
+
+    @property
+    def database_problem(self) -> str:
+        return self.runtime.database_problem if self.runtime is not None else ""
 
     def health(self) -> list[str]:
-        """What is wrong now (empty: healthy). The future /healthz answers from this."""
-        problems = []
-        if not self.staff.reachable:
-            problems.append(f"staff chat unreachable: {self.staff.problem}")
-        if self.database_problem:
-            problems.append(self.database_problem)
-        return problems
+        """What is wrong now (empty: healthy); /stats shows it, /healthz too."""
+        return self.runtime.health() if self.runtime is not None else self._health()
+
+    def _health(self) -> list[str]:
+        return [] if self.staff.reachable else [f"staff chat unreachable: {self.staff.problem}"]
 
     async def run(self, stop: asyncio.Event) -> None:
-        settings = self.settings
-        store = await open_store(settings)  # DatabaseUnusable: the caller stops
-        background: list[asyncio.Task] = []
-        bot = make_bot(settings)
+        """Long polling until ``stop`` is set (``python -m bot``)."""
+        async with Runtime.opened(self.settings, stop, knowledge=self.knowledge) as runtime, \
+                self.attached(runtime, stop):
+            if not await self.connect(stop, webhook=False):
+                return  # stopped before Telegram answered
+            log.info("Rahnuma is up (Telegram long polling)")
+            await poll(self.bot, self.handlers.handle, stop, poll_timeout=self.poll_timeout)
+
+    @contextlib.asynccontextmanager
+    async def attached(self, runtime: Runtime, stop: asyncio.Event) -> AsyncIterator[TelegramService]:
+        """Build the Telegram parts on ``runtime``; on leaving, stop them (admin jobs, the
+        outbox with its sends in flight) and close the connection to Telegram."""
+        settings, store, knowledge = self.settings, runtime.store, runtime.knowledge
+        self.runtime = runtime
+        self.bot = bot = make_bot(settings)
+        self._background: list[asyncio.Task] = []
         outbox = admin = None
         try:
-            knowledge = self.knowledge or await in_background(
-                KnowledgeHolder, settings.content_dir, settings.agencies_file,
-                last_good_dir=settings.data_dir / "content-last-good")
             if self.staff.id is not None:
                 self.staff.id = await store.moved_to(self.staff.id)  # a migration seen before
-            outbox = Outbox(bot, store, staff=self.staff, alert_admins=self._alert(store),
-                            max_rate=settings.max_rate)
-            self._outbox = outbox
+            self.outbox = outbox = Outbox(bot, store, staff=self.staff, alert_admins=self._alert,
+                                          max_rate=settings.max_rate)
             dialogue = Dialogue(knowledge, self.staff.id)
             staff_chats = {c for c in (settings.helpline_chat_id, self.staff.id) if c is not None}
-            admin = AdminCommands(settings, store, knowledge, outbox, staff_chats=staff_chats,
-                                  health=self.health)
-            handlers = Handlers(dialogue, store, outbox, staff=self.staff, knowledge=knowledge,
-                                flood=FloodGuard(settings.user_flood_per_minute), admin=admin.route)
-            handlers.staff_chats |= staff_chats
-            if not (await retry_forever("getMe", bot.initialize, stop, self.failures)
-                    and await retry_forever("deleteWebhook", bot.delete_webhook, stop, self.failures)):
-                return  # stopped before Telegram answered
-            await outbox.start()
-            background += [asyncio.create_task(self._register_commands(bot, stop)),
-                           asyncio.create_task(self._housekeeping(store, stop))]
-            if settings.agencies_update_at and self.staff.id is not None:
-                background.append(asyncio.create_task(self._daily_update(admin, stop)))
-            log.info("Rahnuma is up (Telegram long polling)")
-            self.ready.set()
-            await poll(bot, handlers.handle, stop, poll_timeout=self.poll_timeout)
+            self.admin = admin = AdminCommands(settings, store, knowledge, outbox,
+                                               staff_chats=staff_chats, health=self.health)
+            self.handlers = Handlers(dialogue, store, outbox, staff=self.staff, knowledge=knowledge,
+                                     flood=FloodGuard(settings.user_flood_per_minute), admin=admin.route)
+            self.handlers.staff_chats |= staff_chats
+            runtime.health_checks.append(self._health)
+            yield self
         finally:
-            for task in background:
+            for task in self._background:
                 task.cancel()
-            await asyncio.gather(*background, return_exceptions=True)
+            await asyncio.gather(*self._background, return_exceptions=True)
+            if self._alert in runtime.alerts:
+                runtime.alerts.remove(self._alert)
             if admin is not None:
                 await admin.stop()
             if outbox is not None:
                 await outbox.stop()
             with contextlib.suppress(Exception):
                 await bot.shutdown()
-            await store.close()
 
-    def _alert(self, store: Store) -> Callable[[str], Awaitable[None]]:
-        async def alert(text: str) -> None:
-            """Tell every admin privately (through the outbox)."""
-            log.warning("admins alerted: %s", text.split(".")[0][:120])
-            if self.settings.admin_ids:
-                self._outbox.wake(await store.enqueue(
-                    [Outgoing(admin_id, escape(text)) for admin_id in sorted(self.settings.admin_ids)]))
-        return alert
+    async def connect(self, stop: asyncio.Event, *, webhook: bool) -> bool:
+        """getMe (and, for long polling, deleteWebhook) retried until Telegram answers, then
+        the outbox, the command menus and the daily update start. False: stopped first."""
+        if not await retry_forever("getMe", self.bot.initialize, stop, self.failures):
+            return False
+        if not webhook and not await retry_forever("deleteWebhook", self.bot.delete_webhook, stop,
+                                                   self.failures):
+            return False
+        await self.outbox.start()
+        assert self.runtime is not None
+        self.runtime.alerts.append(self._alert)
+        self._background.append(asyncio.create_task(self._register_commands(self.bot, stop)))
+        if self.settings.agencies_update_at and self.staff.id is not None:
+            self._background.append(asyncio.create_task(self._daily_update(self.admin, stop)))
+        self.ready.set()
+        return True
+
+    async def _alert(self, text: str) -> None:
+        """Tell every admin privately (through the outbox)."""
+        if self.settings.admin_ids and self.runtime is not None:
+            self.outbox.wake(await self.runtime.store.enqueue(
+                [Outgoing(admin_id, escape(text)) for admin_id in sorted(self.settings.admin_ids)]))
 
     async def _register_commands(self, bot: ExtBot, stop: asyncio.Event) -> None:
         for lang in LANGUAGES:
@@ -179,30 +207,6 @@ class TelegramService:
                 return
             if self.staff.id is not None:
                 admin.start_daily_update(self.staff.id)
-
-    async def _housekeeping(self, store: Store, stop: asyncio.Event) -> None:
-        """Retention purge every hour; every few seconds, whether the database file is still there."""
-        since_purge = PURGE_EVERY_SECONDS
-        while not stop.is_set():
-            problem = await store.check() or ""
-            if problem and problem != self.database_problem:
-                log.critical("%s: the bot keeps running on the open file, but a restart will refuse "
-                             "to start until it is restored", problem)
-                with contextlib.suppress(Exception):
-                    await self._alert(store)(f"⚠️ {problem}. The bot keeps working for now, but nothing "
-                                             "written from now on survives a restart. Restore the file "
-                                             "from a backup.")
-            self.database_problem = problem
-            if since_purge >= PURGE_EVERY_SECONDS:
-                since_purge = 0
-                try:
-                    removed = await store.purge(self.settings.retention_days)
-                    if removed:
-                        log.info("retention: purged %d old tickets/reports", removed)
-                except Exception as exc:
-                    self.failures.failed("retention purge", exc)
-            await pause(CHECK_EVERY_SECONDS, stop)
-            since_purge += CHECK_EVERY_SECONDS
 
 
 def run_polling(settings: Settings) -> None:

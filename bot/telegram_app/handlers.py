@@ -28,6 +28,7 @@ from bot.telegram_app.outbox import Outbox, StaffChat
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
+WEBHOOK_UPDATES = ("message", "callback_query")  # what _route acts on; Telegram sends nothing else
 AdminRoute = Callable[[Update, Message], Awaitable[bool]]
 
 

@@ -15,7 +15,6 @@ commit (:class:`~bot.storage.StorageError`), the batch is not confirmed and is f
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -23,6 +22,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, TelegramError
 
 from bot.logging_setup import FailureLog
+from bot.runtime import pause
 from bot.storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,6 @@ class Backoff:
 
     def reset(self) -> None:
         self.failures = 0
-
-
-async def pause(seconds: float, stop: asyncio.Event) -> None:
-    """Sleep, but wake at once when ``stop`` is set."""
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def retry_forever(what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event,

@@ -17,14 +17,17 @@ from pathlib import Path
 
 import pytest
 from standin import BotApiStandin
+from tcp_proxy import free_port
 
 from bot.config import Settings
 from bot.telegram_app.app import TelegramService
+from bot.web import serve
 
 REPO = Path(__file__).resolve().parents[2]
 STAFF_CHAT = -1001234567890
 ADMIN_ID = 900
 STAFF_MEMBER = 901  # in the staff group, but not an admin
+WEBHOOK_SECRET = "test_webhook-secret-0123456789"
 
 
 class RunningBot:
@@ -53,17 +56,56 @@ class RunningBot:
         await task
 
 
+class RunningServer:
+    """The real webhook server (`python -m bot serve`'s ``serve()``) in this process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.port}"
+
+    async def start(self) -> RunningServer:
+        listening = asyncio.Event()
+        self._task = asyncio.create_task(serve(self.settings, self._stop, listening=listening))
+        up = asyncio.create_task(listening.wait())
+        await asyncio.wait({self._task, up}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():
+            up.cancel()
+            await self._task  # raises why it could not start
+        return self
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            self._stop.set()
+            await task
+
+
+def webhook_settings(standin: BotApiStandin, data_dir: Path, **overrides: object) -> Settings:
+    """Settings for `serve` against the stand-in, registering its webhook on a free port."""
+    port = free_port()
+    values: dict[str, object] = {"port": port, "webhook_secret": WEBHOOK_SECRET,
+                                 "webhook_url": f"http://127.0.0.1:{port}/telegram"}
+    values.update(overrides)
+    return bot_settings(standin, data_dir, **values)
+
+
 class BotProcess:
     """`python -m bot` in a child process, for kill -9 tests."""
 
-    def __init__(self, settings_env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, settings_env: dict[str, str], log_path: Path, *, args: tuple[str, ...] = ()) -> None:
         self.env = settings_env
         self.log_path = log_path
+        self.args = args
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=REPO, env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot", *self.args], cwd=REPO, env=self.env,
                                      stdout=log, stderr=subprocess.STDOUT)
 
     def kill9(self) -> None:
@@ -127,9 +169,9 @@ async def bot_process(staffed_standin: BotApiStandin, tmp_path: Path,
     processes: list[BotProcess] = []
     database = {"DATABASE_URL": database_url} if database_url else {}
 
-    def make(**extra: str) -> BotProcess:
+    def make(*args: str, **extra: str) -> BotProcess:
         process = BotProcess(bot_env(staffed_standin, tmp_path / "data", **database, **extra),
-                             tmp_path / "bot.log")
+                             tmp_path / "bot.log", args=args)
         processes.append(process)
         return process
 
