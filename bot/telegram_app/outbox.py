@@ -37,6 +37,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 
+from bot.channels import channel_of
 from bot.core.dialogue.messages import Outgoing
 from bot.core.markup import visible_length
 from bot.logging_setup import FailureLog
@@ -123,6 +124,8 @@ class Outbox:
         """Messages for these chats were committed: send them now, in the background."""
         now = time.monotonic()
         for chat_id in chat_ids:
+            if channel_of(chat_id) != "telegram":
+                continue  # a WhatsApp person's rows are delivered by bot.whatsapp
             if chat_id in self._senders:
                 self._again.add(chat_id)
             elif self._not_before.get(chat_id, 0) <= now:

@@ -26,6 +26,10 @@ _LICENSE = re.compile(
 _LICENSE_REVERSED = re.compile(r"(?<![A-Z0-9])([A-Z]{3})\s*[/\\\-]\s*(\d{1,5})(?![\d/])")
 _PHONE_RUN = re.compile(r"(?:\+|\b)\d[\d\s\-().]{7,18}\d")
 _NON_DIGIT = re.compile(r"\D")
+# A phone number we read has at least 9 digits in the text (at least 9 national digits after
+# +92, the region PK's country code, which the text need not have; a number with its own
+# country code has more): text with fewer is not searched.
+_NINE_DIGITS = re.compile(r"(?:\d\D*){9}")
 
 
 def parse_license(text: str) -> tuple[str, int, str] | None:
@@ -73,6 +77,8 @@ def find_phones(text: str, limit: int = 1_000) -> list[tuple[str, tuple[int, int
     """Phone numbers in free text as E.164, found by `phonenumbers` (region PK); at most `limit`."""
     digits_text = ascii_digits(clean(text))
     found: list[tuple[str, tuple[int, int]]] = []
+    if _NINE_DIGITS.search(digits_text) is None:
+        return found
     try:
         for m in phonenumbers.PhoneNumberMatcher(digits_text, "PK",
                                                  leniency=phonenumbers.Leniency.VALID,
