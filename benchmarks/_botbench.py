@@ -84,7 +84,8 @@ class MeasuringStandin(BotApiStandin):
 def full_bot_env(standin: BotApiStandin, data_dir: Path, **extra: str | None) -> dict[str, str]:
     """Environment for ``python -m bot`` against ``standin``; rate limit lifted unless given
     (``TELEGRAM_MAX_RATE=None`` leaves it unset: the default)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "HELPLINE_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "HELPLINE_", "DATABASE_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=standin.token or "", TELEGRAM_API_BASE_URL=standin.base_url,
         HELPLINE_CHAT_ID=str(STAFF_CHAT), ADMIN_IDS=str(ADMIN_ID), DATA_DIR=str(data_dir),
@@ -282,12 +283,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def write_section(name: str, body: str) -> None:
-    """Replace (or add) the ``## name`` section of benchmarks/results/bot.md."""
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else (
+def write_section(name: str, body: str, path: Path = RESULTS, heading: str | None = None) -> None:
+    """Replace (or add) the ``## name`` section of ``path`` (benchmarks/results/bot.md)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = path.read_text(encoding="utf-8") if path.exists() else (heading or (
         "# Telegram bot: measured results\n\nWritten by benchmarks/bot_capacity.py, "
-        "bot_ceiling.py and bot_startup.py (each replaces its own section).\n")
+        "bot_ceiling.py and bot_startup.py (each replaces its own section).\n"))
     marker = f"\n## {name}\n"
     start = text.find(marker)
     section = f"{marker}\n{body.strip()}\n"
@@ -296,4 +297,4 @@ def write_section(name: str, body: str) -> None:
     else:
         end = text.find("\n## ", start + len(marker))
         text = text[:start] + section + (text[end:] if end != -1 else "")
-    RESULTS.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")

@@ -68,14 +68,15 @@ def busiest_second(times: list[float]) -> int:
                default=0)
 
 
-async def burst(users: int, seconds: float, workdir: Path) -> Burst:
-    """Start the bot, warm it up, fire the burst, wait for every reply."""
+async def burst(users: int, seconds: float, workdir: Path, database_url: str | None = None) -> Burst:
+    """Start the bot (on SQLite, or PostgreSQL at ``database_url``), warm it up, fire the burst,
+    wait for every reply."""
     result = Burst(users)
     questions, licences, names = build_messages()
     pool = [m for trio in zip(questions, licences, names, strict=False) for m in trio]
     async with MeasuringStandin(flood_limit=FLOOD_LIMIT, flood_mode="window") as standin:
         standin.add_staff_group()
-        env = full_bot_env(standin, workdir / "data", TELEGRAM_MAX_RATE=None)
+        env = full_bot_env(standin, workdir / "data", TELEGRAM_MAX_RATE=None, DATABASE_URL=database_url)
         child = full_bot(env, workdir / "bot.log")
         child.start()
         try:

@@ -51,11 +51,12 @@ async def started(s: MeasuringStandin, uid: int) -> None:
     await s.wait_count(uid, 1, 60)
 
 
-async def steady(work: Path, seconds: float, per_second: int = 28) -> dict:
+async def steady(work: Path, seconds: float, per_second: int = 28, database_url: str | None = None) -> dict:
     s = MeasuringStandin(flood_limit=30)
     await s.start()
     s.add_staff_group()
-    bot = full_bot(full_bot_env(s, work / "steady", TELEGRAM_MAX_RATE=None), work / "steady.log")
+    env = full_bot_env(s, work / "steady", TELEGRAM_MAX_RATE=None, DATABASE_URL=database_url)
+    bot = full_bot(env, work / "steady.log")
     bot.start()
     try:
         await started(s, 1)

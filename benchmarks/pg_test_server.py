@@ -21,7 +21,9 @@ from datetime import datetime
 from pathlib import Path
 
 import asyncpg
+from _botbench import write_section
 from _machine import cpu_model, memory_gib
+from postgres_delivery import HEADING
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "test-postgres.sh"
@@ -77,8 +79,6 @@ def main() -> int:
             stops.append(_timed("stop", folder)[0])
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     body = "\n".join([
-        "# Test PostgreSQL: what it adds to CI",
-        "",
         f"- Date: {datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
         f"- Machine: {platform.platform()}; CPU {cpu_model()}, {os.cpu_count()} cores; memory {memory_gib()}",
         f"- PostgreSQL {version}; load average after the run: {load}",
@@ -97,7 +97,7 @@ def main() -> int:
     ])
     print(body)
     if not args.no_write:
-        RESULTS.write_text(body + "\n", encoding="utf-8")
+        write_section("Test PostgreSQL: what it adds to CI", body, RESULTS, HEADING)
     return 0
 
 

@@ -83,12 +83,13 @@ def rss_kib(pid: int) -> int | None:
 # --- faults ------------------------------------------------------------------------------------------
 
 async def faults_run(work: Path, name: str, faults: Faults, users: int, messages: int, *,
-                     from_start: bool = False) -> dict[str, Any]:
+                     from_start: bool = False, database_url: str | None = None) -> dict[str, Any]:
     """Questions from `users` people at once plus an n-each-way helpline chat, under `faults`
-    (`from_start`: from the bot's first call on, getMe and getUpdates included)."""
+    (`from_start`: from the bot's first call on, getMe and getUpdates included), on SQLite or
+    the PostgreSQL database at `database_url`."""
     tmp = work / f"faults-{name}"
     tmp.mkdir(parents=True)
-    async with running_bot(tmp, faults=faults if from_start else None) as env:
+    async with running_bot(tmp, faults=faults if from_start else None, database_url=database_url) as env:
         s = env.s
         header = await open_ticket(s, 1)
         s.faults = faults
@@ -147,7 +148,8 @@ async def bench_faults(work: Path, quick: bool) -> list[dict[str, Any]]:
 
 # --- crash -------------------------------------------------------------------------------------------
 
-async def crash_run(work: Path, name: str, messages: int, **session: Any) -> dict[str, Any]:
+async def crash_run(work: Path, name: str, messages: int, database_url: str | None = None,
+                    **session: Any) -> dict[str, Any]:
     tmp = work / f"crash-{name}"
     tmp.mkdir(parents=True)
     s = BotApiStandin()
@@ -156,7 +158,8 @@ async def crash_run(work: Path, name: str, messages: int, **session: Any) -> dic
     processes: list[BotProcess] = []
 
     def new_bot() -> BotProcess:
-        process = BotProcess(bot_env(s, tmp / "data"), tmp / "bot.log")
+        database = {"DATABASE_URL": database_url} if database_url else {}
+        process = BotProcess(bot_env(s, tmp / "data", **database), tmp / "bot.log")
         processes.append(process)
         return process
 

@@ -187,3 +187,51 @@ def test_pg_dump_backup_restores(pg_url: str, data_dir: Path, tmp_path: Path,
     subprocess.run(["pg_restore", "--no-owner", f"--dbname={pg_url}", str(dump)], check=True)
     rows = asyncio.run(sql("SELECT body FROM msgs ORDER BY id"))
     assert [r["body"] for r in rows] == ["salam", "میرا پاسپورٹ", "منهنجو پاسپورٽ"]
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
+                    reason="PostgreSQL client programs (pg_dump, pg_restore) not installed")
+def test_the_bots_postgresql_database_comes_back_whole_from_its_backup(
+        pg_url: str, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real store's database, backed up while open, dropped, restored: the same ticket
+    under the same reference, its waiting message, and the schema version."""
+    from bot.config import Settings
+    from bot.core.dialogue.messages import Outgoing
+    from bot.core.dialogue.ports import UserRecord
+    from bot.storage import open_store
+
+    settings = Settings(data_dir=data_dir, database_url=pg_url)
+
+    async def before() -> str:
+        store = await open_store(settings)
+        try:
+            ticket = (await store.unit_of_work(1, lambda uow: uow.open_ticket(
+                UserRecord(7_000_000_001, 7_000_000_001), "ur", urgent=True))).value
+            await store.enqueue([Outgoing(-1001234567890, "پاسپورٹ رکھ لیا", ticket_id=ticket.id)])
+            monkeypatch.setenv("DATABASE_URL", pg_url)
+            assert main(["backup", "--to", str(tmp_path / "pg") + "/"]) == 0  # while the bot is open
+            return ticket.ref
+        finally:
+            await store.close()
+
+    async def wipe() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(pg_url)
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        await conn.close()
+
+    async def after() -> tuple:
+        store = await open_store(settings)
+        try:
+            ticket = await store.open_ticket_for_chat(7_000_000_001)
+            waiting = await store.pending(-1001234567890, 5)
+            return ticket.ref if ticket else None, [m.payload["text"] for m in waiting]
+        finally:
+            await store.close()
+
+    ref = asyncio.run(before())
+    dump = _only_backup(tmp_path / "pg", ".dump")
+    asyncio.run(wipe())
+    subprocess.run(["pg_restore", "--no-owner", f"--dbname={pg_url}", str(dump)], check=True)
+    assert asyncio.run(after()) == (ref, ["پاسپورٹ رکھ لیا"])

@@ -196,6 +196,7 @@ async def test_a_blocked_person_is_given_up_and_staff_are_told(store: Store) -> 
     outbox.wake([6])
     await until(lambda: len(bot.texts(STAFF)) == 1)
     assert f"-{t}</b>" in bot.texts(STAFF)[0] and "could not be delivered" in bot.texts(STAFF)[0]
+    await until(lambda: outbox.delivered == 1)  # its delivery recorded
     assert await store.pending_count() == 0
     await outbox.stop()
 

@@ -1,9 +1,9 @@
-"""Claiming the head of a chat's queue: with several instances on one database, each message is
-sent by one of them, and the next one only after it (SQLite and PostgreSQL)."""
+"""Leases on a chat's queue: with several instances on one database, one of them at a time sends
+a chat's messages, in order; a lease its holder stops renewing runs out (SQLite and PostgreSQL).
+Two Store objects on one database are two instances."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -28,41 +28,28 @@ async def two_stores(database_url: str | None, tmp_path: Path) -> AsyncIterator[
         await first.close()
 
 
-async def test_one_instance_wins_the_head_and_the_next_message_waits_for_it(
-        two_stores: tuple[Store, Store]) -> None:
+async def test_one_instance_holds_a_chat_and_the_other_waits_for_it(two_stores: tuple[Store, Store]) -> None:
     a, b = two_stores
     await a.enqueue([Outgoing(CHAT, "one"), Outgoing(CHAT, "two")])
-    [head_a] = await a.pending(CHAT)
-    [head_b] = await b.pending(CHAT)
-    assert head_a.id == head_b.id
-    assert await a.claim([head_a], 30)
-    assert not await b.claim([head_b], 30)  # the same message is not sent twice
-    assert [m.payload["text"] for m in await b.pending(CHAT, 5)] == ["one", "two"]  # two waits
-    await a.mark_delivered([head_a], sent_message_id=1)
-    [second] = await b.pending(CHAT)
-    assert second.payload["text"] == "two"
-    assert await b.claim([second], 30)
+    await b.enqueue([Outgoing(CHAT + 1, "elsewhere")])
+    assert await a.claim_chat(CHAT, "a", 5)
+    assert not await b.claim_chat(CHAT, "b", 5)  # the same chat is not sent by two
+    assert await b.pending(CHAT, 5, holder="b") == []  # nor read by the one without the lease
+    assert await b.chats_with_pending_messages("b") == [CHAT + 1]  # what b's scan may take
+    [head] = await a.pending(CHAT, holder="a")
+    await a.mark_delivered([head], sent_message_id=1)
+    await a.release_chat(CHAT, "a")  # its queue is b's to send now
+    assert await b.claim_chat(CHAT, "b", 5)
+    assert [m.payload["text"] for m in await b.pending(CHAT, 5, holder="b")] == ["two"]
 
 
-async def test_a_claim_ends_when_released_attempted_or_expired(two_stores: tuple[Store, Store]) -> None:
+async def test_a_lease_ends_when_given_up_or_not_renewed(two_stores: tuple[Store, Store]) -> None:
     a, b = two_stores
     await a.enqueue([Outgoing(CHAT, "one")])
-    [head] = await a.pending(CHAT)
-    assert await a.claim([head], 30)
-    await a.release([head])
-    assert await b.claim([head], 30)
-    await b.mark_attempt(head, "NetworkError")
-    assert await a.claim([head], 0.2)
-    deadline = time.monotonic() + 5
-    while not await b.claim([head], 30):  # the claimer died: after its time, anyone may send it
-        assert time.monotonic() < deadline
-    assert not await a.claim([head], 30)
-
-
-async def test_a_batch_is_claimed_whole_or_not_at_all(two_stores: tuple[Store, Store]) -> None:
-    a, b = two_stores
-    await a.enqueue([Outgoing(CHAT, "one"), Outgoing(CHAT, "two")])
-    first, second = await a.pending(CHAT, 2)
-    assert await b.claim([second], 30)
-    assert not await a.claim([first, second], 30)
-    assert await b.claim([first], 30)  # the failed batch left nothing claimed behind
+    assert await a.claim_chat(CHAT, "a", 5) and await a.claim_chat(CHAT, "a", 5)  # kept by its holder
+    await a.release_leases("a")  # shutting down
+    assert await b.claim_chat(CHAT, "b", -1)  # b then stops renewing (killed a second ago)
+    assert await b.renew_leases("a", 5) == 0
+    assert await a.claim_chat(CHAT, "a", 5)  # ran out: taken over
+    assert await a.renew_leases("a", 5) == 1
+    assert not await b.claim_chat(CHAT, "b", 5)

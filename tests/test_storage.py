@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import itertools
 import time
 from pathlib import Path
 
@@ -301,3 +302,9 @@ async def test_a_failing_statement_is_a_storage_error_on_either_database(store: 
     with pytest.raises(StorageError):
         await store.unit_of_work(5, lambda uow: uow.conn.execute("INSERT INTO tickets (id) VALUES (1)"))
     assert (await store.unit_of_work(5, lambda uow: uow.count("lang", "ur"))).queued_chats == set()
+
+
+async def test_send_slots_are_one_interval_apart_whoever_takes_them(store: Store) -> None:
+    waits = [await store.send_slot("telegram", 0.5) for _ in range(4)]
+    assert waits[0] <= 0.05
+    assert all(0.4 < later - earlier < 0.6 for earlier, later in itertools.pairwise(waits))

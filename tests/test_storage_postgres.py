@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import asyncpg
@@ -194,3 +195,32 @@ def test_python_m_bot_on_a_missing_database_exits_2_and_never_makes_a_sqlite_fil
     assert "cannot start" in done.stderr and "gone_database" in done.stderr
     assert "pw-456" not in done.stderr + done.stdout
     assert not list(tmp_path.rglob("*.sqlite3"))
+
+
+async def test_a_deadlock_between_two_chats_is_run_again_not_lost(pg_url: str) -> None:
+    """Two people's updates touch the same two rows in opposite orders: PostgreSQL rolls one back
+    to end the deadlock, and the store runs that one again; both take effect, once."""
+    store = await open_store(Settings(database_url=pg_url))
+    first_in, second_in = asyncio.Event(), asyncio.Event()
+    runs: Counter[str] = Counter()
+
+    async def work(uow, name: str, mine: asyncio.Event, theirs: asyncio.Event,
+                   order: tuple[str, str]) -> None:
+        runs[name] += 1
+        await uow.count("topic", order[0])
+        mine.set()
+        await asyncio.wait_for(theirs.wait(), 10)
+        await uow.count("topic", order[1])
+        await uow.enqueue(Outgoing(int(name), f"answer {name}"), user_id=int(name))
+
+    try:
+        await store.unit_of_work(1, lambda uow: uow.count("topic", "a"))  # the rows exist
+        await store.unit_of_work(2, lambda uow: uow.count("topic", "b"))
+        await asyncio.gather(
+            store.unit_of_work(10, lambda uow: work(uow, "1", first_in, second_in, ("a", "b")), chat_key=1),
+            store.unit_of_work(11, lambda uow: work(uow, "2", second_in, first_in, ("b", "a")), chat_key=2))
+        assert sorted(runs.values()) == [1, 2]  # one of them gave way and ran again
+        assert (await store.stats())["topic"] == {"a": 3, "b": 3}
+        assert await store.chats_with_pending_messages() in ([1, 2], [2, 1])
+    finally:
+        await store.close()

@@ -153,6 +153,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         at      DOUBLE PRECISION NOT NULL
     );
     """,
+    # 6: many instances on one database: which instance sends a chat's messages now (a lease
+    # that runs out when its holder stops renewing it), and the shared pace of all sends
+    """
+    CREATE TABLE outbox_leases (
+        chat_id    INTEGER PRIMARY KEY,
+        holder     TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    CREATE TABLE send_slots (
+        name    TEXT PRIMARY KEY,
+        next_at REAL NOT NULL
+    );
+    """,
 )
 
 MARKER_NAME = "rahnuma.database-created"

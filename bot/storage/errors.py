@@ -8,5 +8,10 @@ class StorageError(Exception):
     of that transaction was committed; trying again later is safe."""
 
 
+class StorageConflict(StorageError):
+    """Two transactions collided (PostgreSQL chose this one to give way in a deadlock): nothing
+    was committed, and running the same work again will go through."""
+
+
 class DatabaseUnusable(StorageError):
     """The database cannot be used at all; the message says what happened and what to do."""

@@ -35,6 +35,7 @@ COMMAND_TIMEOUT = 30.0  # a statement that takes longer fails (the server is gon
 CONNECT_PATIENCE = 60.0  # seconds to wait at start for a server that does not answer yet
 MIGRATION_LOCK = (0x5248, 1)  # pg_advisory_xact_lock(int, int): apart from the chats' bigint keys
 _ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+_CONFLICTS = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 # Errors at connection time that say "not yet": the server is down, starting, or full.
 _NOT_YET = (OSError, TimeoutError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError,
             asyncpg.ConnectionDoesNotExistError)
@@ -63,11 +64,11 @@ class PgConnection(Statements):
         self.conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        with driver_errors(_ERRORS, "PostgreSQL"):
+        with driver_errors(_ERRORS, "PostgreSQL", _CONFLICTS):
             return rowcount(await self.conn.execute(numbered(sql), *params))
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        with driver_errors(_ERRORS, "PostgreSQL"):
+        with driver_errors(_ERRORS, "PostgreSQL", _CONFLICTS):
             return list(await self.conn.fetch(numbered(sql), *params))
 
 
@@ -153,11 +154,11 @@ class PostgresDatabase(Statements):
     async def transaction(self, chat_key: int | None = None) -> AsyncIterator[PgConnection]:
         """One transaction on a connection of its own: everything inside commits together or not
         at all. With ``chat_key``, after every other transaction holding that chat's lock."""
-        with driver_errors(_ERRORS, "PostgreSQL"):
+        with driver_errors(_ERRORS, "PostgreSQL", _CONFLICTS):
             raw = await self.pool.acquire()
         try:
             tx = raw.transaction()
-            with driver_errors(_ERRORS, "PostgreSQL"):
+            with driver_errors(_ERRORS, "PostgreSQL", _CONFLICTS):
                 await tx.start()
             try:
                 conn = PgConnection(raw)
@@ -168,7 +169,7 @@ class PostgresDatabase(Statements):
                 with contextlib.suppress(*_ERRORS):
                     await tx.rollback()
                 raise
-            with driver_errors(_ERRORS, "PostgreSQL"):
+            with driver_errors(_ERRORS, "PostgreSQL", _CONFLICTS):
                 await tx.commit()
         finally:
             with contextlib.suppress(*_ERRORS):

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from bot.storage.errors import StorageError
+from bot.storage.errors import StorageConflict, StorageError
 
 Params = Sequence[Any]
 
@@ -67,12 +67,16 @@ class Statements:
 
 
 @contextlib.contextmanager
-def driver_errors(errors: tuple[type[BaseException], ...], what: str) -> Iterator[None]:
-    """Raise the driver's ``errors`` as :class:`StorageError` (the cause kept, no SQL values)."""
+def driver_errors(errors: tuple[type[BaseException], ...], what: str,
+                  conflicts: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+    """Raise the driver's ``errors`` as :class:`StorageError` (the cause kept, no SQL values),
+    its ``conflicts`` (a deadlock, say) as :class:`StorageConflict`."""
     try:
         yield
     except StorageError:
         raise
+    except conflicts as exc:
+        raise StorageConflict(f"{what}: {type(exc).__name__}: {exc}") from exc
     except errors as exc:
         raise StorageError(f"{what}: {type(exc).__name__}: {exc}") from exc
 

@@ -17,7 +17,7 @@ from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Ticket
 from bot.storage.conversation import PendingMessage, SqlConversation, enqueue, ticket_from_row
 from bot.storage.database import Database
-from bot.storage.errors import DatabaseUnusable, StorageError
+from bot.storage.errors import DatabaseUnusable, StorageConflict, StorageError
 from bot.storage.sql import Database as AnyDatabase
 from bot.storage.sql import Row
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 PROCESSED_UPDATES_KEPT_SECONDS = 7 * 24 * 3600
+CONFLICT_ATTEMPTS = 3  # a unit of work PostgreSQL rolled back to end a deadlock runs again
 T = TypeVar("T")
 
 __all__ = ["AlreadyProcessed", "DatabaseUnusable", "Done", "PendingMessage", "StorageError", "Store",
@@ -41,10 +42,6 @@ class Done(Generic[T]):
 
     value: T
     queued_chats: set[int]
-
-
-class _Taken(Exception):
-    """Another instance claimed the message first."""
 
 
 class AlreadyProcessed(Exception):
@@ -77,6 +74,11 @@ async def open_store(settings: Settings) -> Store:
     return await Store.open(settings.database_path)
 
 
+_PENDING_HELD_SQL = _PENDING_SQL.replace(" ORDER BY", " AND EXISTS (SELECT 1 FROM outbox_leases l"
+                                         " WHERE l.chat_id = ? AND l.holder = ? AND l.expires_at >= ?)"
+                                         " ORDER BY")
+
+
 class Store:
     """Everything the bot keeps, on either database (``db``: :class:`bot.storage.sql.Database`)."""
 
@@ -107,6 +109,16 @@ class Store:
         it done). Units of work with the same ``chat_key`` follow each other, also across
         instances (SQLite has only one at a time anyway).
         """
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                return await self._unit_of_work(update_id, work, chat_key)
+            except StorageConflict:
+                if attempt == CONFLICT_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _unit_of_work(self, update_id: int | None, work: Callable[[SqlConversation], Awaitable[T]],
+                            chat_key: int | None) -> Done[T]:
         async with self.db.transaction(chat_key) as conn:
             if update_id is not None:
                 added = await conn.execute(
@@ -141,15 +153,73 @@ class Store:
 
     # --- the outbox -------------------------------------------------------------------
 
-    async def chats_with_pending_messages(self) -> list[int]:
-        rows = await self.db.fetchall(
-            "SELECT chat_id FROM outbox WHERE delivered_at IS NULL AND failed = 0"
-            " GROUP BY chat_id ORDER BY MIN(id)")
+    async def chats_with_pending_messages(self, holder: str | None = None) -> list[int]:
+        """Chats with messages waiting, oldest first. With ``holder``: only the chats no other
+        instance is sending to (no lease, an expired one, or ``holder``'s own)."""
+        if holder is None:
+            rows = await self.db.fetchall(
+                "SELECT chat_id FROM outbox WHERE delivered_at IS NULL AND failed = 0"
+                " GROUP BY chat_id ORDER BY MIN(id)")
+        else:
+            rows = await self.db.fetchall(
+                "SELECT o.chat_id FROM outbox o LEFT JOIN outbox_leases l ON l.chat_id = o.chat_id"
+                " WHERE o.delivered_at IS NULL AND o.failed = 0"
+                " AND (l.chat_id IS NULL OR l.holder = ? OR l.expires_at < ?)"
+                " GROUP BY o.chat_id ORDER BY MIN(o.id)", (holder, time.time()))
         return [row["chat_id"] for row in rows]
 
-    async def pending(self, chat_id: int, limit: int = 1) -> list[PendingMessage]:
-        """The oldest undelivered messages of a chat, in order (with their ticket's urgency)."""
-        return [_pending(r) for r in await self.db.fetchall(_PENDING_SQL, (chat_id, limit))]
+    async def pending(self, chat_id: int, limit: int = 1, *,
+                      holder: str | None = None) -> list[PendingMessage]:
+        """The oldest undelivered messages of a chat, in order (with their ticket's urgency).
+        With ``holder``: none unless ``holder`` still holds the chat's lease."""
+        if holder is None:
+            rows = await self.db.fetchall(_PENDING_SQL, (chat_id, limit))
+        else:
+            rows = await self.db.fetchall(_PENDING_HELD_SQL, (chat_id, chat_id, holder, time.time(), limit))
+        return [_pending(r) for r in rows]
+
+    # --- many instances: who sends to which chat, and the pace they share ---------------
+
+    @property
+    def shared(self) -> bool:
+        """Other instances may use this database at the same time (PostgreSQL)."""
+        return self.db.dialect == "postgres"
+
+    async def claim_chat(self, chat_id: int, holder: str, seconds: float) -> bool:
+        """Take (or keep) the lease on sending ``chat_id``'s messages for ``seconds``; False when
+        another instance holds it and has renewed it in time."""
+        now = time.time()
+        return await self.db.execute(
+            "INSERT INTO outbox_leases (chat_id, holder, expires_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+            " WHERE outbox_leases.holder = excluded.holder OR outbox_leases.expires_at < ?",
+            (chat_id, holder, now + seconds, now)) > 0
+
+    async def renew_leases(self, holder: str, seconds: float) -> int:
+        """Every lease ``holder`` has: ``seconds`` more. One statement, whatever their number."""
+        return await self.db.execute("UPDATE outbox_leases SET expires_at = ? WHERE holder = ?",
+                                     (time.time() + seconds, holder))
+
+    async def release_chat(self, chat_id: int, holder: str) -> None:
+        await self.db.execute("DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ?", (chat_id, holder))
+
+    async def release_leases(self, holder: str | None = None) -> None:
+        """Give up ``holder``'s leases (shutting down), or with None every lease (a SQLite file
+        is used by one process: what an earlier, killed one held is free at once)."""
+        if holder is None:
+            await self.db.execute("DELETE FROM outbox_leases")
+        else:
+            await self.db.execute("DELETE FROM outbox_leases WHERE holder = ?", (holder,))
+
+    async def send_slot(self, name: str, interval: float) -> float:
+        """Reserve the next free slot of a pace every instance shares (one every ``interval``
+        seconds); returns how many seconds from now it is. One statement per message."""
+        now = time.time()
+        row = await self.db.fetchone(
+            "INSERT INTO send_slots (name, next_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
+            " next_at = (CASE WHEN send_slots.next_at > ? THEN send_slots.next_at ELSE ? END) + ?"
+            " RETURNING next_at", (name, now + interval, now, now, interval))
+        return (float(row[0]) - interval - now) if row is not None else 0.0
 
     async def pending_count(self) -> int:
         row = await self.db.fetchone(
@@ -171,35 +241,9 @@ class Store:
                         " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                         (message.chat_id, sent_message_id, message.ticket_id))
 
-    async def claim(self, messages: list[PendingMessage], seconds: float) -> bool:
-        """Take ``messages`` (the head of a chat's queue) for sending, for ``seconds`` at most:
-        False when another instance holds them. Every instance sharing the database may read the
-        same head; only the one whose claim lands sends it, so a message goes out once, and the
-        next one becomes the head only once it is delivered, so a chat stays in order. The claim
-        ends when the message is delivered or failed, on :meth:`release`, or when its time runs
-        out (the instance that took it died)."""
-        now = time.time()
-        try:
-            async with self.db.transaction() as conn:
-                for message in messages:
-                    if not await conn.execute(
-                            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND next_attempt_at <= ?"
-                            " AND delivered_at IS NULL AND failed = 0", (now + seconds, message.id, now)):
-                        raise _Taken  # all or nothing: the claims already made roll back
-        except _Taken:
-            return False
-        return True
-
-    async def release(self, messages: list[PendingMessage]) -> None:
-        """Give claimed messages back unsent: any instance may send them now."""
-        async with self.db.transaction() as conn:
-            for message in messages:
-                await conn.execute("UPDATE outbox SET next_attempt_at = 0 WHERE id = ?", (message.id,))
-
     async def mark_attempt(self, message: PendingMessage, error: str) -> None:
-        """A send that did not go through (tried again later): its claim ends."""
-        await self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = 0"
-                              " WHERE id = ?", (error[:200], message.id))
+        await self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                              (error[:200], message.id))
 
     async def mark_failed(self, messages: list[PendingMessage], error: str) -> None:
         async with self.db.transaction() as conn:
@@ -211,8 +255,7 @@ class Store:
     async def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: what waits for the old id goes to the new one."""
         async with self.db.transaction() as conn:
-            await conn.execute("UPDATE outbox SET chat_id = ?, next_attempt_at = 0 WHERE chat_id = ?"
-                               " AND delivered_at IS NULL",
+            await conn.execute("UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND delivered_at IS NULL",
                                (new_chat_id, old_chat_id))
             await conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
                                " SET value = excluded.value", (f"moved:{old_chat_id}", str(new_chat_id)))

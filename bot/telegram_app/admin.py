@@ -125,7 +125,7 @@ class AdminCommands:
         if name in self._jobs:
             await self._answer(update, chat_id, f"/{name} is already running; you will get its answer.")
             return True
-        if await self.store.answer(update.update_id, []) is None:
+        if await self.store.answer(update.update_id, [], chat_key=chat_id) is None:
             return True  # handled before a restart
         job = {"reload": self._reload, "stats": self._stats, "export_reports": self._export,
                "update_agencies": self.update_agencies,
@@ -134,7 +134,8 @@ class AdminCommands:
         return True
 
     async def _answer(self, update: Update, chat_id: int, text: str) -> None:
-        self.outbox.wake(await self.store.answer(update.update_id, [Outgoing(chat_id, escape(text))]) or ())
+        self.outbox.wake(await self.store.answer(update.update_id, [Outgoing(chat_id, escape(text))],
+                                                 chat_key=chat_id) or ())
 
     async def _send(self, chat_id: int, text: str, attachment: Attachment | None = None) -> None:
         """The answer: its text (split if long), then the file, if any."""

@@ -39,7 +39,7 @@ from bot.storage.watches import SqlWatchLedger
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
 from bot.telegram_app.admin import AdminCommands
 from bot.telegram_app.handlers import FloodGuard, Handlers
-from bot.telegram_app.outbox import Outbox, StaffChat
+from bot.telegram_app.outbox import GROUP_INTERVAL, Outbox, StaffChat
 from bot.telegram_app.updates import POLL_TIMEOUT, poll, retry_forever
 from bot.telegram_app.watching import WatchNotifier
 
@@ -56,7 +56,6 @@ USER_COMMANDS = (
     ("cancel", N_("Stop what you are doing")),
     ("help", N_("How to use Rahnuma")),
 )
-GROUP_PER_MINUTE = 20  # Telegram's limit for messages into one group
 
 
 def make_bot(settings: Settings) -> ExtBot:
@@ -73,7 +72,7 @@ def make_bot(settings: Settings) -> ExtBot:
         # minute; one less, so that jitter never makes 21): a burst of 20 would close the group to
         # everyone for the rest of the minute.
         limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / settings.max_rate,
-                                 group_max_rate=1, group_time_period=60 / (GROUP_PER_MINUTE - 1),
+                                 group_max_rate=1, group_time_period=GROUP_INTERVAL,
                                  max_retries=3)
     return ExtBot(settings.token, **urls, rate_limiter=limiter,
                   request=HTTPXRequest(connection_pool_size=64, pool_timeout=30),
@@ -133,7 +132,8 @@ class TelegramService:
         try:
             if self.staff.id is not None:
                 self.staff.id = await store.moved_to(self.staff.id)  # a migration seen before
-            self.outbox = outbox = Outbox(bot, store, staff=self.staff, alert_admins=self._alert)
+            self.outbox = outbox = Outbox(bot, store, staff=self.staff, alert_admins=self._alert,
+                                          max_rate=settings.max_rate)
             dialogue = Dialogue(knowledge, self.staff.id)
             staff_chats = {c for c in (settings.helpline_chat_id, self.staff.id) if c is not None}
             self.admin = admin = AdminCommands(settings, store, knowledge, outbox,

@@ -142,8 +142,10 @@ class Handlers:
             await self.private_message(update, message)
 
     async def commit(self, update_id: int | None, work: Callable[[SqlConversation], Awaitable[Result | None]],
-                     *, owner: int | None) -> Result | None:
-        """Run ``work`` in one transaction with the update's mark; queue its messages in it."""
+                     *, owner: int | None, chat_key: int | None = None) -> Result | None:
+        """Run ``work`` in one transaction with the update's mark; queue its messages in it.
+        ``chat_key`` (the chat the event came from): that chat's events one after the other,
+        also across instances."""
         async def unit(conversation: SqlConversation) -> Result | None:
             result = await work(conversation)
             for message in telegram_sized(result.messages if result else []):
@@ -154,7 +156,7 @@ class Handlers:
             return result
 
         try:
-            done = await self.store.unit_of_work(update_id, unit)
+            done = await self.store.unit_of_work(update_id, unit, chat_key=chat_key)
         except AlreadyProcessed:
             log.info("update %s already handled; skipped", update_id)
             return None
@@ -164,7 +166,7 @@ class Handlers:
     async def reply(self, update: Update, chat_id: int, text: str) -> None:
         """A plain answer to an update (a notice), through the outbox."""
         self.outbox.wake(await self.store.answer(update.update_id, [Outgoing(chat_id, text)],
-                                                 user_id=chat_id) or ())
+                                                 user_id=chat_id, chat_key=chat_id) or ())
 
     async def _sorry(self, update: Update) -> None:
         chat, user = update.effective_chat, update.effective_user
@@ -197,7 +199,8 @@ class Handlers:
             user_id=user.id, chat_id=message.chat_id, text=text,
             command=command[0] if command else None, args=command[1] if command else "",
             media=media, message_id=message.message_id, language_code=user.language_code)
-        await self.commit(update.update_id, lambda conv: self.dialogue.handle(conv, event), owner=user.id)
+        await self.commit(update.update_id, lambda conv: self.dialogue.handle(conv, event), owner=user.id,
+                          chat_key=message.chat_id)
 
     async def button(self, update: Update, query: CallbackQuery) -> None:
         if query.message is None or query.message.chat.type != "private":
@@ -211,7 +214,7 @@ class Handlers:
             event = Incoming(user_id=user.id, chat_id=chat_id, button=(query.data or "")[:64],
                              language_code=user.language_code)
             result = await self.commit(update.update_id, lambda conv: self.dialogue.handle(conv, event),
-                                       owner=user.id)
+                                       owner=user.id, chat_key=chat_id)
             toast = result.toast if result else None
         try:  # not a chat message: the spinner on the button stops
             await query.answer(text=toast[:190] if toast else None)
@@ -230,7 +233,8 @@ class Handlers:
                            text=sound_text(message.text or message.caption),
                            media=media_kind(message) if message.text is None else None,
                            media_ref=media_ref(message) if message.text is None else None)
-        await self.commit(update.update_id, lambda conv: self.dialogue.handle_staff(conv, event), owner=None)
+        await self.commit(update.update_id, lambda conv: self.dialogue.handle_staff(conv, event), owner=None,
+                          chat_key=message.chat_id)
 
     async def tell_staff_unreachable(self, ticket_ids: list[int]) -> None:
         """The staff chat cannot be reached: each waiting person hears so, with the numbers."""
@@ -239,4 +243,4 @@ class Handlers:
             async def work(conv: SqlConversation, t=ticket) -> Result:
                 return await helpline.staff_unavailable(knowledge(), conv, t)
 
-            await self.commit(None, work, owner=ticket.user_id)
+            await self.commit(None, work, owner=ticket.user_id, chat_key=ticket.chat_id)

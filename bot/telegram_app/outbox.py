@@ -13,6 +13,14 @@ messages a minute into a group. There, the next message is chosen per ticket: ur
 first, then the ticket served longest ago (round robin); and a ticket's waiting texts go
 together as one message. One person's flood therefore never holds back another's first
 message by more than a slot or two. Each ticket's own messages stay in order.
+
+Many instances on one database (PostgreSQL): a chat's messages are sent by one instance at a
+time, the holder of the chat's lease (``outbox_leases``), which it renews every second and
+gives up when the chat's queue is empty (a group's only ``GROUP_INTERVAL`` after the last send,
+so that the next holder keeps the group's pace). A lease that is not renewed — its instance
+was killed — runs out after ``LEASE_SECONDS``, and whichever instance scans next takes the chat
+over. Together they keep ``max_rate``: each send first reserves a slot of one pace shared in
+the database (``send_slots``: one statement per message). See docs/storage.md.
 """
 
 from __future__ import annotations
@@ -20,7 +28,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
@@ -35,14 +45,18 @@ from bot.storage.store import PendingMessage, Store
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0
-# A message claimed for sending (Store.claim) is another instance's to send only after this long:
-# longer than a send can wait in the rate limiter's queue; how long a kill -9 can delay it.
-CLAIM_SECONDS = 30.0
 POLL_SECONDS = 0.5  # how often chats that wait for a retry are looked at again
 PROBE_SECONDS = 60.0  # an unreachable staff chat is tried again this often
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 STAFF_WINDOW = 500  # waiting staff-chat messages looked at when choosing the next ticket
 COMBINED_LIMIT = 4000  # a combined relay stays below Telegram's 4096 characters
+GROUP_PER_MINUTE = 20  # Telegram's limit for messages into one group
+GROUP_INTERVAL = 60 / (GROUP_PER_MINUTE - 1)  # one less, so that jitter never makes 21
+LEASE_SECONDS = 5.0  # a chat's lease runs out this long after its holder last renewed it
+RENEW_SECONDS = 1.0  # how often an instance renews its leases (and gives up idle ones)
+# Many instances pace themselves through the database a little below max_rate: a slot is kept
+# by when the message leaves, and two processes on a busy machine leave a few ms off their slot.
+SHARED_PACE = 0.95
 UNREACHABLE = ("chat not found", "bot was kicked", "bot is not a member", "have no rights",
                "not enough rights", "chat_write_forbidden", "need administrator rights")
 
@@ -83,9 +97,13 @@ AlertAdmins = Callable[[str], Awaitable[None]]
 class Outbox:
     def __init__(self, bot: Bot, store: Store, *, staff: StaffChat | None = None,
                  on_staff_unreachable: TicketsUnreachable | None = None,
-                 alert_admins: AlertAdmins | None = None) -> None:
+                 alert_admins: AlertAdmins | None = None, max_rate: float = 0.0) -> None:
         self.bot = bot
         self.store = store
+        self.max_rate = max_rate  # all instances together (per instance: PTB's limiter)
+        self.holder = uuid.uuid4().hex[:16]  # this instance, in the leases it holds
+        self._held: dict[int, float] = {}  # chat -> when its lease may be given up (inf: in use)
+        self._group_sent: dict[int, float] = {}  # group -> when this instance last sent to it
         self.staff = staff or StaffChat(None)
         self.on_staff_unreachable = on_staff_unreachable
         self.alert_admins = alert_admins
@@ -96,6 +114,7 @@ class Outbox:
         self._told: set[int] = set()  # tickets whose person was told the staff chat is down
         self._probe_at = 0.0  # when an unreachable staff chat is tried again
         self._runner: asyncio.Task | None = None
+        self._keeper: asyncio.Task | None = None
         self._failures = FailureLog(log)
         self.delivered = 0
         # another channel's file for the staff chat (a WhatsApp voice note), and the delivery
@@ -127,13 +146,31 @@ class Outbox:
         """Background loop: chats left over by an earlier run, and retries that are due."""
         while True:
             try:
-                self.wake(await self.store.chats_with_pending_messages())
+                self.wake(await self.store.chats_with_pending_messages(self.holder))
             except Exception as exc:  # keep the loop alive whatever happens
                 self._failures.failed("outbox: reading the queue", exc)
             await asyncio.sleep(POLL_SECONDS)
 
+    async def keep_leases(self) -> None:
+        """Background loop: renew the leases in use, give up the idle ones."""
+        while True:
+            try:
+                now = time.monotonic()
+                for chat_id, until in list(self._held.items()):
+                    if until <= now and chat_id not in self._senders:
+                        del self._held[chat_id]
+                        await self.store.release_chat(chat_id, self.holder)
+                if self._held:
+                    await self.store.renew_leases(self.holder, LEASE_SECONDS)
+            except Exception as exc:
+                self._failures.failed("outbox: renewing leases", exc)
+            await asyncio.sleep(RENEW_SECONDS)
+
     async def start(self) -> None:
+        if not self.store.shared:
+            await self.store.release_leases()  # one process per SQLite file: none is held
         self._runner = asyncio.create_task(self.run())
+        self._keeper = asyncio.create_task(self.keep_leases())
 
     async def stop(self, grace: float = 5.0) -> None:
         """Let sends in flight finish (up to ``grace`` seconds), then stop."""
@@ -147,41 +184,47 @@ class Outbox:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        if self._keeper is not None:
+            self._keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper
+        if self._held:
+            self._held.clear()
+            with contextlib.suppress(Exception):  # else they run out after LEASE_SECONDS
+                await self.store.release_leases(self.holder)
 
     # --- one chat --------------------------------------------------------------------
 
     async def _send_chat(self, chat_id: int) -> None:
         try:
-            await self._send_in_order(chat_id)
+            if not await self.store.claim_chat(chat_id, self.holder, LEASE_SECONDS):
+                self._again.discard(chat_id)
+                return  # another instance sends this chat's messages now (and reads what is new)
+            self._held[chat_id] = math.inf
+            if await self._send_in_order(chat_id):  # all sent: the lease can go
+                self._held[chat_id] = time.monotonic() + (GROUP_INTERVAL if chat_id < 0 else 0.0)
         except Exception as exc:  # the database failing, say: logged once, tried again later
             self._failures.failed("outbox: delivering", exc)
             self._back_off(chat_id, MAX_BACKOFF)
 
-    async def _send_in_order(self, chat_id: int) -> None:
+    async def _send_in_order(self, chat_id: int) -> bool:
+        """Send until the chat's queue is empty (True) or a message is held back (False)."""
         while True:
             self._again.discard(chat_id)
             if chat_id == self.staff.id and not self.staff.reachable and time.monotonic() < self._probe_at:
-                return  # unreachable: tried again (with the message at the head) now and then
+                return False  # unreachable: tried again (with the message at the head) now and then
             batch = await self._next(chat_id)
             if not batch:
                 if chat_id in self._again:
                     continue
-                return
-            if not await self.store.claim(batch, CLAIM_SECONDS):
-                return  # another instance sends it (its run loop wakes this chat again later)
-            try:  # every outcome ends the claim: delivered, failed, attempted, moved, released
-                go_on = await self._deliver(batch)
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    await self.store.release(batch)
-                raise
-            if not go_on:
-                return
+                return True
+            if not await self._deliver(batch):
+                return False
 
     async def _next(self, chat_id: int) -> list[PendingMessage]:
         if chat_id != self.staff.id:
-            return await self.store.pending(chat_id, 1)
-        waiting = await self.store.pending(chat_id, STAFF_WINDOW)
+            return await self.store.pending(chat_id, 1, holder=self.holder)
+        waiting = await self.store.pending(chat_id, STAFF_WINDOW, holder=self.holder)
         if not waiting:
             return []
         heads: dict[int, list[PendingMessage]] = {}
@@ -198,6 +241,7 @@ class Outbox:
         first = batch[0]
         chat_id = first.chat_id
         try:
+            await self._pace(chat_id)
             sent_id = await self._send(batch)
         except RetryAfter as exc:
             self._back_off(chat_id, _seconds(exc.retry_after))
@@ -228,6 +272,26 @@ class Outbox:
         self.delivered += len(batch)
         return True
 
+    async def _pace(self, chat_id: int) -> None:
+        """Many instances: wait for this send's slot of the pace they share (max_rate in all).
+        A group's own pace (held by its lease) is waited for first, so that the slot is used
+        when it comes, not taken and then missed while PTB's group limiter holds the message."""
+        if not (self.max_rate > 0 and self.store.shared):
+            return
+        if chat_id < 0:
+            due = self._group_sent.get(chat_id, 0.0) + GROUP_INTERVAL - time.monotonic()
+            if due > 0:
+                await asyncio.sleep(due)
+            self._group_sent = {c: t for c, t in self._group_sent.items()
+                                if t > time.monotonic() - GROUP_INTERVAL}
+            self._group_sent[chat_id] = time.monotonic()
+        interval = 1 / (self.max_rate * SHARED_PACE)
+        for _ in range(5):  # a slot woken up late for (a busy machine) is left, not crowded into
+            slot = time.monotonic() + await self.store.send_slot("telegram", interval)
+            await asyncio.sleep(max(0.0, slot - time.monotonic()))
+            if time.monotonic() - slot < interval / 2:
+                return
+
     def _back_off(self, chat_id: int, seconds: float) -> None:
         self._not_before[chat_id] = time.monotonic() + seconds
 
@@ -237,7 +301,6 @@ class Outbox:
             # The bot was removed from the staff group, or the id is wrong: nothing is dropped;
             # the people waiting are told, admins are alerted, and the health flag goes red.
             self._probe_at = time.monotonic() + PROBE_SECONDS
-            await self.store.release(batch)  # kept for when the group is back, by any instance
             if not self.staff.reachable:
                 return False  # still unreachable: everyone concerned was told already
             log.error("staff chat unreachable: %s", error)

@@ -23,9 +23,11 @@ go out first, in order, and staff hear that they were delivered. A 131047 in a `
 status (Meta accepted the message, then refused it) forgets the window and tells staff, since
 that message is gone.
 
-``WHATSAPP_MAX_RATE`` is kept per instance (the sender's limiter). With several instances the
-share of the limit, and which instance sends which chat, is the shared outbox's job; the
-per-instance task map here assumes one sender per chat.
+``WHATSAPP_MAX_RATE`` is kept per instance (the sender's limiter). With several instances on one
+database, a chat's rows are sent by one of them at a time: the holder of the chat's outbox
+lease (the same leases as Telegram's outbox, docs/storage.md), taken before the chat's loop and
+renewed before each send for ``LEASE_SECONDS`` (longer than the longest back-off), so a killed
+instance's chats go to another within that time.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import contextlib
 import logging
 import random
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 
 from bot.channels import channel_of, wa_id_of, whatsapp_chat_id
@@ -48,7 +51,12 @@ from bot.whatsapp.webhook import Status
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 24 * 3600
+LEASE_SECONDS = 60.0  # a chat's lease, renewed before each send: longer than the longest back-off
 TelegramFile = Callable[[MediaRef], Awaitable[tuple[bytes, str]]]
+
+
+class LeaseLost(Exception):
+    """Another instance took the chat over (this one stalled past its lease): stop sending."""
 
 
 class Delivery:
@@ -74,6 +82,7 @@ class Delivery:
         self._progress: dict[int, int] = {}  # row id -> parts already sent
         self._invited: dict[int, float | None] = {}  # chat -> the last inbound time it was invited for
         self._told_failed: set[int] = set()  # tickets told about a permanent failure
+        self.holder = "wa-" + uuid.uuid4().hex[:13]  # this instance, in the chat leases it holds
 
     # --- waking -------------------------------------------------------------------------
 
@@ -145,25 +154,40 @@ class Delivery:
     async def _run(self, chat: int) -> None:
         try:
             while True:
-                self._again.discard(chat)
-                rows = await self.store.pending(chat, 1)
-                if not rows:
-                    if chat in self._again:
-                        continue
-                    return
-                row = rows[0]
-                if await self._window_open(chat):
-                    if await self._deliver(chat, row):
-                        continue
-                else:
-                    await self._window_closed(chat)
-                # The row waits; the person's next message wakes this chat (maybe it already has).
-                if chat not in self._again:
+                if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):
+                    self._again.discard(chat)
+                    return  # another instance sends this chat's rows now
+                try:
+                    await self._send_rows(chat)
+                finally:
+                    with contextlib.suppress(Exception):  # else it runs out after LEASE_SECONDS
+                        await self.store.release_chat(chat, self.holder)
+                if chat not in self._again:  # woken while the lease was given up: once more
                     return
         except asyncio.CancelledError:
             raise
+        except LeaseLost:
+            log.warning("WhatsApp delivery: another instance took a chat over")
         except Exception as exc:  # the database: the next wake tries again
             log.error("WhatsApp delivery stopped for a chat: %s", type(exc).__name__)
+
+    async def _send_rows(self, chat: int) -> None:
+        while True:
+            self._again.discard(chat)
+            rows = await self.store.pending(chat, 1, holder=self.holder)
+            if not rows:
+                if chat in self._again:
+                    continue
+                return
+            row = rows[0]
+            if await self._window_open(chat):
+                if await self._deliver(chat, row):
+                    continue
+            else:
+                await self._window_closed(chat)
+            # The row waits; the person's next message wakes this chat (maybe it already has).
+            if chat not in self._again:
+                return
 
     async def _window_open(self, chat: int) -> bool:
         last = await self.store.last_inbound(chat)
@@ -196,6 +220,8 @@ class Delivery:
         while True:
             event = self._confirm[tracker] = asyncio.Event()
             try:
+                if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):  # renewed
+                    raise LeaseLost(chat)  # taken over meanwhile: the other instance sends it
                 media_id = await self._media_id(part) if part.kind == "media" else None
                 if part.kind == "media" and media_id is None:
                     part = WaMessage("text", part.text or f"[{part.media.kind if part.media else 'file'}]")

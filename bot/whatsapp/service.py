@@ -101,7 +101,7 @@ class WhatsAppService:
             await conv.note_inbound(incoming.user_id, now)
 
         try:
-            done = await self.store.unit_of_work(key, unit)
+            done = await self.store.unit_of_work(key, unit, chat_key=incoming.chat_id)
         except AlreadyProcessed:
             return
         except STORAGE_ERRORS:
@@ -148,6 +148,6 @@ class WhatsAppService:
             await conv.note_inbound(incoming.user_id, now)
 
         try:
-            return (await self.store.unit_of_work(key, unit)).queued_chats
+            return (await self.store.unit_of_work(key, unit, chat_key=incoming.chat_id)).queued_chats
         except AlreadyProcessed:
             return None
