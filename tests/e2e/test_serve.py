@@ -24,6 +24,7 @@ from harness import (
     webhook_settings,
 )
 from standin import BotApiStandin, Faults
+from tcp_proxy import TcpProxy
 
 from bot.web import SECRET_HEADER
 
@@ -176,9 +177,10 @@ async def test_a_storage_failure_answers_5xx_and_the_retry_succeeds(
     webhook answers 500, the stand-in (as Telegram) sends it again, and once the lock is gone
     it is handled, once."""
     s = staffed_standin
-    blocker = sqlite3.connect(tmp_path / "data" / DATABASE, isolation_level=None, timeout=30)
-    try:
-        blocker.execute("BEGIN IMMEDIATE")
+    blocker = sqlite3.connect(tmp_path / "data" / DATABASE, isolation_level=None, timeout=30,
+                              check_same_thread=False)
+    try:  # on a thread: waiting for the lock must not stop the bot (in this event loop) releasing it
+        await asyncio.to_thread(blocker.execute, "BEGIN IMMEDIATE")
         await s.user_sends(15, "/helpline")
         deadline = time.monotonic() + 20
         while not any(status >= 500 for _, status in s.webhook_deliveries):
@@ -268,6 +270,29 @@ async def test_healthz_lists_a_staff_chat_it_cannot_post_to_but_stays_200(
         assert time.monotonic() < deadline, body
         await asyncio.sleep(0.1)
     assert status == 200
+
+
+async def test_healthz_on_postgresql_turns_503_when_the_server_goes_away_and_200_when_back(
+        staffed_standin: BotApiStandin, pg_url: str, tmp_path: Path) -> None:
+    """The database server becomes unreachable (every connection cut, new ones refused)."""
+    proxy = TcpProxy.to(pg_url)
+    await proxy.start()
+    server = RunningServer(webhook_settings(staffed_standin, tmp_path / "data",
+                                            database_url=proxy.url_for(pg_url)))
+    await server.start()
+    try:
+        await wait_health(server, 200, within=10)
+        await proxy.cut()
+        assert await wait_health(server, 503, within=10) < 10
+        _, body = await healthz(server)
+        assert body["status"] == "unavailable"
+        await proxy.start()
+        await wait_health(server, 200, within=10)
+        await staffed_standin.user_sends(20, "/help")  # and it works again
+        assert await replies(staffed_standin, 20, timeout=20)
+    finally:
+        await server.stop()
+        await proxy.cut()
 
 
 # --- `python -m bot serve` as a process ------------------------------------------------------
