@@ -230,12 +230,17 @@ def write_section(name: str, body: str, path: Path = RESULTS) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def benchmark_args(doc: str | None, argv: list[str] | None) -> argparse.Namespace:
+    """The options every QA accuracy benchmark takes: --content DIR, --no-write, --show-misses."""
+    parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--content", default=str(ROOT / "content"))
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--show-misses", action="store_true")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = benchmark_args(__doc__, argv)
     content = Path(args.content)
     tree, _problems = load_content(content)
     if tree is None:

@@ -254,3 +254,34 @@ def test_a_ui_string_missing_from_the_template_fails_the_check(with_locale: Path
     errs = errors(check_content(with_locale, today=TODAY))
     assert [(Path(p.path), p.message.split("'")[1]) for p in errs] == [(pot, "Why:")]
     assert "used by the bot but is not in messages.pot" in errs[0].message
+
+
+REPO_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@pytest.mark.parametrize(("name", "old", "new", "says"), [
+    # a phrase YAML reads as true/false, not text
+    ("small_talk.yaml", "    ur: [adab, ", "    ur: [yes, adab, ", "True is not text"),
+    ("recruiter.yaml", "max_words: 12", "max_words: twelve", "max_words must be a whole"),
+    ("countries.yaml", "    names: [qatar, ", "    names: qatar\n    nomes: [", "a list"),
+    # an unclosed quote
+    ("countries.yaml", "    names: [oman, ", "    names: [\"oman, ", "quote"),
+    ("small_talk.yaml", "    ur: [adab, ", "    ur: [*adab, ", "alias"),
+])
+def test_a_broken_word_list_fails_the_check_and_the_reload_at_its_line(
+        full: Path, name: str, old: str, new: str, says: str) -> None:
+    """The word lists the live bot reads free text with are checked like every other file."""
+    for each in ("small_talk.yaml", "recruiter.yaml", "countries.yaml"):
+        shutil.copy(REPO_CONTENT / each, full / each)
+    assert errors(check_content(full, today=TODAY)) == []
+    text = (full / name).read_text(encoding="utf-8")
+    line = text[:text.index(old)].count("\n") + 1
+    edit(full / name, old, new)
+    errs = errors(check_content(full, today=TODAY))
+    assert len(errs) == 1, format_problems(errs)
+    assert Path(errs[0].path).name == name and errs[0].line == line, format_problems(errs)
+    assert says in errs[0].message, format_problems(errs)
+    from bot.core.knowledge import load_knowledge
+
+    knowledge, problems = load_knowledge(full, REPO_CONTENT / "agencies.csv")
+    assert knowledge is None and any(f"{name}:{line}:" in p for p in problems), problems

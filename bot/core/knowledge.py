@@ -35,7 +35,8 @@ def load_knowledge(content_dir: Path, agencies_file: Path) -> tuple[Knowledge | 
     """Load everything; on any error return (None, problems) and change nothing.
 
     The content folder is read by the same scan as `content check` (topics, facts, the
-    catalogs, safety_check.yaml, urgent.yaml), so /reload refuses what the check refuses.
+    catalogs, safety_check.yaml, urgent.yaml and the word lists small_talk.yaml,
+    recruiter.yaml, countries.yaml), so /reload refuses what the check refuses.
     """
     problems: list[str] = []
     scan = scan_content(content_dir)
@@ -50,11 +51,10 @@ def load_knowledge(content_dir: Path, agencies_file: Path) -> tuple[Knowledge | 
         if loaded is None and not problems:
             problems.append(f"{content_dir / name}: error: the file is missing or empty")
     reader = None
-    if tree is not None and urgent is not None:
-        try:
-            reader = Reader.load(content_dir, tree, Answerer(tree), urgent)
-        except (OSError, ValueError) as exc:
-            problems.append(str(exc))
+    if tree is not None and urgent is not None and scan.small_talk is not None \
+            and scan.recruiter is not None and scan.countries is not None:
+        reader = Reader(tree, Answerer(tree), urgent, scan.small_talk, scan.recruiter,
+                        scan.countries)
     if problems or questionnaire is None or urgent is None or reader is None or agencies is None:
         return None, problems or ["content could not be loaded"]
     return Knowledge(tree, reader.answerer, agencies, AgencyMatcher(agencies), questionnaire,

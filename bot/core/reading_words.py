@@ -6,7 +6,10 @@
 
 Every phrase is compared in `text.match_words` form (spelling folded), so a list holds one
 spelling of a word, not all of them. A file that is missing gives an empty list (the bot
-still works, only without that reading); a broken file is a load error.
+still works, only without that reading); a broken file is a load error. The content scan
+(`content check`, /reload, start-up) reads these files safely and builds the lists with
+`from_data`; a `WordListError` names the place in the file (`where`) so that the scan can
+report its line.
 """
 
 from __future__ import annotations
@@ -24,25 +27,43 @@ FUZZY_MIN_LEN = 5      # a Latin word this long may carry one typo ("shukirya", 
 FUZZY_CUTOFF = 84
 
 
+Where = tuple[str | int, ...]   # keys and list positions from the top of the file
+
+
+class WordListError(ValueError):
+    """A word list that cannot be read: `where` in `path` (keys, then a list position)."""
+
+    def __init__(self, path: Path, where: Where, message: str) -> None:
+        self.path, self.where, self.message = path, where, message
+        place = ".".join(str(k) for k in where if isinstance(k, str))
+        super().__init__(f"{path}: {place + ': ' if place else ''}{message}")
+
+
 def _read(path: Path) -> dict:
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return _mapping(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+
+
+def _mapping(data: object, path: Path, where: Where = ()) -> dict:
+    if data is None:
+        return {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping (see the comments at the top of the file)")
+        raise WordListError(path, where, "expected names followed by ':' (see the comments at "
+                            "the top of the file)")
     return data
 
 
-def _phrases(items: object, where: str) -> list[Words]:
+def _phrases(items: object, path: Path, where: Where) -> list[Words]:
     if items is None:
         return []
     if not isinstance(items, list):
-        raise ValueError(f"{where}: expected a list of phrases in [ ]")
+        raise WordListError(path, where, "expected a list of phrases in [ ]")
     out = []
-    for item in items:
+    for i, item in enumerate(items):
         if not isinstance(item, str):
-            raise ValueError(f"{where}: {item!r} is not text; put it in quotes (YAML reads "
-                             "yes/no/on/off as true/false)")
+            raise WordListError(path, (*where, i), f"{item!r} is not text; put it in quotes "
+                                "(YAML reads yes/no/on/off as true/false)")
         words = tuple(match_words(item))
         if words:
             out.append(words)
@@ -78,13 +99,18 @@ class SmallTalk:
 
     @classmethod
     def load(cls, path: Path) -> SmallTalk:
-        data = _read(path)
+        return cls.from_data(_read(path), path)
+
+    @classmethod
+    def from_data(cls, data: object, path: Path) -> SmallTalk:
+        """Build from the parsed file; raises WordListError."""
+        data = _mapping(data, path)
         kinds: dict[Words, str] = {}
-        for kind, by_lang in (data.get("kinds") or {}).items():
-            for lang, items in (by_lang or {}).items():
-                for words in _phrases(items, f"{path}: kinds.{kind}.{lang}"):
+        for kind, by_lang in _mapping(data.get("kinds"), path, ("kinds",)).items():
+            for lang, items in _mapping(by_lang, path, ("kinds", kind)).items():
+                for words in _phrases(items, path, ("kinds", kind, lang)):
                     kinds.setdefault(words, str(kind))
-        filler = frozenset(w for p in _phrases(data.get("filler"), f"{path}: filler") for w in p)
+        filler = frozenset(w for p in _phrases(data.get("filler"), path, ("filler",)) for w in p)
         return cls(kinds, filler)
 
     def kind_of(self, tokens: list[str]) -> str | None:
@@ -129,12 +155,21 @@ class RecruiterWords:
 
     @classmethod
     def load(cls, path: Path) -> RecruiterWords:
-        data = _read(path)
-        ask = frozenset(_phrases(data.get("ask"), f"{path}: ask"))
-        business = frozenset(_phrases(data.get("business"), f"{path}: business"))
+        return cls.from_data(_read(path), path)
+
+    @classmethod
+    def from_data(cls, data: object, path: Path) -> RecruiterWords:
+        """Build from the parsed file; raises WordListError."""
+        data = _mapping(data, path)
+        ask = frozenset(_phrases(data.get("ask"), path, ("ask",)))
+        business = frozenset(_phrases(data.get("business"), path, ("business",)))
+        max_words = data.get("max_words", 12)
+        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
+            raise WordListError(path, ("max_words",), f"max_words must be a whole number "
+                                f"such as 12, not {max_words!r}")
         return cls(ask, business,
-                   frozenset(w for p in _phrases(data.get("city"), f"{path}: city") for w in p),
-                   int(data.get("max_words", 12)), max((len(p) for p in ask | business), default=1))
+                   frozenset(w for p in _phrases(data.get("city"), path, ("city",)) for w in p),
+                   max_words, max((len(p) for p in ask | business), default=1))
 
     def spans(self, tokens: list[str], which: frozenset[Words]) -> list[tuple[int, int]]:
         return find_phrases(tokens, which, self.longest)
@@ -152,14 +187,19 @@ class Countries:
 
     @classmethod
     def load(cls, path: Path) -> Countries:
-        data = _read(path)
+        return cls.from_data(_read(path), path)
+
+    @classmethod
+    def from_data(cls, data: object, path: Path) -> Countries:
+        """Build from the parsed file; raises WordListError."""
+        data = _mapping(data, path)
         names: dict[Words, tuple[str, str]] = {}
-        for cid, spec in (data.get("countries") or {}).items():
-            spec = spec or {}
+        for cid, spec in _mapping(data.get("countries"), path, ("countries",)).items():
+            spec = _mapping(spec, path, ("countries", cid))
             topic = str(spec.get("topic") or f"country-{cid}")
-            for words in _phrases(spec.get("names"), f"{path}: countries.{cid}.names"):
+            for words in _phrases(spec.get("names"), path, ("countries", cid, "names")):
                 names.setdefault(words, (str(cid), topic))
-        return cls(names, frozenset(_phrases(data.get("abroad"), f"{path}: abroad")))
+        return cls(names, frozenset(_phrases(data.get("abroad"), path, ("abroad",))))
 
     def topics_in(self, tokens: list[str]) -> tuple[str, ...]:
         """The guide topic ids of the countries named in `tokens`, in order, each once."""

@@ -179,7 +179,8 @@ async def test_a_storage_failure_answers_5xx_and_the_retry_succeeds(
     s = staffed_standin
     blocker = sqlite3.connect(tmp_path / "data" / DATABASE, isolation_level=None, timeout=30,
                               check_same_thread=False)
-    try:  # on a thread: waiting for the lock must not stop the bot (in this event loop) releasing it
+    try:
+        # on a thread: the bot shares this event loop and may be inside a write just now
         await asyncio.to_thread(blocker.execute, "BEGIN IMMEDIATE")
         await s.user_sends(15, "/helpline")
         deadline = time.monotonic() + 20

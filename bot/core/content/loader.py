@@ -27,6 +27,7 @@ from bot.core.content.topics import (
 )
 from bot.core.i18n import translator
 from bot.core.markup import markdown_problems
+from bot.core.reading_words import Countries, RecruiterWords, SmallTalk, WordListError
 from bot.core.safety_check import Questionnaire, QuestionnaireError, parse_questionnaire
 from bot.core.urgency import UrgentWords
 
@@ -72,6 +73,10 @@ class Scan:
     catalogs: CatalogScan = field(default_factory=CatalogScan)
     questionnaire: Questionnaire | None = None  # content/safety_check.yaml
     urgent: UrgentWords | None = None  # content/urgent.yaml
+    # the word lists that read free text (None: the file has an error)
+    small_talk: SmallTalk | None = None  # content/small_talk.yaml
+    recruiter: RecruiterWords | None = None  # content/recruiter.yaml
+    countries: Countries | None = None  # content/countries.yaml
 
     @property
     def has_errors(self) -> bool:
@@ -504,6 +509,7 @@ def scan_content(root: Path) -> Scan:
     scan.problems += scan.catalogs.problems
     _read_questionnaire(scan)
     _read_urgent(scan)
+    _read_word_lists(scan)
     if not any(scan.tree.topics.values()) and not scan.has_errors:
         scan.problems.append(Problem(root, None, "no topics found",
                                      "add files content/en/<topic-id>.md (see "
@@ -558,3 +564,48 @@ def _read_urgent(scan: Scan) -> None:
     except (AttributeError, TypeError, ValueError) as exc:
         scan.problems.append(Problem(path, 1, f"urgent.yaml cannot be read: {exc}",
                                      "see the explanation at the top of the file"))
+
+
+# The word lists of `bot.core.reading_words`: file name -> the class that reads it. A missing
+# file is an empty list (the bot works without that reading); a broken one is an error.
+WORD_LISTS = {"small_talk.yaml": SmallTalk, "recruiter.yaml": RecruiterWords,
+              "countries.yaml": Countries}
+
+
+def _yaml_line(text: str, where: tuple[str | int, ...]) -> int | None:
+    """The file line of the value at `where` (keys and list positions), as near as it goes."""
+    try:
+        _data, node = files.load_yaml(text)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    line = 1
+    for key in where:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if str(k.value) == str(key)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) \
+                and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _read_word_lists(scan: Scan) -> None:
+    for name, kind in WORD_LISTS.items():
+        path = scan.root / name
+        if not path.exists() and not path.is_symlink():
+            setattr(scan, name.removesuffix(".yaml"), kind.from_data({}, path))
+            continue
+        before = len(scan.problems)
+        data, _items = _read_yaml_file(scan, name)
+        if any(p.is_error for p in scan.problems[before:]):
+            continue
+        try:
+            setattr(scan, name.removesuffix(".yaml"), kind.from_data(data, path))
+        except WordListError as exc:
+            text, _problem = read_text(path, scan.root)
+            scan.problems.append(Problem(path, _yaml_line(text or "", exc.where), exc.message,
+                                         "see the explanation at the top of the file"))
