@@ -386,3 +386,14 @@ async def test_serve_with_a_token_but_no_usable_secret_exits_2_with_a_clear_mess
     log = (tmp_path / "bot.log").read_text()
     assert words in log
     assert not staffed_standin.calls("getMe")  # it stopped before doing anything
+
+
+async def test_serve_with_a_token_telegram_rejects_exits_2(
+        staffed_standin: BotApiStandin, bot_process, tmp_path: Path) -> None:
+    process = bot_process("serve", **serve_env(staffed_standin, free_port(),
+                                               TELEGRAM_BOT_TOKEN="999:NOT-THE-TOKEN"))
+    process.start()
+    assert await exit_status(process, timeout=60) == 2
+    log = (tmp_path / "bot.log").read_text()
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in log
+    assert "NOT-THE-TOKEN" not in log
