@@ -104,7 +104,6 @@ async def up(url: str, within: float = 90) -> None:
 
 async def two_instances(standin: MeasuringStandin, database_url: str, workdir: Path,
                         **extra: str) -> tuple[RoundRobin, list[ChildBot], list[str]]:
-    workdir.mkdir(parents=True, exist_ok=True)
     envs = [serve_env(standin, workdir / f"data-{n}", DATABASE_URL=database_url, **extra) for n in (0, 1)]
     urls = [f"http://127.0.0.1:{env['PORT']}" for env in envs]
     balancer = await RoundRobin(urls).start()
@@ -252,6 +251,8 @@ def main() -> int:
         return 2
     load_before = wait_for_quiet_machine()
     with tempfile.TemporaryDirectory(prefix="rahnuma-instances-") as tmp:
+        for part in ("kill", "dup", "ceiling"):
+            (Path(tmp) / part).mkdir()
         kill = asyncio.run(kill_run(admin_url, args.rounds, Path(tmp) / "kill"))
         tickets, headers = asyncio.run(duplicate_run(admin_url, Path(tmp) / "dup"))
         ceiling = asyncio.run(ceiling_run(admin_url, args.users, Path(tmp) / "ceiling"))
