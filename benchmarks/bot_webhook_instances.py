@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import os
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -118,125 +121,123 @@ async def two_instances(standin: MeasuringStandin, database_url: str, workdir: P
     return balancer, children, urls
 
 
-async def kill_run(admin_url: str, rounds: int, workdir: Path) -> dict[str, object]:
+@contextlib.asynccontextmanager
+async def pair(admin_url: str, workdir: Path, rate: str, **standin: object) -> AsyncIterator[Pair]:
+    """A fresh database, the stand-in (with the staff group), two instances behind the balancer;
+    all stopped and dropped afterwards."""
     database_url = fresh_database(admin_url)
     try:
-        async with MeasuringStandin(record_calls=True) as s:
+        async with MeasuringStandin(**standin) as s:
             s.add_staff_group()
-            balancer, children, _ = await two_instances(s, database_url, workdir, TELEGRAM_MAX_RATE="0")
+            balancer, children, urls = await two_instances(s, database_url, workdir, TELEGRAM_MAX_RATE=rate)
             try:
-                await s.user_sends(USER, "/helpline")
-                await s.wait_for(USER, timeout=60)
-                await s.wait_for(STAFF_CHAT, timeout=60)
-                took_after_kill = 0.0
-                for n in range(rounds):
-                    if n == rounds // 2:
-                        while await pending_rows(database_url):  # noqa: ASYNC110 (another process)
-                            await asyncio.sleep(0.05)
-                        children[0].proc.kill()  # SIGKILL
-                        children[0].proc.wait()
-                        killed_at = time.perf_counter()
-                    await s.user_sends(USER, f"person {n:03d}")
-                    [relayed] = await s.wait_for(lambda m, n=n: f"person {n:03d}" in (m.get("text") or ""),
-                                                 timeout=90)
-                    await asyncio.sleep(0.3)  # a person's reply takes longer than the relay map's write
-                    await s.user_sends(STAFF_MEMBER, f"staff {n:03d}", chat_id=STAFF_CHAT,
-                                       reply_to_message_id=relayed["message_id"])
-                    await s.wait_for(lambda m, n=n: f"staff {n:03d}" in (m.get("text") or ""), timeout=90)
-                    if n == rounds // 2:
-                        took_after_kill = time.perf_counter() - killed_at
-                await s.wait_updates_confirmed(timeout=60)
-                to_staff = "\n".join(m.get("text") or "" for m in s.sent(STAFF_CHAT))
-                to_user = "\n".join(m.get("text") or "" for m in s.sent(USER))
-                counts = [to_staff.count(f"person {n:03d}") for n in range(rounds)]
-                counts += [to_user.count(f"staff {n:03d}") for n in range(rounds)]
-                order_staff = [to_staff.find(f"person {n:03d}") for n in range(rounds)]
-                order_user = [to_user.find(f"staff {n:03d}") for n in range(rounds)]
-                out_of_order = sum(a > b for order in (order_staff, order_user)
-                                   for a, b in itertools.pairwise(order))
-                return {"messages": 2 * rounds, "lost": counts.count(0),
-                        "duplicated": sum(c - 1 for c in counts if c > 1), "out_of_order": out_of_order,
-                        "502s": sum(1 for _, st in balancer.log if st == 502),
-                        "by_instance": [sum(1 for i, st in balancer.log if i == k and st == 200)
-                                        for k in (0, 1)],
-                        "round_after_kill_s": took_after_kill}
+                yield Pair(s, balancer, children, urls, database_url)
             finally:
                 for child in children:
                     await asyncio.to_thread(child.stop)
                 await balancer.stop()
     finally:
         drop_database(admin_url, database_url)
+
+
+@dataclass
+class Pair:
+    standin: MeasuringStandin
+    balancer: RoundRobin
+    children: list[ChildBot]
+    urls: list[str]
+    database_url: str
+
+
+async def kill_run(admin_url: str, rounds: int, workdir: Path) -> dict[str, object]:
+    async with pair(admin_url, workdir, "0", record_calls=True) as two:
+        s, balancer, children, database_url = two.standin, two.balancer, two.children, two.database_url
+        await s.user_sends(USER, "/helpline")
+        await s.wait_for(USER, timeout=60)
+        await s.wait_for(STAFF_CHAT, timeout=60)
+        took_after_kill = 0.0
+        for n in range(rounds):
+            if n == rounds // 2:
+                while await pending_rows(database_url):  # noqa: ASYNC110 (another process)
+                    await asyncio.sleep(0.05)
+                children[0].proc.kill()  # SIGKILL
+                children[0].proc.wait()
+                killed_at = time.perf_counter()
+            await s.user_sends(USER, f"person {n:03d}")
+            [relayed] = await s.wait_for(lambda m, n=n: f"person {n:03d}" in (m.get("text") or ""),
+                                         timeout=90)
+            await asyncio.sleep(0.3)  # a person's reply takes longer than the relay map's write
+            await s.user_sends(STAFF_MEMBER, f"staff {n:03d}", chat_id=STAFF_CHAT,
+                               reply_to_message_id=relayed["message_id"])
+            await s.wait_for(lambda m, n=n: f"staff {n:03d}" in (m.get("text") or ""), timeout=90)
+            if n == rounds // 2:
+                took_after_kill = time.perf_counter() - killed_at
+        await s.wait_updates_confirmed(timeout=60)
+        to_staff = "\n".join(m.get("text") or "" for m in s.sent(STAFF_CHAT))
+        to_user = "\n".join(m.get("text") or "" for m in s.sent(USER))
+        counts = [to_staff.count(f"person {n:03d}") for n in range(rounds)]
+        counts += [to_user.count(f"staff {n:03d}") for n in range(rounds)]
+        order_staff = [to_staff.find(f"person {n:03d}") for n in range(rounds)]
+        order_user = [to_user.find(f"staff {n:03d}") for n in range(rounds)]
+        out_of_order = sum(a > b for order in (order_staff, order_user)
+                           for a, b in itertools.pairwise(order))
+        return {"messages": 2 * rounds, "lost": counts.count(0),
+                "duplicated": sum(c - 1 for c in counts if c > 1), "out_of_order": out_of_order,
+                "502s": sum(1 for _, st in balancer.log if st == 502),
+                "by_instance": [sum(1 for i, st in balancer.log if i == k and st == 200)
+                                for k in (0, 1)],
+                "round_after_kill_s": took_after_kill}
 
 
 async def duplicate_run(admin_url: str, workdir: Path, people: int = 20) -> tuple[int, int]:
-    database_url = fresh_database(admin_url)
-    try:
-        async with MeasuringStandin(record_calls=True) as s:
-            s.add_staff_group()
-            balancer, children, urls = await two_instances(s, database_url, workdir, TELEGRAM_MAX_RATE="0")
-            try:
-                await s.user_sends(USER - 1, "/start")
-                await s.wait_for(USER - 1, timeout=60)
-                s.pause_webhook()
-                for n in range(people):
-                    await s.user_sends(USER + 1 + n, "/helpline")
-                updates = s.pending_updates[-people:]
-                await asyncio.gather(*(s.post_update(u, url=url + "/telegram")
-                                       for u in updates for url in urls))
-                s.resume_webhook()
-                await s.wait_updates_confirmed(timeout=60)
-                for n in range(people):
-                    await s.wait_for(USER + 1 + n, timeout=60)
-                await asyncio.sleep(2)  # anything sent twice would arrive by now
-                found: list[int] = []
+    async with pair(admin_url, workdir, "0", record_calls=True) as two:
+        s, urls, database_url = two.standin, two.urls, two.database_url
+        await s.user_sends(USER - 1, "/start")
+        await s.wait_for(USER - 1, timeout=60)
+        s.pause_webhook()
+        for n in range(people):
+            await s.user_sends(USER + 1 + n, "/helpline")
+        updates = s.pending_updates[-people:]
+        await asyncio.gather(*(s.post_update(u, url=url + "/telegram")
+                               for u in updates for url in urls))
+        s.resume_webhook()
+        await s.wait_updates_confirmed(timeout=60)
+        for n in range(people):
+            await s.wait_for(USER + 1 + n, timeout=60)
+        await asyncio.sleep(2)  # anything sent twice would arrive by now
+        found: list[int] = []
 
-                async def count(conn) -> None:
-                    found.append(await conn.fetchval("SELECT COUNT(*) FROM tickets"))
+        async def count(conn) -> None:
+            found.append(await conn.fetchval("SELECT COUNT(*) FROM tickets"))
 
-                await asyncio.to_thread(_on_server, database_url, count)
-                headers = sum(1 for m in s.sent(STAFF_CHAT) if "🆘" in (m.get("text") or ""))
-                return found[0], headers
-            finally:
-                for child in children:
-                    await asyncio.to_thread(child.stop)
-                await balancer.stop()
-    finally:
-        drop_database(admin_url, database_url)
+        await asyncio.to_thread(_on_server, database_url, count)
+        headers = sum(1 for m in s.sent(STAFF_CHAT) if "🆘" in (m.get("text") or ""))
+        return found[0], headers
 
 
 async def ceiling_run(admin_url: str, users: int, workdir: Path) -> dict[str, object]:
-    database_url = fresh_database(admin_url)
     questions, licences, names = build_messages()
     pool = [m for trio in zip(questions, licences, names, strict=False) for m in trio]
-    try:
-        async with MeasuringStandin(flood_limit=FLOOD_LIMIT, flood_mode="window") as s:
-            s.add_staff_group()
-            balancer, children, _ = await two_instances(s, database_url, workdir, TELEGRAM_MAX_RATE="15")
-            try:
-                await s.user_sends(FIRST_BURST_USER - 1, "/start")
-                await s.wait_count(FIRST_BURST_USER - 1, 1, 60)
-                await asyncio.sleep(1.5)
-                s.too_many_requests = 0
-                sent: dict[int, float] = {}
-                for i in range(users):
-                    sent[FIRST_BURST_USER + i] = time.perf_counter()
-                    await s.user_sends(FIRST_BURST_USER + i, pool[i % len(pool)].text,
-                                       language_code=pool[i % len(pool)].language_code)
-                outcomes = await asyncio.gather(*(s.wait_count(uid, 1, 120) for uid in sent),
-                                                return_exceptions=True)
-                latencies = [t - sent[u] for u, t in zip(sent, outcomes, strict=True) if isinstance(t, float)]
-                await asyncio.sleep(1.0)
-                times = sorted(t for uid in sent for t in s.arrivals.get(uid, []))
-                rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
-                return {"answered": len(latencies), "replies": len(times), "rate": rate,
-                        "busiest": busiest_second(times), "429": s.too_many_requests,
-                        "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
-            finally:
-                for child in children:
-                    await asyncio.to_thread(child.stop)
-                await balancer.stop()
-    finally:
-        drop_database(admin_url, database_url)
+    async with pair(admin_url, workdir, "15", flood_limit=FLOOD_LIMIT, flood_mode="window") as two:
+        s = two.standin
+        await s.user_sends(FIRST_BURST_USER - 1, "/start")
+        await s.wait_count(FIRST_BURST_USER - 1, 1, 60)
+        await asyncio.sleep(1.5)
+        s.too_many_requests = 0
+        sent: dict[int, float] = {}
+        for i in range(users):
+            sent[FIRST_BURST_USER + i] = time.perf_counter()
+            await s.user_sends(FIRST_BURST_USER + i, pool[i % len(pool)].text,
+                               language_code=pool[i % len(pool)].language_code)
+        outcomes = await asyncio.gather(*(s.wait_count(uid, 1, 120) for uid in sent),
+                                        return_exceptions=True)
+        latencies = [t - sent[u] for u, t in zip(sent, outcomes, strict=True) if isinstance(t, float)]
+        await asyncio.sleep(1.0)
+        times = sorted(t for uid in sent for t in s.arrivals.get(uid, []))
+        rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+        return {"answered": len(latencies), "replies": len(times), "rate": rate,
+                "busiest": busiest_second(times), "429": s.too_many_requests,
+                "p50": percentile(latencies, 50), "p99": percentile(latencies, 99)}
 
 
 def main() -> int:
