@@ -190,7 +190,7 @@ class Outbox:
             sent_id = await self._send(batch)
         except RetryAfter as exc:
             self._back_off(chat_id, _seconds(exc.retry_after))
-            await self.store.mark_attempt(first, "RetryAfter")
+            await self._attempted(batch, "RetryAfter")
             return False
         except ChatMigrated as exc:
             await self._migrated(chat_id, int(exc.new_chat_id))
@@ -208,7 +208,7 @@ class Outbox:
         except (TelegramError, OSError) as exc:
             self._failures.failed("outbox: sending", exc)
             self._back_off(chat_id, min(MAX_BACKOFF, 0.5 * 2 ** min(first.attempts, 7)))
-            await self.store.mark_attempt(first, type(exc).__name__)
+            await self._attempted(batch, type(exc).__name__)
             return False
         self._failures.ok("outbox: sending")
         await self.store.mark_delivered(batch, sent_id)
@@ -216,6 +216,12 @@ class Outbox:
             await self._staff_reachable_again()
         self.delivered += len(batch)
         return True
+
+    async def _attempted(self, batch: list[PendingMessage], error: str) -> None:
+        """Not sent this time: counted on the first, and every claim of the batch ends."""
+        await self.store.mark_attempt(batch[0], error)
+        if len(batch) > 1:
+            await self.store.release(batch[1:])
 
     def _back_off(self, chat_id: int, seconds: float) -> None:
         self._not_before[chat_id] = time.monotonic() + seconds
