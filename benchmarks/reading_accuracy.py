@@ -19,7 +19,6 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _machine import cpu_model  # noqa: E402
+from _rate import per_cpu_second  # noqa: E402
 
 from bot.core.content.answering import Answerer  # noqa: E402
 from bot.core.content.loader import load_content  # noqa: E402
@@ -196,15 +196,8 @@ def speed(reader: Reader, texts: list[str], seconds: float) -> tuple[float, floa
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-    def run(fn) -> float:
-        n, start = 0, time.process_time()
-        while time.process_time() - start < seconds:
-            for t in texts:
-                fn(t)
-            n += len(texts)
-        return n / (time.process_time() - start)
-
-    return run(lambda t: reader.read(t).to_json()), run(lambda t: reader.answerer.ask(t).to_json())
+    return (per_cpu_second(lambda t: reader.read(t).to_json(), texts, seconds),
+            per_cpu_second(lambda t: reader.answerer.ask(t).to_json(), texts, seconds))
 
 
 def short_questions() -> list[str]:

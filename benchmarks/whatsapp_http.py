@@ -1,7 +1,7 @@
 """WhatsApp sends through pywa: its default httpx transport vs httpx over aiohttp, same run.
 
 Usage: .venv/bin/python benchmarks/whatsapp_http.py [--sends 1500] [--rounds 2] [--no-write]
-(needs pywa: ``.venv/bin/pip install pywa``; it is not a project dependency yet).
+(pywa is a project dependency since the adapter, issue 14).
 
 The Graph API stand-in (tests/whatsapp_standin.py) runs in its own process, so this process
 holds only the client. Each configuration sends ``--sends`` text messages with ``concurrency``
@@ -38,6 +38,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import cpu_model, memory_gib
 
+from bot.whatsapp.transport import AiohttpTransport
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "whatsapp.md"
 TOKEN = "TEST-WHATSAPP-TOKEN"
@@ -45,33 +47,6 @@ PHONE_ID = "106540352242922"
 VERSION = "23.0"
 USERS = [f"92300{i:07d}" for i in range(500)]
 CONCURRENCY = (1, 8, 32)
-
-
-class AiohttpTransport(httpx.AsyncBaseTransport):
-    """httpx requests carried by one aiohttp session; ``base`` replaces Meta's origin."""
-
-    def __init__(self, session: aiohttp.ClientSession, base: str | None = None) -> None:
-        self.session = session
-        self.base = httpx.URL(base) if base else None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        if self.base is not None:
-            url = url.copy_with(scheme=self.base.scheme, host=self.base.host, port=self.base.port)
-        body = await request.aread()
-        try:
-            async with self.session.request(
-                request.method, str(url), headers=list(request.headers.multi_items()), data=body
-            ) as response:
-                content = await response.read()
-                return httpx.Response(response.status, headers=list(response.headers.items()),
-                                      content=content)
-        except aiohttp.ServerDisconnectedError as exc:
-            raise httpx.RemoteProtocolError(str(exc), request=request) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise httpx.ConnectError(str(exc), request=request) from exc
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise httpx.ReadError(str(exc), request=request) from exc
 
 
 def start_standin(port: int) -> subprocess.Popen[str]:

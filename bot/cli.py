@@ -32,7 +32,7 @@ def _queries(args: argparse.Namespace) -> Iterable[str]:
     if args.jsonl:
         for line in sys.stdin:
             yield line.rstrip("\r\n")
-    elif args.text:
+    elif args.text and args.text != ["-"]:   # "-" is standard input, as usual
         yield " ".join(args.text)
     else:
         yield sys.stdin.read().strip()

@@ -32,7 +32,7 @@ def tallies(tmp_path_factory):
 
     from bot.core.agencies import AgencyMatcher, load_agency_list
 
-    rows, tune, _ = build(REAL)
+    rows, tune, _, _ = build(REAL)
     dest = tmp_path_factory.mktemp("real") / "agencies.csv"
     write_list(rows, dest)
     matcher = AgencyMatcher(load_agency_list(dest), today=TODAY)

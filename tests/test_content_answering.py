@@ -111,3 +111,18 @@ def test_speed_smoke(answerer: Answerer) -> None:
         answerer.ask(q)
     rate = len(questions) / (time.perf_counter() - start)
     assert rate > 500  # the real benchmark (goal 2,000/s) is benchmarks/qa_speed.py
+
+
+def test_content_without_topics_answers_nothing() -> None:
+    empty = Answerer(ContentTree(topics={}, facts={}))
+    for text in ("agnet fees kitni", "ایجنٹ", "hello", ""):
+        ans = empty.ask(text)
+        assert ans.topic is None and ans.score == 0.0
+
+
+def test_typos_are_corrected_for_the_first_eight_unknown_words(answerer: Answerer) -> None:
+    junk = " ".join(["qwertyuiop"] * 8)   # eight unknown words
+    first = answerer.ask(f"how much can agnet charg me {junk}")
+    ninth = answerer.ask(f"{junk} how much can agnet charg me")   # the same words
+    assert first.candidates[0][0] == ninth.candidates[0][0] == "fees-and-receipts"
+    assert first.score > ninth.score   # "agnet", "charg" corrected only in the first

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 
 from bot.core.romanize import fold_word, skeleton
-from bot.core.text import ascii_digits, clean, fold_arabic, has_arabic_script, match_form
+from bot.core.text import (
+    ASPIRATE,
+    ascii_digits,
+    clean,
+    fold_arabic,
+    has_arabic_script,
+    loose_arabic,
+    match_form,
+)
 from bot.core.transliterate import transliterate, urdu_letters
 
 
@@ -107,3 +118,43 @@ def test_languages_have_one_fallback() -> None:
     assert LANGUAGES == ("en", "ur", "sd")
     assert language_for_code("en-GB") == "en" and language_for_code("sd") == "sd"
     assert language_for_code(None) == DEFAULT == language_for_code("ar")
+
+
+# What `clean` promises, spelled out independently of how it is done (it returns clean text
+# at once, without these steps): NFKC, invisible/bidi characters dropped, control characters
+# as spaces, white space collapsed to one space, no space at either end.
+_INVISIBLE = {0x00AD, 0x061C, 0x0640, 0x180E, 0xFEFF, *range(0x200B, 0x2010),
+              *range(0x2060, 0x2065), *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _clean_by_its_steps(text: str) -> str:
+    text = "".join(c for c in unicodedata.normalize("NFKC", text) if ord(c) not in _INVISIBLE)
+    return re.sub(r"\s+", " ", _CONTROL.sub(" ", text)).strip()
+
+
+def _every_bmp_character() -> list[str]:
+    return [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000]
+
+
+def test_clean_gives_what_its_steps_give_for_every_character() -> None:
+    for ch in _every_bmp_character():
+        for text in (ch, f"a{ch}b", f"{ch} ", f" {ch}", f"ب{ch}{ch}ب", f"x  {ch}"):
+            assert clean(text) == _clean_by_its_steps(text), hex(ord(ch))
+    for text in ("already clean text", "ایجنٹ کی فیس", "two  spaces", "tab\there", "end "):
+        assert clean(text) == _clean_by_its_steps(text)
+        assert clean(clean(text)) == clean(text)
+
+
+def test_loose_arabic_gives_what_its_steps_give_for_every_character() -> None:
+    # match_form without diacritics, Sindhi letters on Urdu ones, then ے/ی and ں/ن merged,
+    # hamza and aspiration dropped
+    loose = str.maketrans({"ے": "ی", "ں": "ن", "ء": "", "ۄ": "و", ASPIRATE: ""})
+
+    def by_steps(text: str) -> str:
+        return urdu_letters(ascii_digits(clean(text))).casefold().translate(loose)
+
+    for ch in _every_bmp_character():
+        assert loose_arabic(ch) == by_steps(ch), hex(ord(ch))
+    for text in ("ڪراچي ۾ ايجنٽ", "ٿيو ڀاءُ ڦري", "ایجنٹ نے پیسے لیے۔", "Agent ۱۲۳ ٹکٹ", "مُحَمَّد"):
+        assert loose_arabic(text) == by_steps(text)

@@ -13,8 +13,10 @@ licences, a valid name with a suspended agency's licence or phone, "sub agent of
 greetings and unrelated text. Expected verdicts come from an oracle with its own word list
 (below), not from the matcher.
 
-Agencies are split in two by licence number: the held-out part (every fifth) is built with its
-own seed and its own hand-written material and is never tuned on.
+Agencies are split in three by licence number: the held-out part (every fifth) is built with
+its own seed and its own hand-written material and is never tuned on; the second held-out part
+(numbers ending in 3, `heldout2_data`) is a set of queries typed by hand and frozen before the
+matcher changes it measures; the tuning part is the rest.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class Row:
     valid_until: str
     phone: str
     heldout: bool
+    heldout2: bool = False
     words: tuple[str, ...] = ()
     classes: frozenset[str] = frozenset()
 
@@ -168,6 +171,12 @@ def is_heldout(license_no: str) -> bool:
     return num % 5 == 0
 
 
+def is_heldout2(license_no: str) -> bool:
+    """The second held-out part: licence numbers ending in 3, minus the hand-written ones."""
+    num = int(re.match(r"\s*(\d+)", license_no).group(1))
+    return num % 10 == 3
+
+
 def eval_rows(real: list[tuple[str, str]], seed: int = 2026) -> list[Row]:
     """The evaluation list: real names and numbers, synthetic status, expiry and phone."""
     from heldout_data import SINDHI as H_SD
@@ -190,7 +199,8 @@ def eval_rows(real: list[tuple[str, str]], seed: int = 2026) -> list[Row]:
                 used_phones.add(phone)
                 break
         held = lic in forced_heldout or (is_heldout(lic) and lic not in _tune_keys())
-        row = Row(lic, name, status, valid_until, phone, held)
+        held2 = not held and is_heldout2(lic) and lic not in _tune_keys()
+        row = Row(lic, name, status, valid_until, phone, held, held2)
         row.words, row.classes = describe(name)
         rows.append(row)
     return rows
@@ -273,7 +283,7 @@ class Maker:
         self.all = rows
         self.oracle = Oracle(rows)
         self.held = part == "heldout"
-        self.rows = [r for r in rows if r.heldout == self.held]
+        self.rows = [r for r in rows if r.heldout == self.held and not r.heldout2]
         self.rnd = random.Random(seed)
         self.by_lic = {r.license_no: r for r in rows}
         self.out: list[Query] = []
@@ -322,7 +332,80 @@ class Maker:
         self._negated(30)
         for q in self.data.UNRELATED:
             self.add(q, "unrelated", None, expect="not_licensed")
+        if not self.held:   # grown for the weak categories; the held-out part stays frozen
+            self._grown()
         return self.out
+
+    def _grown(self) -> None:
+        """Tuning-only cases: typos in business words, more real-name look-alikes, a shared
+        word with a business word its agency lacks, greetings in every script."""
+        rnd = self.rnd
+        count = 0
+        for r in self.sample(self.valid, 200):
+            words = r.name.split()
+            idx = [i for i, w in enumerate(words) if re.sub(r"\W", "", w).lower() in BUSINESS
+                   and len(re.sub(r"\W", "", w)) >= 6]
+            if not idx:
+                continue
+            i = rnd.choice(idx)
+            slip = _typo(words[i], rnd)
+            if slip.lower().strip(".,()") in BUSINESS or slip.lower() in self.oracle.vocab:
+                continue
+            words[i] = slip
+            self.add(" ".join(words), "typos", r, r.name)
+            count += 1
+            if count >= 40:
+                break
+        pairs = self.data.LOOKALIKE_PAIRS_MORE
+        swaps = dict(pairs) | {b: a for a, b in pairs}
+        for r in self.rows:
+            toks = r.name.split()
+            for i, t in enumerate(toks):
+                key = re.sub(r"\W", "", t).lower()
+                if key in swaps:
+                    q = " ".join([*toks[:i], swaps[key].capitalize(), *toks[i + 1:]])
+                    if not self.oracle.names_agency(q):
+                        self.add(q, "lookalike_name", r, expect="not_licensed")
+                    break
+        count = 0
+        for r in self.sample(self.valid, 400):
+            if len(r.words) != 1 or len(self.oracle.by_words.get(r.words, [])) != 1:
+                continue
+            shares = [o for o in self.all if o is not r and r.words[0] in o.words]
+            if not shares:
+                continue
+            extra = rnd.choice(self.data.SOFT_LOOKALIKE)
+            if describe(extra)[1] <= r.classes:
+                continue
+            base = " ".join(w for w in r.name.split()
+                            if re.sub(r"\W", "", w).lower() not in BUSINESS)
+            q = f"{base} {extra}"
+            if self.oracle.names_agency(q):
+                continue
+            self.add(q, "lookalike_business", r, expect="not_licensed")
+            count += 1
+            if count >= 25:
+                break
+        for q in self.data.UNRELATED_MORE:
+            self.add(q, "unrelated", None, expect="not_licensed")
+        self._script(self.data.URDU_MORE, "urdu")
+        self._script(self.data.SINDHI_MORE, "sindhi")
+        for k, r in enumerate(self.sample(self.valid, 40)):
+            tpl = self.data.SENTENCES_MORE_LATIN[k % len(self.data.SENTENCES_MORE_LATIN)]
+            self.add(tpl.format(n=r.name), "sentences", r, r.name)
+        for k, (lic, text) in enumerate(self.data.URDU_MORE.items()):
+            tpl = self.data.SENTENCES_MORE_SCRIPT[k % len(self.data.SENTENCES_MORE_SCRIPT)]
+            r = self.by_lic[lic]
+            exp, lics = self.oracle.expect(r.name, r)
+            self.out.append(Query(tpl.format(u=text), "sentences", exp, lics, self.held))
+        for r in self.sample(self.rows, 40):   # more ways of writing a licence
+            num, code = [p.strip() for p in r.license_no.split("/")]
+            form = rnd.choice([f"{num}  / {code}", f"OEPL No.{num}./{code}",
+                               f"Licence No. {num}-{code}", f"OEP # {num}/{code}",
+                               f"لائسنس نمبر {num}/{code}".translate(URDU_DIGITS),
+                               f"{code} {num}", f"oep no.{int(num)}/{code.lower()}",
+                               f"licence {num}/{code} wala agent"])
+            self.add(form, "licence_phone", r, expect=r.verdict)
 
     def _typos(self, n: int) -> None:
         for r in self.sample(self.valid, n * 3):
@@ -437,7 +520,7 @@ class Maker:
         self.rnd.shuffle(keys)
         for w in keys:
             g = groups[w]
-            mine = [r for r in g if r.heldout == self.held]
+            mine = [r for r in g if r.heldout == self.held and not r.heldout2]
             if len(g) < 2 or len(g) > 5 or not mine:
                 continue
             exact = [r for r in g if r.words == (w,)]
@@ -499,7 +582,8 @@ class Maker:
                     continue
                 self.add(f"{other.name} {r.license_no}", "borrowed", r, expect="not_licensed")
             else:                   # a valid name with a bad agency's licence or phone
-                bad = [b for b in self.all if b.verdict not in ("licensed",) and b.words]
+                bad = [b for b in self.all
+                       if b.verdict not in ("licensed",) and b.words and not b.heldout2]
                 b = rnd.choice(bad)
                 ident = b.license_no if rnd.random() < 0.6 else b.phone
                 self.add(f"{r.name} {ident}", "borrowed", b, expect=b.verdict)
@@ -535,8 +619,25 @@ def adversarial(seed: int = 9) -> list[str]:
     return out
 
 
-def build(real_path: Path = REAL_NAMES) -> tuple[list[Row], list[Query], list[Query]]:
-    """(evaluation list rows, tuning queries, held-out queries)."""
+def heldout2_queries(rows: list[Row]) -> list[Query]:
+    """The hand-typed second held-out set, its expectations resolved against the list."""
+    from heldout2_data import QUERIES
+
+    by_canon = {r.canonical: r for r in rows}
+    out = []
+    for category, text, expect, lics in QUERIES:
+        if expect == "agency":
+            out.append(Query(text, category, by_canon[lics[0]].verdict, [lics[0]], True))
+        elif expect == "never":
+            out.append(Query(text, category, "not_licensed", list(lics), True))
+        else:
+            out.append(Query(text, category, "similar", list(lics), True))
+    return out
+
+
+def build(real_path: Path = REAL_NAMES
+          ) -> tuple[list[Row], list[Query], list[Query], list[Query]]:
+    """(evaluation list rows, tuning queries, held-out queries, second held-out queries)."""
     import sys
 
     here = str(Path(__file__).resolve().parent)
@@ -545,4 +646,4 @@ def build(real_path: Path = REAL_NAMES) -> tuple[list[Row], list[Query], list[Qu
     rows = eval_rows(read_real(real_path))
     tune = Maker(rows, "tune", seed=11).build()
     held = Maker(rows, "heldout", seed=4242).build()
-    return rows, tune, held
+    return rows, tune, held, heldout2_queries(rows)

@@ -92,3 +92,70 @@ MADE_UP = ["Qwerty Zxcv", "Shahbaz Recruiters", "Blue Sky Job Makers", "Xylo Bri
 
 NEGATED = ["sub agent of {n}", "Not {n}", "{n} (Fake)", "branch of {n}", "fake {n}",
            "{n} ka sub agent hai"]
+
+# --- grown on 2026-12-01 for the weak categories of issue 10 (tuning part only) -------------
+# Greetings and small talk in Urdu and Sindhi script and in Roman Urdu.
+UNRELATED_MORE = [
+    "وعلیکم السلام", "وعليڪم السلام", "آداب", "اللہ حافظ", "شب بخیر", "جی بھائی", "ٹھیک ہے",
+    "سائين ڀلي", "ها سائين", "موڪلاڻي", "kya hal chal hai", "theek hoon aap sunao",
+    "walikum assalam bhai", "bohat shukria", "mashallah", "inshallah", "good afternoon",
+    "hello ji", "Hi sir", "سلام علیکم بھائی جان", "کیا حال چال ہے", "ميان ڪٿي آهين",
+    "السلام علیکم ورحمۃ اللہ", "Salam bhai kaise ho", "hello hello", "assalamualaikum sir g",
+    "جزاک اللہ", "مهرباني سائين", "ok bhai", "Hello, good morning",
+]
+
+# More one-letter look-alikes, each side a real name or word.
+LOOKALIKE_PAIRS_MORE = [
+    ("sabir", "sabit"), ("hamza", "hamna"), ("arif", "arfa"), ("jamil", "jamal"),
+    ("shahid", "shahida"), ("saeed", "saeeda"), ("nadeem", "nadeema"), ("azhar", "azhan"),
+    ("ashraf", "ashrafi"), ("kashif", "kashifa"), ("mirza", "mirzai"), ("irfan", "irfana"),
+    ("zafar", "zafir"), ("abbas", "abbasi"), ("rehman", "rehmani"), ("javed", "javeda"),
+]
+
+# Business words that a shared or own word may be given by a look-alike ("Madina Overseas").
+SOFT_LOOKALIKE = ["Overseas", "OEP", "Overseas Employment", "Overseas Employment Promoters"]
+
+# --- grown again on 2026-12-01 for the categories that were weak (tuning part only) ---------
+UNRELATED_MORE += [
+    "سائين ڪيئن آهيو", "توهان جي مهرباني", "خوش رهو", "الله واهي", "سڀ خير آهي",
+    "آپ کا شکریہ", "خوش آمدید", "شام بخیر", "کیسے ہو بھائی", "سب خیریت ہے", "بہت بہت شکریہ",
+    "kaise hain aap", "shukriya bhai", "khush raho", "bhai jan salam", "sab khairiyat",
+    "good nite", "hello dear", "Hi, how r u", "thank u sir", "ہیلو", "ہائے", "ہیلو بھائی",
+    "السلام علیکم سر", "ٺيڪ آهيان", "مھرباني ڪري مدد ڪريو", "kya scene hai", "Sir ji",
+]
+
+# Sentences around a Latin-script name ({n}) and a script name ({u}), Urdu and English.
+SENTENCES_MORE_LATIN = [
+    "میرے ماموں نے {n} کو دو لاکھ دیے",
+    "{n} wale kehte hain Saudi bhej denge",
+    "I want to know if {n} is a real company",
+    "{n} ka office Lahore mein hai, check karein",
+    "the agent says he is from {n}",
+    "is this agency ok: {n}",
+    "{n} نے مجھے نوکری کی آفر دی ہے",
+    "sir {n} ke bare mein bataen",
+]
+SENTENCES_MORE_SCRIPT = [
+    "{u} والوں نے ویزا کا وعدہ کیا ہے",
+    "کیا {u} قانونی ہے؟",
+    "{u} بابت ٻڌايو",
+    "بھائی {u} کا پتہ کریں",
+]
+
+# More names typed by hand in Urdu and Sindhi script (tuning agencies only).
+URDU_MORE = {
+    "0777 / RWP": "نور ریکروٹنگ ایجنسی",
+    "1046 / LHR": "منیر ریکروٹنگ ایجنسی",
+    "4774 / LHR": "تعبیر انٹرپرائزز",
+    "2687 / MLK": "ناظم انٹرپرائزز",
+    "0741 / RWP": "عدنان کارپوریشن",
+    "2167 / MLK": "حماد ریکروٹنگ ایجنسی",
+    "0658 / RWP": "اقبال مین پاور کنسلٹنٹس",
+    "1319 / MLK": "کوہستان ریکروٹنگ ایجنسی",
+}
+SINDHI_MORE = {
+    "0777 / RWP": "نور ريڪروٽنگ ايجنسي",
+    "1046 / LHR": "منير ريڪروٽنگ ايجنسي",
+    "2687 / MLK": "ناظم انٽرپرائزز",
+    "0741 / RWP": "عدنان ڪارپوريشن",
+}

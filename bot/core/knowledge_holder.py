@@ -11,6 +11,7 @@ import logging
 import os
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.core.content import last_good
@@ -73,6 +74,8 @@ class KnowledgeHolder:
         self.agencies_file = agencies_file
         self.last_good_dir = Path(last_good_dir) if last_good_dir is not None else None
         self.fallback: list[str] = []  # files served from their last good version, and why
+        # told after every successful reload (in the reloading thread; keep them quick)
+        self.listeners: list[Callable[[Knowledge], None]] = []
         self._lock = threading.Lock()
         knowledge, problems = _load(self.content_dir, agencies_file)
         serving = self.content_dir
@@ -102,7 +105,12 @@ class KnowledgeHolder:
             self.fallback = []
             reload_catalogs(self.content_dir)
             self._keep_as_last_good()
-            return []
+        for listener in list(self.listeners):
+            try:
+                listener(knowledge)
+            except Exception as exc:  # a listener must not make a good reload look failed
+                log.error("a reload listener failed: %s", type(exc).__name__)
+        return []
 
     # --- the last good version --------------------------------------------------------------
 

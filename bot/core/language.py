@@ -79,12 +79,11 @@ class Detection:
 
 def _detect_arabic(words: list[str]) -> Detection:
     sd = ur = 0.0
-    for w in words:
-        if not has_arabic_script(w):
-            continue
-        if any(c in SINDHI_LETTERS for c in w):
+    arabic = [w for w in words if has_arabic_script(w)]
+    for w in arabic:
+        if not SINDHI_LETTERS.isdisjoint(w):
             sd += 2
-        if any(c in URDU_LETTERS for c in w):
+        if not URDU_LETTERS.isdisjoint(w):
             ur += 2
         if w in SINDHI_WORDS:
             sd += 1.5
@@ -97,8 +96,7 @@ def _detect_arabic(words: list[str]) -> Detection:
             ur += 0.3
     if sd > ur:
         return Detection("sd", False, sd >= 2 and sd - ur >= 1.5)
-    arabic_words = sum(1 for w in words if has_arabic_script(w))
-    confident = (ur >= 2 and ur - sd >= 1.5) or (sd == 0 and arabic_words >= 3)
+    confident = (ur >= 2 and ur - sd >= 1.5) or (sd == 0 and len(arabic) >= 3)
     return Detection("ur", False, confident)
 
 
@@ -128,7 +126,7 @@ def detect_language(text: str) -> Detection:
     words = _WORD.findall(clean(text, max_len=2000))
     joined = "".join(words)
     arabic = count_arabic(joined)
-    latin = sum(1 for c in joined if c.isascii())
+    latin = len(joined.encode("ascii", "ignore"))   # its ASCII characters
     if not words or (arabic == 0 and latin == 0):
         return Detection("en", False, False)
     if arabic >= latin or arabic >= 6:

@@ -14,6 +14,7 @@ report its line.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,19 +71,33 @@ def _phrases(items: object, path: Path, where: Where) -> list[Words]:
     return out
 
 
-def find_phrases(tokens: list[str], phrases: frozenset[Words], longest: int) -> list[tuple[int, int]]:
-    """Spans (start, end) of the phrases found in `tokens`, longest first at each place."""
-    spans = []
-    i = 0
-    while i < len(tokens):
-        for k in range(min(longest, len(tokens) - i), 0, -1):
-            if tuple(tokens[i:i + k]) in phrases:
-                spans.append((i, i + k))
-                i += k
-                break
-        else:
-            i += 1
-    return spans
+class PhraseSet:
+    """Phrases (word tuples) to find in a message, longest first at each place. Indexed by
+    their first word, so a message is read once and most words cost one look-up."""
+
+    def __init__(self, phrases: Iterable[Words] = ()) -> None:
+        self.phrases = frozenset(phrases)
+        lengths: dict[str, set[int]] = {}
+        for phrase in self.phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self._lengths = {word: sorted(ks, reverse=True) for word, ks in lengths.items()}
+
+    def __contains__(self, phrase: object) -> bool:
+        return phrase in self.phrases
+
+    def spans(self, tokens: list[str]) -> list[tuple[int, int]]:
+        """Spans (start, end) of the phrases found in `tokens`, longest first at each place."""
+        spans = []
+        i, n = 0, len(tokens)
+        while i < n:
+            for k in self._lengths.get(tokens[i], ()):
+                if k <= n - i and tuple(tokens[i:i + k]) in self.phrases:
+                    spans.append((i, i + k))
+                    i += k
+                    break
+            else:
+                i += 1
+        return spans
 
 
 class SmallTalk:
@@ -147,11 +162,10 @@ class SmallTalk:
 
 @dataclass(frozen=True)
 class RecruiterWords:
-    ask: frozenset[Words]
-    business: frozenset[Words]
+    ask: PhraseSet
+    business: PhraseSet
     city: frozenset[str]
     max_words: int = 12
-    longest: int = 1   # words in the longest ask/business phrase
 
     @classmethod
     def load(cls, path: Path) -> RecruiterWords:
@@ -167,12 +181,12 @@ class RecruiterWords:
         if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
             raise WordListError(path, ("max_words",), f"max_words must be a whole number "
                                 f"such as 12, not {max_words!r}")
-        return cls(ask, business,
+        return cls(PhraseSet(ask), PhraseSet(business),
                    frozenset(w for p in _phrases(data.get("city"), path, ("city",)) for w in p),
-                   max_words, max((len(p) for p in ask | business), default=1))
+                   max_words)
 
-    def spans(self, tokens: list[str], which: frozenset[Words]) -> list[tuple[int, int]]:
-        return find_phrases(tokens, which, self.longest)
+    def spans(self, tokens: list[str], which: PhraseSet) -> list[tuple[int, int]]:
+        return which.spans(tokens)
 
 
 class Countries:
@@ -181,9 +195,8 @@ class Countries:
     def __init__(self, names: dict[Words, tuple[str, str]], abroad: frozenset[Words] = frozenset()):
         self.names = names
         self.abroad = abroad
-        self._names = frozenset(names)
-        self._any = self._names | abroad
-        self._longest = max((len(p) for p in self._any), default=1)
+        self._names = PhraseSet(names)
+        self._any = PhraseSet(self._names.phrases | abroad)
 
     @classmethod
     def load(cls, path: Path) -> Countries:
@@ -204,7 +217,7 @@ class Countries:
     def topics_in(self, tokens: list[str]) -> tuple[str, ...]:
         """The guide topic ids of the countries named in `tokens`, in order, each once."""
         found: list[str] = []
-        for start, end in find_phrases(tokens, self._names, self._longest):
+        for start, end in self._names.spans(tokens):
             topic = self.names[tuple(tokens[start:end])][1]
             if topic not in found:
                 found.append(topic)
@@ -212,4 +225,4 @@ class Countries:
 
     def about_abroad(self, tokens: list[str]) -> bool:
         """The message names a destination or says "abroad", "visa" …"""
-        return bool(find_phrases(tokens, self._any, self._longest))
+        return bool(self._any.spans(tokens))

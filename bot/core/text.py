@@ -29,15 +29,22 @@ _INVISIBLE = dict.fromkeys(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
+# What `clean` would change in NFKC text: an invisible or control character, white space
+# other than one space between words.
+_UNCLEAN = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+                      "|[^\\S ]|  |^ | $")
 
 
 def clean(text: str, *, max_len: int | None = None) -> str:
     """NFKC, drop invisible/bidi/control characters, collapse white space.
 
-    Safe for display as well as matching: it never changes letters.
+    Safe for display as well as matching: it never changes letters. Clean text comes back
+    as it is, quickly (a message is cleaned once and read by several stages).
     """
     if max_len is not None and len(text) > max_len:
         text = text[:max_len]
+    if unicodedata.is_normalized("NFKC", text) and _UNCLEAN.search(text) is None:
+        return text
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
@@ -128,11 +135,24 @@ def match_form(text: str) -> str:
     return fold_arabic(ascii_digits(clean(text))).casefold()
 
 
+def _loose_table() -> dict[int, str]:
+    """ASCII digits, Sindhi letters on Urdu ones, letter variants folded, diacritics dropped,
+    then `_LOOSE`: the steps of `loose_arabic` (each a character-by-character map) as one table."""
+    def steps(ch: str) -> str:
+        return fold_arabic(ascii_digits(ch).translate(_SINDHI_TO_URDU)).translate(_LOOSE)
+
+    chars = {*map(chr, _DIGITS), *SINDHI_TO_URDU, *map(chr, _ARABIC_FOLD), *map(chr, _LOOSE),
+             *(chr(c) for c in range(0x0600, 0x0700)), *(chr(c) for c in range(0x08D0, 0x0900))}
+    return {ord(ch): steps(ch) for ch in chars if steps(ch) != ch}
+
+
+_LOOSE_ALL = _loose_table()
+
+
 def loose_arabic(text: str) -> str:
     """`match_form`, then Sindhi letters on their Urdu neighbours without aspiration, ے/ی and
     ں/ن merged: the form in which an Urdu and a Sindhi content word can meet."""
-    form = fold_arabic(ascii_digits(clean(text)).translate(_SINDHI_TO_URDU)).casefold()
-    return form.translate(_LOOSE)
+    return clean(text).translate(_LOOSE_ALL).casefold()
 
 
 # --- Roman Urdu and Roman Sindhi: words ---------------------------------------------------

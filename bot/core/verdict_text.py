@@ -18,7 +18,8 @@ Gettext = Callable[[str], str]
 _STATUS_VERDICTS = {"suspended", "cancelled", "expired", "surrendered", "invalid", "blacklisted"}
 
 
-def _status_word(status: str, _: Gettext) -> str:
+def status_word(status: str, _: Gettext) -> str:
+    """A licence status in the reader's language (also used for watches)."""
     return {
         "valid": _("valid"), "suspended": _("suspended"), "cancelled": _("cancelled"),
         "expired": _("expired"), "surrendered": _("surrendered"), "invalid": _("invalid"),
@@ -32,7 +33,7 @@ def _headline(result: CheckResult, _: Gettext) -> str:
         return "✅ " + _("Licensed: this agency is on the list with a valid licence.")
     if verdict in _STATUS_VERDICTS:
         return "⛔ " + _("This licence is NOT valid now. Status: {status}.").format(
-            status=_status_word(verdict, _).upper())
+            status=status_word(verdict, _).upper())
     if verdict == "similar" and reason == "shared_name":
         return "⚠️ " + _("Several licensed agencies have this name. I cannot tell which one you mean.")
     if verdict == "similar" and reason == "mismatch":
@@ -80,7 +81,8 @@ def _evidence(result: CheckResult, _: Gettext) -> list[str]:
     return lines
 
 
-def _notice_kind(kind: str, _: Gettext) -> str:
+def notice_kind(kind: str, _: Gettext) -> str:
+    """A BE&OE notice's kind in the reader's language."""
     return {
         "show-cause": _("show-cause notice"), "warning": _("warning"),
         "suspension": _("suspension"), "blacklisting": _("blacklisting"),
@@ -98,7 +100,7 @@ def _notices(result: CheckResult, _: Gettext, lang: str) -> list[str]:
         n = notices[0]
         when = format_date(n.when, lang) if n.when else _("date not given")
         lines.append("📣 " + escape(_("BE&OE notice: {kind}, {date}").format(
-            kind=_notice_kind(n.kind, _), date=when)))
+            kind=notice_kind(n.kind, _), date=when)))
     if complaints:
         statuses = ", ".join(sorted({c.status for c in complaints if c.status}))
         lines.append("📣 " + escape(_("Complaints to BE&OE about this agency: {count} ({status})")
@@ -139,10 +141,23 @@ def _details(agency: Agency, status: str, _: Gettext, lang: str) -> list[str]:
         (_("City"), agency.city),
         (_("Address"), agency.address),
         (_("Phone"), agency.phone),
-        (_("Status"), _status_word(status, _)),
+        (_("Status"), status_word(status, _)),
         (_("Valid until"), format_date(agency.valid_until, lang) if agency.valid_until else ""),
     ]
     return [f"<b>{escape(label)}:</b> {escape(value)}" for label, value in rows if value]
+
+
+def list_lines(list_date: date | None, demo: bool, lang: str) -> list[str]:
+    """What every answer that rests on the list ends with: its date, and the warning when it is
+    demonstration data (HTML lines, each after an empty one)."""
+    _ = translator(lang).gettext
+    lines = []
+    if list_date:
+        lines += ["", escape(_("List date: {date}").format(date=format_date(list_date, lang)))]
+    if demo:
+        lines += ["", "⚠️ <b>" + escape(_("DEMONSTRATION DATA: this is not the official BE&OE list. "
+                                          "Do not rely on this answer; check the BE&OE website.")) + "</b>"]
+    return lines
 
 
 def render_check(result: CheckResult, lang: str, *, html: bool = True) -> str:
@@ -163,13 +178,9 @@ def render_check(result: CheckResult, lang: str, *, html: bool = True) -> str:
         lines += ["", f"<b>{escape(label)}</b>"]
         for c in result.candidates:
             a = c.agency
-            status = _status_word(a.effective_status(result.today or date.today()).value, _)
+            status = status_word(a.effective_status(result.today or date.today()).value, _)
             lines.append(f"• {escape(a.name)} — {escape(a.city)}, {escape(a.license_no)} ({escape(status)})")
     lines += ["", *(escape(a) for a in _advice(result, _))]
-    if result.list_date:
-        lines += ["", escape(_("List date: {date}").format(date=format_date(result.list_date, lang)))]
-    if result.demo:
-        lines += ["", "⚠️ <b>" + escape(_("DEMONSTRATION DATA: this is not the official BE&OE list. "
-                                          "Do not rely on this answer; check the BE&OE website.")) + "</b>"]
+    lines += list_lines(result.list_date, result.demo, lang)
     text = "\n".join(lines)
     return text if html else html_to_plain(text)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.core.dialogue.messages import Outgoing
+from bot.core.dialogue.messages import Button, MediaRef, Outgoing
 from bot.core.dialogue.ports import Report, Ticket, UserRecord
 from bot.storage.sql import Connection, Row
+from bot.storage.watches import WatchRows
 
 _TICKET_FIELDS = {"status", "wants_woman", "urgent", "closed_at", "lang"}
 
@@ -47,11 +48,31 @@ def outgoing_payload(message: Outgoing) -> dict:
     payload: dict[str, Any] = {"text": message.text}
     if message.buttons:
         payload["buttons"] = [[[b.label, b.data] for b in row] for row in message.buttons]
+        shorts = {b.data: b.short for row in message.buttons for b in row if b.short}
+        if shorts:
+            payload["short"] = shorts
     if message.copy_of:
         payload["copy_of"] = list(message.copy_of)
     if message.attachment:
         payload["file"] = [message.attachment.kind, message.attachment.filename]
+    if message.lang:
+        payload["lang"] = message.lang
+    if message.media_ref:
+        ref = message.media_ref
+        payload["media_ref"] = [ref.channel, ref.kind, ref.ref, ref.filename, ref.mime_type]
     return payload
+
+
+def outgoing_from_payload(chat_id: int, payload: dict) -> Outgoing:
+    """The :class:`Outgoing` an outbox payload was made from (without its attachment bytes)."""
+    shorts = payload.get("short") or {}
+    buttons = tuple(tuple(Button(label, data, shorts.get(data)) for label, data in row)
+                    for row in payload.get("buttons") or ())
+    copy_of = payload.get("copy_of")
+    ref = payload.get("media_ref")
+    return Outgoing(chat_id, payload.get("text", ""), buttons,
+                    copy_of=(int(copy_of[0]), int(copy_of[1])) if copy_of else None,
+                    media_ref=MediaRef(*ref) if ref else None, lang=payload.get("lang"))
 
 
 async def enqueue(conn: Connection, message: Outgoing, *, user_id: int | None) -> int:
@@ -64,7 +85,7 @@ async def enqueue(conn: Connection, message: Outgoing, *, user_id: int | None) -
          time.time(), message.attachment.data if message.attachment else None))
 
 
-class SqlConversation:
+class SqlConversation(WatchRows):
     """Implements :class:`bot.core.dialogue.ports.Conversation` inside one transaction.
 
     ``queued_chats`` names the chats :meth:`enqueue` put messages in, to wake the outbox
@@ -154,7 +175,7 @@ class SqlConversation:
             "SELECT id FROM tickets WHERE user_id = ? ORDER BY id", (user_id,))]
         await self.conn.execute(
             "DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)", (user_id,))
-        for table in ("tickets", "reports", "recent_activity", "users"):
+        for table in ("tickets", "reports", "recent_activity", "users", "last_inbound"):
             await self.conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608
         # Messages to the user or relays of their words to staff: undelivered ones are dropped,
         # delivered ones are bookkeeping that still names the person's chat, so they go too.
@@ -166,6 +187,12 @@ class SqlConversation:
             "INSERT INTO stats (day, kind, key, count) VALUES (?, ?, ?, 1)"
             " ON CONFLICT(day, kind, key) DO UPDATE SET count = stats.count + 1",
             (datetime.now(UTC).date().isoformat(), kind, key))
+
+    async def note_inbound(self, user_id: int, at: float) -> None:
+        """The person wrote at ``at`` (a channel's customer-service window starts again)."""
+        await self.conn.execute(
+            "INSERT INTO last_inbound (user_id, at) VALUES (?, ?)"
+            " ON CONFLICT(user_id) DO UPDATE SET at = excluded.at", (user_id, at))
 
     async def enqueue(self, message: Outgoing, *, user_id: int | None) -> None:
         await enqueue(self.conn, message, user_id=user_id)

@@ -130,6 +130,29 @@ MIGRATIONS: tuple[Migration, ...] = (
     );
     ALTER TABLE outbox ADD COLUMN attachment BLOB;
     """,
+    # 4: "Tell me if this changes": a person, a licence, their language, the standing they saw
+    # (status, valid until, latest notice) and when; told_at paces them to one message a day
+    """
+    CREATE TABLE watches (
+        user_id     BIGINT NOT NULL,
+        chat_id     BIGINT NOT NULL,
+        license_no  TEXT NOT NULL,
+        lang        TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        valid_until TEXT NOT NULL DEFAULT '',
+        notice      TEXT NOT NULL DEFAULT '',
+        created_at  DOUBLE PRECISION NOT NULL,
+        told_at     DOUBLE PRECISION,
+        PRIMARY KEY (user_id, license_no)
+    );
+    """,
+    # 5: when each person last wrote (WhatsApp's 24-hour window); kept for 2 days at most
+    """
+    CREATE TABLE last_inbound (
+        user_id BIGINT PRIMARY KEY,
+        at      DOUBLE PRECISION NOT NULL
+    );
+    """,
 )
 
 MARKER_NAME = "rahnuma.database-created"

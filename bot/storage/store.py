@@ -231,6 +231,15 @@ class Store:
             "SELECT * FROM tickets WHERE chat_id = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
             (chat_id,)), self.token)
 
+    async def last_inbound(self, user_id: int) -> float | None:
+        """When the person last wrote (as recorded by ``note_inbound``), or None."""
+        row = await self.db.fetchone("SELECT at FROM last_inbound WHERE user_id = ?", (user_id,))
+        return float(row[0]) if row else None
+
+    async def forget_inbound(self, user_id: int) -> None:
+        """The channel said the window is closed: the next free-form message waits."""
+        await self.db.execute("DELETE FROM last_inbound WHERE user_id = ?", (user_id,))
+
     async def check(self) -> str | None:
         """A problem with the database now (the file gone or replaced, no answer), or None."""
         problem = self.db.file_problem()
@@ -280,6 +289,7 @@ class Store:
                 "DELETE FROM tickets WHERE status = 'closed' AND closed_at < ?", (cutoff,))
             removed += await conn.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,))
             await conn.execute("DELETE FROM recent_activity WHERE at < ?", (cutoff,))
+            await conn.execute("DELETE FROM last_inbound WHERE at < ?", (now - 2 * 86400,))
             await conn.execute("DELETE FROM outbox WHERE (delivered_at IS NOT NULL OR failed = 1)"
                                " AND created_at < ?", (now - 86400,))
             await conn.execute("DELETE FROM processed_updates WHERE at < ?",

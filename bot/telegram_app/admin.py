@@ -33,6 +33,7 @@ from bot.core.knowledge_holder import KnowledgeHolder
 from bot.core.markup import escape, visible_length
 from bot.runtime import in_background
 from bot.storage.store import Store
+from bot.storage.watches import SqlWatchLedger
 from bot.telegram_app.handlers import CAPTION_LIMIT, telegram_sized
 from bot.telegram_app.outbox import Outbox
 
@@ -67,7 +68,8 @@ def stats_chart(stats: dict[str, dict[str, int]]) -> bytes:
 
 def stats_text(stats: dict[str, dict[str, int]], health: list[str]) -> str:
     lines = ["<b>Rahnuma — last 30 days</b>"]
-    for kind in ("verdict", "topic", "lang", "tickets", "reports", "relay", "urgent"):
+    for kind in ("verdict", "topic", "lang", "tickets", "reports", "relay", "urgent", "watch",
+                 "watching now"):
         if stats.get(kind):
             items = ", ".join(f"{escape(k)}: {n}" for k, n in stats[kind].items())
             lines.append(f"<b>{kind}</b>: {items}")
@@ -174,6 +176,7 @@ class AdminCommands:
 
     async def _stats(self, chat_id: int) -> None:
         stats = await self.store.stats()
+        stats["watching now"] = await SqlWatchLedger(self.store.db).counts()  # not 30 days
         chart = await asyncio.to_thread(stats_chart, stats)
         await self._send(chat_id, stats_text(stats, self.health()), Attachment("photo", "stats.png", chart))
 

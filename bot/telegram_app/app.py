@@ -34,11 +34,13 @@ from bot.core.languages import LANGUAGES
 from bot.core.markup import escape
 from bot.logging_setup import FailureLog, configure_logging
 from bot.runtime import DatabaseUnusable, Runtime, run_until_signalled
+from bot.storage.watches import SqlWatchLedger
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
 from bot.telegram_app.admin import AdminCommands
 from bot.telegram_app.handlers import FloodGuard, Handlers
 from bot.telegram_app.outbox import Outbox, StaffChat
 from bot.telegram_app.updates import POLL_TIMEOUT, poll, retry_forever
+from bot.telegram_app.watching import WatchNotifier
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ class TelegramService:
         self.failures = FailureLog(log)
         self.runtime: Runtime | None = None
         self.ready = asyncio.Event()  # set once Telegram answered and the outbox runs
+        self.watches: WatchNotifier | None = None  # tells watchers; set once the bot is up
 
     @property
     def database_problem(self) -> str:
@@ -163,7 +166,10 @@ class TelegramService:
         await self.outbox.start()
         assert self.runtime is not None
         self.runtime.alerts.append(self._alert)
-        self._background.append(asyncio.create_task(self._register_commands(self.bot, stop)))
+        self.watches = WatchNotifier(self.runtime.knowledge, SqlWatchLedger(self.runtime.store.db),
+                                     self.outbox, max_rate=self.settings.max_rate)
+        self._background += [asyncio.create_task(self._register_commands(self.bot, stop)),
+                             asyncio.create_task(self.watches.run(stop))]
         if self.settings.agencies_update_at and self.staff.id is not None:
             self._background.append(asyncio.create_task(self._daily_update(self.admin, stop)))
         self.ready.set()

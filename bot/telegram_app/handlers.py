@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from telegram import CallbackQuery, Message, Update
 
 from bot.core.dialogue import helpline
-from bot.core.dialogue.engine import MEDIA_NAMES, Dialogue
+from bot.core.dialogue.engine import Dialogue
 from bot.core.dialogue.messages import Incoming, Outgoing, Result, StaffReply
 from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
@@ -24,6 +24,7 @@ from bot.core.languages import language_for_code
 from bot.core.markup import escape, split_message, visible_length
 from bot.storage import AlreadyProcessed, StorageError, Store
 from bot.storage.conversation import SqlConversation
+from bot.telegram_app.media import media_kind, media_ref
 from bot.telegram_app.outbox import Outbox, StaffChat
 
 log = logging.getLogger(__name__)
@@ -35,13 +36,6 @@ AdminRoute = Callable[[Update, Message], Awaitable[bool]]
 def sound_text(text: str | None) -> str | None:
     """Replace lone UTF-16 surrogates (a broken client): they cannot be stored or relayed."""
     return text.encode("utf-8", "replace").decode("utf-8") if text else text
-
-
-def media_kind(message: Message) -> str | None:
-    for name in MEDIA_NAMES:
-        if getattr(message, name, None):
-            return name
-    return None
 
 
 def command_of(text: str) -> tuple[str, str] | None:
@@ -57,10 +51,10 @@ def telegram_sized(messages: list[Outgoing]) -> list[Outgoing]:
     """Split long texts (buttons stay on the last part); long captions become a text after."""
     result: list[Outgoing] = []
     for m in messages:
-        if m.copy_of is not None or m.attachment is not None:
+        if m.copy_of is not None or m.attachment is not None or m.media_ref is not None:
             if visible_length(m.text) > CAPTION_LIMIT:
                 result.append(Outgoing(m.chat_id, "", copy_of=m.copy_of, ticket_id=m.ticket_id,
-                                       attachment=m.attachment))
+                                       attachment=m.attachment, media_ref=m.media_ref))
                 result += telegram_sized([Outgoing(m.chat_id, m.text, m.buttons, ticket_id=m.ticket_id)])
             else:
                 result.append(m)
@@ -234,7 +228,8 @@ class Handlers:
         event = StaffReply(chat_id=message.chat_id, message_id=message.message_id,
                            reply_to_message_id=replied.message_id,
                            text=sound_text(message.text or message.caption),
-                           media=media_kind(message) if message.text is None else None)
+                           media=media_kind(message) if message.text is None else None,
+                           media_ref=media_ref(message) if message.text is None else None)
         await self.commit(update.update_id, lambda conv: self.dialogue.handle_staff(conv, event), owner=None)
 
     async def tell_staff_unreachable(self, ticket_ids: list[int]) -> None:

@@ -27,7 +27,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 
-from bot.core.dialogue.messages import Outgoing
+from bot.channels import channel_of
+from bot.core.dialogue.messages import Attachment, MediaRef, Outgoing
 from bot.core.markup import visible_length
 from bot.logging_setup import FailureLog
 from bot.storage.store import PendingMessage, Store
@@ -97,13 +98,21 @@ class Outbox:
         self._runner: asyncio.Task | None = None
         self._failures = FailureLog(log)
         self.delivered = 0
+        # another channel's file for the staff chat (a WhatsApp voice note), and the delivery
+        # that sends another channel's rows (a staff reply to a WhatsApp person): set by serve
+        self.fetch_media: Callable[[MediaRef], Awaitable[Attachment]] | None = None
+        self.wake_other: Callable[[list[int]], object] | None = None
 
     # --- waking senders --------------------------------------------------------------
 
     def wake(self, chat_ids: Iterable[int]) -> None:
         """Messages for these chats were committed: send them now, in the background."""
         now = time.monotonic()
+        others: list[int] = []
         for chat_id in chat_ids:
+            if channel_of(chat_id) != "telegram":
+                others.append(chat_id)  # a WhatsApp person's rows are delivered by bot.whatsapp
+                continue
             if chat_id in self._senders:
                 self._again.add(chat_id)
             elif self._not_before.get(chat_id, 0) <= now:
@@ -111,6 +120,8 @@ class Outbox:
                 task = asyncio.create_task(self._send_chat(chat_id))
                 self._senders[chat_id] = task
                 task.add_done_callback(lambda _t, c=chat_id: self._senders.pop(c, None))
+        if others and self.wake_other is not None:
+            self.wake_other(others)
 
     async def run(self) -> None:
         """Background loop: chats left over by an earlier run, and retries that are due."""
@@ -297,6 +308,9 @@ class Outbox:
                 chat_id=message.chat_id, from_chat_id=from_chat, message_id=message_id,
                 caption=text or None, parse_mode=ParseMode.HTML, reply_markup=markup)
             return sent.message_id
+        ref = payload.get("media_ref")
+        if ref and self.fetch_media is not None and ref[0] != "telegram":
+            return await self._send_fetched(message.chat_id, MediaRef(*ref), text)
         if payload.get("file"):
             kind, filename = payload["file"]
             file = InputFile(message.attachment or b"", filename=filename)
@@ -308,10 +322,26 @@ class Outbox:
             reply_markup=markup, link_preview_options=NO_PREVIEW)
         return sent.message_id
 
+    async def _send_fetched(self, chat_id: int, ref: MediaRef, caption: str) -> int:
+        """Another channel's file (a WhatsApp voice note, photo, document) posted as the same
+        kind. A file that cannot be fetched still reaches staff as its caption, with a note."""
+        from bot.telegram_app.media import send_attachment
+
+        assert self.fetch_media is not None
+        try:
+            attachment = await self.fetch_media(ref)
+        except Exception as exc:  # the other channel's API: never hold the staff chat up
+            self._failures.failed("fetching a file from another channel", exc)
+            sent = await self.bot.send_message(
+                chat_id=chat_id, text=f"{caption}\n\n⚠️ [{ref.kind}: the file could not be fetched]",
+                parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+            return sent.message_id
+        return (await send_attachment(self.bot, chat_id, attachment, caption or None)).message_id
+
 
 def _plain_text(message: PendingMessage) -> bool:
     p = message.payload
-    return not (p.get("copy_of") or p.get("file") or p.get("buttons"))
+    return not (p.get("copy_of") or p.get("file") or p.get("buttons") or p.get("media_ref"))
 
 
 def _combined(queue: list[PendingMessage]) -> list[PendingMessage]:

@@ -28,6 +28,7 @@ from bot.telegram_app.handlers import WEBHOOK_UPDATES
 from bot.telegram_app.updates import retry_forever
 from bot.web.app import Channel, build_app
 from bot.web.telegram import TelegramWebhook
+from bot.whatsapp import WhatsAppService, WhatsAppSettings, fetch_for_staff
 
 log = logging.getLogger(__name__)
 SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what Telegram accepts as secret_token
@@ -49,6 +50,10 @@ def settings_problem(settings: Settings) -> str | None:
                 "(1 to 256 of them), as Telegram requires; make one with `openssl rand -hex 32`.")
     if not 0 < settings.port < 65536:
         return f"PORT must be a TCP port between 1 and 65535, not {settings.port}."
+    try:
+        WhatsAppSettings.from_env()
+    except ValueError as exc:
+        return f"{exc}: set them (see docs/whatsapp.md) or unset WHATSAPP_TOKEN."
     return None
 
 
@@ -70,7 +75,13 @@ async def serve(settings: Settings, stop: asyncio.Event, *,
             connecting = asyncio.create_task(_connect_telegram(service, stop))
             stack.push_async_callback(_cancel, connecting)
         else:
-            log.info("no TELEGRAM_BOT_TOKEN: serving /healthz only")
+            service = None
+            log.info("no TELEGRAM_BOT_TOKEN: no Telegram updates")
+        whatsapp = _whatsapp(settings, runtime, service)
+        if whatsapp is not None:
+            channels.append(whatsapp.channel)
+            await whatsapp.start()
+            stack.push_async_callback(whatsapp.stop)
         runner = web.AppRunner(build_app(runtime, channels), access_log=None, handle_signals=False,
                                shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
         await runner.setup()
@@ -87,6 +98,33 @@ async def serve(settings: Settings, stop: asyncio.Event, *,
         log.info("stopping: no new requests; finishing the ones in flight")
         if settings.token and connecting.done() and not connecting.cancelled() and connecting.exception():
             raise CannotStart("Telegram rejected TELEGRAM_BOT_TOKEN; check it (and TELEGRAM_API_BASE_URL)")
+
+
+def _whatsapp(settings: Settings, runtime: Runtime,
+              telegram: TelegramService | None) -> WhatsAppService | None:
+    """The WhatsApp channel when WHATSAPP_TOKEN is set: the same dialogue (and, with Telegram,
+    the same staff group: relays and their files go through the Telegram outbox, staff replies
+    to a WhatsApp person through WhatsApp's delivery)."""
+    wa_settings = WhatsAppSettings.from_env()
+    if wa_settings is None:
+        return None
+    if telegram is None:
+        from bot.core.dialogue.engine import Dialogue
+
+        dialogue = Dialogue(runtime.knowledge, None)  # no staff group without Telegram
+        log.warning("WhatsApp without TELEGRAM_BOT_TOKEN: the helpline shows its numbers only")
+        return WhatsAppService(wa_settings, runtime.store, dialogue, content_dir=settings.content_dir,
+                               flood_per_minute=settings.user_flood_per_minute)
+    from bot.telegram_app.media import download
+
+    outbox = telegram.outbox
+    whatsapp = WhatsAppService(
+        wa_settings, runtime.store, telegram.handlers.dialogue, content_dir=settings.content_dir,
+        telegram_file=lambda ref: download(telegram.bot, ref), on_staff_queued=outbox.wake,
+        flood_per_minute=settings.user_flood_per_minute)
+    outbox.wake_other = whatsapp.delivery.wake
+    outbox.fetch_media = lambda ref: fetch_for_staff(whatsapp.sender, ref)
+    return whatsapp
 
 
 async def _connect_telegram(service: TelegramService, stop: asyncio.Event) -> None:

@@ -190,3 +190,18 @@ async def test_safety_check_in_english_low_risk(rahnuma, staffed_standin: BotApi
         messages = await replies(s, 9)
     assert "🟢" in messages[-1]["text"]
     assert "menu:helpline" not in [d for _, d in buttons_of(messages[-1])]
+
+
+async def test_a_voice_note_is_offered_to_the_helpline_and_copied_there_on_yes(
+        rahnuma, staffed_standin: BotApiStandin) -> None:
+    s = staffed_standin
+    note = await s.user_sends(8, voice=b"OggS\x00voice", language_code="ur")
+    offer = (await replies(s, 8))[-1]
+    assert {"vn:yes", "vn:no"} <= {data for _, data in buttons_of(offer)}
+    assert s.sent(STAFF_CHAT) == []  # nothing reaches staff before the person agrees
+    await s.press_button(8, "vn:yes", offer["message_id"])
+    await replies(s, 8)
+    copied = await s.wait_for_call("copyMessage")
+    assert copied[-1]["message_id"] in (note["message_id"], str(note["message_id"]))
+    assert copied[-1]["chat_id"] in (STAFF_CHAT, str(STAFF_CHAT))
+    assert "Telegram" in text_of(s.sent(STAFF_CHAT))  # the ticket header names the channel

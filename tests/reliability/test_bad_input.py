@@ -32,6 +32,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 TABLES = {"users", "recent_activity", "tickets", "relay_map", "outbox", "processed_updates",
           "reports", "stats"}
 MEDIA_REPLY = "I can only read text messages"
+VOICE_REPLY = "Shall I pass this one to the helpline team?"  # the one-tap offer (issue 14)
 EMPTY_REPLY = "Your message was empty"
 OLD_BUTTON = "That button is old"
 
@@ -98,7 +99,7 @@ async def _(c: Case) -> None:
 @case("voice note")
 async def _(c: Case) -> None:
     await c.s.user_sends(c.uid, voice=b"OggS\x00fake-voice", caption=c.mark)
-    assert MEDIA_REPLY in await c.reply()
+    assert VOICE_REPLY in await c.reply()
 
 
 @case("photo with caption")

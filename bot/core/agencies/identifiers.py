@@ -23,9 +23,15 @@ OFFICE_CODES = frozenset({
 _LICENSE = re.compile(
     r"(?<![A-Z0-9])(?:([A-Z]{2,4})\s*[/\\\-.]\s*)?(\d{1,5})\s*(?:[/\\\-.,_]\s*){0,2}([A-Z]{3})"
     r"(?![A-Z])")
-_LICENSE_REVERSED = re.compile(r"(?<![A-Z0-9])([A-Z]{3})\s*[/\\\-]\s*(\d{1,5})(?![\d/])")
+# "RWP-3593", and "SKT 1307" (a space: three digits at least).
+_LICENSE_REVERSED = re.compile(
+    r"(?<![A-Z0-9])([A-Z]{3})(?:\s*[/\\\-]\s*(\d{1,5})|\s+(\d{3,5}))(?![\d/])")
 _PHONE_RUN = re.compile(r"(?:\+|\b)\d[\d\s\-().]{7,18}\d")
 _NON_DIGIT = re.compile(r"\D")
+# A phone number we read has at least 9 digits in the text (at least 9 national digits after
+# +92, the region PK's country code, which the text need not have; a number with its own
+# country code has more): text with fewer is not searched.
+_NINE_DIGITS = re.compile(r"(?:\d\D*){9}")
 
 
 def parse_license(text: str) -> tuple[str, int, str] | None:
@@ -51,7 +57,7 @@ def find_licenses(text: str, codes: frozenset[str],
     if not found:
         for m in _LICENSE_REVERSED.finditer(upper):
             if m.group(1) in codes:
-                found.append(("", int(m.group(2)), m.group(1), m.span()))
+                found.append(("", int(m.group(2) or m.group(3)), m.group(1), m.span()))
     return found
 
 
@@ -73,6 +79,8 @@ def find_phones(text: str, limit: int = 1_000) -> list[tuple[str, tuple[int, int
     """Phone numbers in free text as E.164, found by `phonenumbers` (region PK); at most `limit`."""
     digits_text = ascii_digits(clean(text))
     found: list[tuple[str, tuple[int, int]]] = []
+    if _NINE_DIGITS.search(digits_text) is None:
+        return found
     try:
         for m in phonenumbers.PhoneNumberMatcher(digits_text, "PK",
                                                  leniency=phonenumbers.Leniency.VALID,

@@ -32,8 +32,14 @@ from bot.core.agencies.identifiers import (
     pk_e164,
 )
 from bot.core.agencies.names.index import MAX_CANDIDATES, MAX_READ, STRONG, NameIndex, Reading, top_score
-from bot.core.agencies.names.tokens import lex
-from bot.core.agencies.names.vocabulary import ALTERNATIVES, NEGATIONS, QUALIFIERS, SOFT_CLASSES
+from bot.core.agencies.names.tokens import is_arabic, lex
+from bot.core.agencies.names.vocabulary import (
+    ALTERNATIVES,
+    GREETINGS,
+    NEGATIONS,
+    QUALIFIERS,
+    SOFT_CLASSES,
+)
 from bot.core.agencies.records import Agency, AgencyList, Notice, Provenance, Status
 from bot.core.text import ascii_digits, clean
 
@@ -151,6 +157,7 @@ def _phrases(phrases: Iterable[str]) -> re.Pattern[str]:
 
 _QUALIFIER = _phrases(QUALIFIERS)
 _ALTERNATIVE = _phrases(ALTERNATIVES)
+_GREETING = _phrases(GREETINGS)
 _NEGATION = re.compile(
     rf"(?:^|[,.;:!?(\-\"']\s*)(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS))})\s+\w",
     re.IGNORECASE)
@@ -239,6 +246,7 @@ class AgencyMatcher:
         digits = ascii_digits(text[:MAX_READ])
         evidence, rest = self._identifiers(digits)
         rest = _QUALIFIER.sub(" ", rest)   # "sub agent", "branch": read below, not as a name
+        rest = _GREETING.sub(" ", rest)    # "Allah Hafiz": never a name
         name = self._name(rest)
         if not evidence and not name.words:
             bare = self._bare_number(rest)
@@ -294,14 +302,28 @@ class AgencyMatcher:
             if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss"
                                       for p in parts):
                 name = ones[0]
+            elif len(ones) == 1:
+                # A Latin-script name in an Urdu/Sindhi sentence («میرے ماموں نے X کو ...»):
+                # the other script's words are the sentence.
+                one = next(r for r, p in zip(reading.parts, parts, strict=True) if p.kind == "one")
+                if not one.script and all(r.script for r in reading.parts if r is not one):
+                    name = ones[0]
+        if name.kind == "one" and reading.inner_dual:
+            # "Shkani One Manpower" is not Shani International: read with "One" as a name word;
+            # certify only what that reading names, else "similar".
+            other = self._read_name(self._names.reading(text, dual=True))
+            if other.kind == "one":
+                return other
+            return _Name("similar", name.ranked + other.ranked, "near_miss", True)
         if (self._names.dual or self._names.dual_script) and name.kind != "one":
             # A filler that is also a listed name's word (Trust, Hello): read it as a name word
             # when that reading names one agency and has more than such words alone.
             dual = self._names.reading(text, dual=True)
             only_dual = all(p.text in self._names.dual or lex(p.text) in self._names.dual_script
                             for p in dual.positions)
+            # Such words alone need a business word ("Hello Manpower"; "and" is none).
             if len(dual.positions) > len(reading.positions) and not (only_dual
-                                                                      and not dual.has_generic):
+                                                                      and not dual.generic):
                 other = self._read_name(dual)
                 if (other.kind == "one"
                         or (other.kind == "similar" and name.kind in ("none", "unknown"))
@@ -325,19 +347,26 @@ class AgencyMatcher:
             lone = len(positions) == 1 and not reading.generic and reading.unknown > 0
             floor = SIMILAR_ONE_WORD if lone else SIMILAR_MIN
             scored = [c for c in near() if c[0] >= floor]
+            if rank and len(positions) == 1 and not lone:
+                # One word that a few agencies share ("Punjab"): each of them, not the nearest.
+                seen = {i for _, i in scored}
+                scored += [(floor, i) for i in self._names.sharing(positions[0])
+                           if i not in seen]
             return (_Name("similar", scored, "near_miss", True) if scored
                     else _Name("unknown", [], "no_match", True))
         entries = self._names.entries
         query_classes = reading.generic - SOFT_CLASSES
         found = [(mean, weakest, idx) for mean, weakest, key in keys
                  for idx in self._names.by_key[key]]
-        fit = [f for f in found if query_classes <= entries[f[2]].generic]
+        fit = [f for f in found if query_classes <= entries[f[2]].generic
+               and not self._names.other_name(positions, f[2])]
         if reading.city:
-            in_city = [f for f in fit if entries[f[2]].city == reading.city]
+            in_city = [f for f in fit if entries[f[2]].city in (reading.city, "")]
             fit = in_city
         if not fit:
             scored = [(m * 0.8, i) for m, _, i in found] + near()
-            return _Name("similar", scored, "lookalike_business", True)
+            return _Name("similar", self._spelled_first(positions, scored),
+                         "lookalike_business", True)
 
         def likely(f: tuple[float, float, int]) -> tuple:
             same = entries[f[2]].generic == reading.generic - {"legal"}
@@ -350,18 +379,48 @@ class AgencyMatcher:
         if len(top) > 1:
             same = [f for f in top if entries[f[2]].generic == reading.generic]
             within = [f for f in top if reading.generic and reading.generic <= entries[f[2]].generic]
+            typed = {p.text for p in positions if not is_arabic(p.text)}
+            spelled = [f for f in top if typed and typed <= entries[f[2]].spelled]
             if len(same) == 1:
                 top = same
             elif len(within) == 1:   # "Haider Overseas": the one whose name has Overseas
                 top = within
+            elif len(spelled) == 1:   # "Saima International", not Samaa International
+                top = spelled
         strong = best[1] >= STRONG and not reading.scattered
+        if len(top) == 1 and strong and self._soft_lookalike(reading, top[0][2]):
+            # "Madina Overseas" for Madina Recruiting Agency when Al-Madina Overseas and Pak
+            # Madina International OEP share the word: which one is meant is not said.
+            ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found]
+            ranked += [(best[0] * 0.7, j) for j in self._names.siblings(top[0][2])] + near()
+            return _Name("similar", ranked, "lookalike_business", True)
         if len(top) == 1 and strong:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
                 return _Name("one", [(top[0][0], top[0][2])], "name", True)
         ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
-        return _Name("similar", ranked, reason, True)
+        return _Name("similar", self._spelled_first(positions, ranked), reason, True)
+
+    def _spelled_first(self, positions: list, scored: list[tuple[float, int]]
+                       ) -> list[tuple[float, int]]:
+        """Agencies that write the typed names otherwise (Umair for "Umar") after those that
+        write them as typed, when there are such (else the near one stays first)."""
+        typed = {p.text for p in positions if not is_arabic(p.text)}
+        entries = self._names.entries
+        if not typed or not any(typed <= entries[i].spelled for _, i in scored):
+            return scored
+        other = [s for s in scored if self._names.other_name(positions, s[1])]
+        return [s for s in scored if s not in other] + other if other else scored
+
+    def _soft_lookalike(self, reading: Reading, idx: int) -> bool:
+        """One shared word plus a business word the agency lacks ("Madina Overseas" for
+        Madina Recruiting Agency, when Al-Madina Overseas shares the word)."""
+        entry = self._names.entries[idx]
+        missing = set(reading.generic & SOFT_CLASSES) - entry.generic
+        if "oep" in missing and {"overseas", "employment"} <= entry.generic:
+            missing.discard("oep")
+        return bool(missing) and len(set(entry.words)) == 1 and bool(self._names.siblings(idx, 1))
 
     def _fits(self, reading_name: _Name, idx: int, text: str) -> bool:
         """Can the name in the text be this agency's (for a licence or phone that is its)?"""

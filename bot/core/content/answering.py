@@ -10,7 +10,8 @@ character 3-grams, so spelling variants still overlap; an unknown word of 4+
 letters is also read as its closest known word (rapidfuzz) at reduced weight (typos).
 Features are TF-IDF weighted, with document frequency counted over topics. A topic's score
 mixes the best cosine similarity of the question with one of its documents, the second best,
-and the similarity with the topic's centroid. Words the index does not know lower the score,
+and the similarity with the topic's centroid (`topic_index.TopicIndex`, which scores a
+question against every document at once). Words the index does not know lower the score,
 so off-topic questions fall below THRESHOLD and get no topic.
 
 Topic ids are shared across languages, so a Roman-Urdu or Sindhi question finds the topic
@@ -19,14 +20,17 @@ through that language's examples; it is answered in the language it is written i
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.core.content.topic_index import TopicIndex
 from bot.core.content.topics import ContentTree, Topic
 from bot.core.language import (
     EN_WORDS,
@@ -55,14 +59,12 @@ MAX_SENTENCES = 12     # the story is read from its last 12 sentences (and the q
 ALSO_MARGIN = 0.1
 ALSO_SHARE = 0.65
 _WORD_WEIGHT = 1.6  # a whole-word match counts more than one shared 3-gram
-_IDF_FLOOR = 1.0  # idf = log((1 + topics) / (1 + topics with the feature)) + floor
-SUPPORT = 0.15  # weight of a topic's second-best document in its score
-CENTROID = 0.2  # weight of the topic centroid in a topic's score
 _UNKNOWN_WEIGHT = 1.0  # how much words the index does not know lower the score
 TYPO_CUTOFF = 78  # rapidfuzz ratio for taking an unknown word as a typo of a known one
 _TYPO_WEIGHT = 0.5  # a corrected typo counts half a word
 MAX_TYPO_LOOKUPS = 8  # per question, so long off-topic text stays fast
 MAX_REMEMBERED_CORRECTIONS = 20_000  # words whose correction is kept (about 2 MiB)
+_NOT_YET = object()   # a word not looked up yet
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -191,8 +193,12 @@ def features(text: str, correct: Callable[[str], str | None] | None = None) -> C
 
     `correct` maps a word the index does not know to a known word (typo tolerance).
     """
+    return _features(tokens(text), correct)
+
+
+def _features(words: list[str], correct: Callable[[str], str | None] | None) -> Counter[str]:
     feats: Counter[str] = Counter()
-    for tok in tokens(text):
+    for tok in words:
         if tok in GENERIC:
             feats["g:" + tok] += 1  # a domain-wide word: a fraction of a word, no 3-grams
             continue
@@ -201,12 +207,15 @@ def features(text: str, correct: Callable[[str], str | None] | None = None) -> C
             feats["t:" + word] += 1  # a typo's correction: counts less than the word itself
         else:
             feats["w:" + tok] += 1
-        padded = f"#{tok}#"
-        for i in range(len(padded) - 2):
-            feats[padded[i:i + 3]] += 1
+        feats.update(_grams(tok))
     return feats
 
 
+@functools.lru_cache(maxsize=20_000)
+def _grams(tok: str) -> tuple[str, ...]:
+    """The character 3-grams of a word, its ends marked."""
+    padded = f"#{tok}#"
+    return tuple(padded[i:i + 3] for i in range(len(padded) - 2))
 
 
 @dataclass(frozen=True)
@@ -252,10 +261,12 @@ class Answerer:
     def __init__(self, tree: ContentTree, *, threshold: float = THRESHOLD):
         self.tree = tree
         self.threshold = threshold
-        self._doc_topic: list[str] = []
-        self._postings: dict[str, list[tuple[int, float]]] = {}
-        self._idf: dict[str, float] = {}
-        self._build()
+        self._index = TopicIndex(((tid, features(text)) for tid, text in self._documents()),
+                                 self._weigh)
+        self._vocab = sorted(f[2:] for f in self._index.features() if f.startswith("w:"))
+        # unknown word -> its correction: the same words come again and again (agency-name
+        # words such as "promoters", common misspellings); bounded, cleared when full
+        self._corrections: dict[str, str | None] = {}
 
     def _documents(self) -> list[tuple[str, str]]:
         """(topic id, text): every example question, title and keyword list, all languages."""
@@ -268,133 +279,81 @@ class Answerer:
                     docs.append((tid, " ".join(topic.keywords)))
         return docs
 
-    def _build(self) -> None:
-        vectors: list[tuple[str, Counter[str]]] = []
-        for tid, text in sorted(self._documents(), key=lambda d: d[0]):
-            feats = features(text)
-            if feats:
-                vectors.append((tid, feats))
-        self._topic_spans: list[tuple[str, int, int]] = []
-        for i, (tid, _) in enumerate(vectors):
-            if self._topic_spans and self._topic_spans[-1][0] == tid:
-                self._topic_spans[-1] = (tid, self._topic_spans[-1][1], i + 1)
-            else:
-                self._topic_spans.append((tid, i, i + 1))
-        # Document frequency counted over topics, not documents: a word in every example of
-        # one topic is what identifies that topic, so it must not be weighted down.
-        by_topic: dict[str, set[str]] = defaultdict(set)
-        for tid, feats in vectors:
-            by_topic[tid].update(feats.keys())
-        df: Counter[str] = Counter()
-        for feats_of_topic in by_topic.values():
-            df.update(feats_of_topic)
-        n = len(by_topic) or 1
-        self._idf = {f: math.log((1 + n) / (1 + c)) + _IDF_FLOOR for f, c in df.items()}
-        self._max_idf = math.log(1 + n) + _IDF_FLOOR
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        centroids: dict[str, dict[str, float]] = {}
-        for i, (tid, feats) in enumerate(vectors):
-            weights = {f: self._weight(f, c) for f, c in feats.items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for f, w in weights.items():
-                postings[f].append((i, w / norm))
-            self._doc_topic.append(tid)
-            centroid = centroids.setdefault(tid, defaultdict(float))
-            for f, w in weights.items():
-                centroid[f] += w / norm
-        self._postings = dict(postings)
-        # Each topic's centroid: the words of all its examples together (words of a question
-        # may be spread over several examples of the right topic).
-        self._centroid: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for tid, vec in centroids.items():
-            norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-            for f, w in vec.items():
-                self._centroid[f].append((tid, w / norm))
-        self._vocab = sorted(f[2:] for f in self._postings if f.startswith("w:"))
-        self._vocab_near_length: dict[int, list[str]] = {}
-        # unknown word -> its correction: the same words come again and again (agency-name
-        # words such as "promoters", common misspellings); bounded, cleared when full
-        self._corrections: dict[str, str | None] = {}
-
-    def _typo_candidates(self, length: int) -> list[str]:
-        """Known words whose length allows fuzz.ratio >= TYPO_CUTOFF against a word of `length`.
-
-        ratio <= 200 * min(n, m) / (n + m), so the others can never reach the cut-off; the
-        order of the full list is kept, so ties resolve as before.
-        """
-        words = self._vocab_near_length.get(length)
-        if words is None:
-            words = [w for w in self._vocab
-                     if 200 * min(length, len(w)) / (length + len(w)) >= TYPO_CUTOFF - 1e-9]
-            if len(self._vocab_near_length) < 256:  # lengths are few; keep the cache bounded
-                self._vocab_near_length[length] = words
-        return words
-
-    def _weight(self, feat: str, count: int) -> float:
-        if feat.startswith("t:"):
-            return _TYPO_WEIGHT * self._weight("w:" + feat[2:], count)
-        w = (1.0 + math.log(count)) * self._idf.get(feat, 0.0)
+    @staticmethod
+    def _weigh(feat: str, count: int, idf: float) -> float:
+        """A feature's weight in a vector: its count, idf and kind (word, domain-wide word,
+        3-gram)."""
+        w = (1.0 + math.log(count)) * idf
         if feat.startswith("g:"):
             return w * _WORD_WEIGHT * GENERIC_WEIGHT
         return w * _WORD_WEIGHT if feat.startswith("w:") else w
 
-    def _corrector(self) -> Callable[[str], str | None]:
-        """A per-question typo corrector: unknown word -> closest known word (or None)."""
+    def _corrector(self, words: list[str]) -> Callable[[str], str | None]:
+        """A per-question typo corrector: unknown word -> closest known word (or None).
+        `words`: the question's, in order; the first MAX_TYPO_LOOKUPS unknown words of 4+
+        letters are corrected, and looked up together."""
+        known = self._index.idf
+        unknown = [w for w in words if w not in GENERIC and "w:" + w not in known and len(w) >= 4]
+        found = self._corrections_of(list(dict.fromkeys(unknown[:MAX_TYPO_LOOKUPS])))
         budget = [MAX_TYPO_LOOKUPS]
-        postings = self._postings
 
         def correct(tok: str) -> str | None:
-            if "w:" + tok in postings or len(tok) < 4 or budget[0] <= 0:
+            if "w:" + tok in known or len(tok) < 4 or budget[0] <= 0:
                 return None
             budget[0] -= 1
-            if tok in self._corrections:
-                return self._corrections.get(tok)
-            hit = process.extractOne(tok, self._typo_candidates(len(tok)), scorer=fuzz.ratio,
-                                     score_cutoff=TYPO_CUTOFF)
-            word = hit[0] if hit else None
-            if len(self._corrections) >= MAX_REMEMBERED_CORRECTIONS:
-                self._corrections.clear()
-            self._corrections[tok] = word
-            return word
+            return found[tok]   # one of the first unknown words: looked up above
 
         return correct
+
+    def _corrections_of(self, words: list[str]) -> dict[str, str | None]:
+        """Each word's closest known word (fuzz.ratio at least TYPO_CUTOFF; on a tie the first
+        in the vocabulary's order) or None. One `process.cdist` pass over the vocabulary for
+        all of them (rapidfuzz compares several words at once); remembered."""
+        remembered = self._corrections
+        out: dict[str, str | None] = {}
+        new = []
+        for w in words:
+            hit = remembered.get(w, _NOT_YET)
+            if hit is _NOT_YET:
+                new.append(w)
+            else:
+                out[w] = hit
+        if new and not self._vocab:   # no words known at all: nothing to correct to
+            out.update(dict.fromkeys(new))
+        elif new:
+            matrix = process.cdist(new, self._vocab, scorer=fuzz.ratio, dtype=np.float64,
+                                   score_cutoff=TYPO_CUTOFF)
+            for w, row in zip(new, matrix, strict=True):
+                best = int(row.argmax())   # the first of the best
+                out[w] = self._vocab[best] if row[best] >= TYPO_CUTOFF else None
+            if len(remembered) + len(new) > MAX_REMEMBERED_CORRECTIONS:
+                remembered.clear()
+            remembered.update((w, out[w]) for w in new)
+        return out
 
     def scores(self, text: str, *, unknown_weight: float = _UNKNOWN_WEIGHT) -> list[tuple[str, float]]:
         """(topic id, score 0..1) best first, for every topic that shares a feature.
         `unknown_weight`: how much words the index does not know lower the score."""
-        feats = features(text, self._corrector())
+        words = tokens(text)
+        feats = _features(words, self._corrector(words))
+        idf, unit, max_idf = self._index.idf, self._index.unit, self._index.max_idf
         weights: dict[str, float] = {}
-        for f, c in feats.items():
-            if f.startswith("t:"):
-                weights["w:" + f[2:]] = weights.get("w:" + f[2:], 0.0) + self._weight(f, c)
-            elif f in self._idf:
-                weights[f] = weights.get(f, 0.0) + self._weight(f, c)
+        unknown = 0.0   # unknown features still count in the question's length: off-topic
+        for f, c in feats.items():   # words lower the score
+            if f in idf:
+                w = unit[f] if c == 1 else self._weigh(f, c, idf[f])
+                weights[f] = weights[f] + w if f in weights else w
+            elif f[:2] == "t:":   # a typo's correction counts less than the word itself
+                word = "w:" + f[2:]
+                w = _TYPO_WEIGHT * self._weigh(word, c, idf[word])
+                weights[word] = weights[word] + w if word in weights else w
+            elif f[:2] != "g:":
+                unknown += ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0)
+                            * max_idf) ** 2
         if not weights:
             return []
-        # Unknown features still count in the question's length: off-topic words lower the score.
-        unknown = unknown_weight * sum(
-            ((1.0 + math.log(c)) * (_WORD_WEIGHT if f[:2] == "w:" else 1.0) * self._max_idf) ** 2
-            for f, c in feats.items() if f not in self._idf and f[:2] not in ("t:", "g:"))
-        qnorm = math.sqrt(sum(w * w for w in weights.values()) + unknown)
-        acc = [0.0] * len(self._doc_topic)
-        postings = self._postings
-        for f, w in weights.items():
-            for doc, dw in postings[f]:
-                acc[doc] += w * dw
-        best: dict[str, tuple[float, float]] = {}  # topic -> (best, second best) document
-        for tid, start, end in self._topic_spans:  # each topic's documents are contiguous
-            top = sorted(acc[start:end])
-            if top[-1] > 0.0:
-                best[tid] = (top[-1], top[-2] if len(top) > 1 else 0.0)
-        cen: dict[str, float] = defaultdict(float)
-        for f, w in weights.items():
-            for tid, cw in self._centroid.get(f, ()):
-                cen[tid] += w * cw
-        # Mostly the best-matching document; a second one that also matches adds support;
-        # the topic's centroid adds the words spread over its examples.
-        return sorted(((t, min(1.0, ((1 - CENTROID) * ((1 - SUPPORT) * a + SUPPORT * b)
-                                     + CENTROID * cen[t]) / qnorm))
-                       for t, (a, b) in best.items()), key=lambda ts: -ts[1])
+        norm = math.sqrt(sum(w * w for w in weights.values()) + unknown_weight * unknown)
+        return self._index.scores(weights, norm)
 
     def ask(self, text: str, lang: str | None = None, *,
             detection: Detection | None = None, whole: bool = False) -> Answer:
@@ -451,7 +410,7 @@ class Answerer:
 
     def knows(self, word: str) -> bool:
         """True when `word` (a `tokens()` word) is in some topic's questions, title or keywords."""
-        return "w:" + word in self._postings
+        return "w:" + word in self._index.idf
 
     def topic_in(self, tid: str, lang: str) -> Topic | None:
         """The topic in `lang`, else in English, else in any language."""

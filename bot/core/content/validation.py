@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from babel.messages.pofile import read_po
+
 from bot.core.content.catalogs import stale_template_problems
 from bot.core.content.loader import (
     FACT_REF,
@@ -21,7 +23,10 @@ from bot.core.content.loader import (
     read_text,
     scan_content,
 )
+from bot.core.content.templates import load_templates
 from bot.core.content.topics import LANGUAGES, REQUIRED_TOPICS, Fact, Problem
+from bot.core.dialogue.labels import BUTTON_LIMIT, label_problems
+from bot.core.i18n import catalog_path
 from bot.core.text import ascii_digits, match_form
 
 STALE_DAYS = 365
@@ -50,6 +55,8 @@ def check_content(root: Path, *, today: date | None = None) -> list[Problem]:
         problems += _check_typed_facts(raw, scan.tree.facts)
     problems += _check_fact_sources(scan, today)
     problems += _check_words(scan)
+    problems += _check_button_labels(Path(root))
+    problems += load_templates(Path(root))[1]
     return _sorted(problems)
 
 
@@ -328,3 +335,34 @@ def _check_lines(path: Path, root: Path, words: dict[str, list[dict[str, str]]] 
             end = keys[i + 1].start() if i + 1 < len(keys) else len(line)
             problems += _word_problems(path, n, line[m.end():end], words.get(m.group(1), []))
     return problems
+
+
+# --------------------------------------------------------------------------- button labels
+
+
+def _check_button_labels(root: Path) -> list[Problem]:
+    """Every button label has a form WhatsApp can show (at most 20 characters) in every language."""
+    catalogs: dict[str, object] = {}
+    for lang in LANGUAGES:
+        try:
+            with catalog_path(lang, root).open("rb") as f:
+                catalog = read_po(f, locale=lang)
+        except (OSError, ValueError):
+            continue  # a missing or broken catalog is reported by the catalog checks
+        catalogs[lang] = _PoCatalog({m.id: m.string for m in catalog
+                                     if isinstance(m.id, str) and m.string and not m.fuzzy})
+    return [Problem(catalog_path(lang, root), None,
+                    f"the WhatsApp button text \"{form}\" is {length} characters; WhatsApp allows "
+                    f"{BUTTON_LIMIT} (label \"{full}\")",
+                    "shorten the msgstr of its short form (bot/core/dialogue/labels.py lists them)")
+            for lang, full, form, length in label_problems(catalogs)]
+
+
+class _PoCatalog:
+    """A catalog's translations as the file has them now (untranslated: the msgid)."""
+
+    def __init__(self, strings: dict[str, str]) -> None:
+        self._strings = strings
+
+    def gettext(self, msgid: str) -> str:
+        return self._strings.get(msgid) or msgid

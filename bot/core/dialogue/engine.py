@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.core.agencies.matcher import CheckResult
-from bot.core.dialogue import helpline, report, safety
+from bot.core.dialogue import helpline, report, safety, watch
 from bot.core.dialogue.messages import Button, Incoming, Outgoing, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.dialogue.turn import LANG_NAMES, Turn
@@ -20,12 +20,17 @@ from bot.core.language import detect_language
 from bot.core.languages import LANGUAGES, language_for_code
 from bot.core.markup import escape, markdown_to_html
 from bot.core.reading import Reading, reply_language
-from bot.core.text import clean
+from bot.core.text import clean, match_words
 from bot.core.verdict_text import render_check
 
 LANGS = LANGUAGES  # old name
 MAX_TEXT = 4096
 MENU_COMMANDS = ("check", "helpline", "report", "safety", "language")
+# A message that is only the word "helpline" is the /helpline command, on every channel
+# (WhatsApp has no commands; people type the word they see in the menu).
+HELPLINE_WORDS = frozenset(tuple(match_words(word)) for word in (
+    "helpline", "help line", "ہیلپ لائن", "ہیلپلائن", "هيلپ لائن"))
+VOICE_MEDIA = ("voice", "audio")  # offered to the helpline outside a helpline chat
 GUESS_FLOOR = 0.1  # below the answer threshold, still worth offering as a button
 URGENT_ANSWER_FLOOR = 0.35  # after the helpline, an urgent message's topic only when it clearly fits
 # The short reply to small talk (content/small_talk.yaml kinds), then the menu.
@@ -37,8 +42,6 @@ SMALL_TALK_REPLIES = {
     "goodbye": N_("Take care. You can write to me at any time."),
     "ok": N_("Good. What would you like to do next?"),
 }
-MEDIA_NAMES = {"sticker", "voice", "photo", "video", "video_note", "audio", "document",
-               "location", "contact", "poll", "animation", "dice", "venue"}
 
 
 def chosen_language(user: UserRecord, language_code: str | None) -> str:
@@ -71,12 +74,14 @@ class Dialogue:
             lang = choose_language(user, lang_source, event.language_code)
         if user.lang is None:
             user.lang = lang
-        turn = Turn(knowledge, conv, user, lang, self.staff_chat_id)
+        turn = Turn(knowledge, conv, user, lang, self.staff_chat_id, channel=event.channel)
         deleted = False
         if event.button is not None:
             deleted = await self._button(turn, event.button)
         elif event.command is not None:
             deleted = await self._command(turn, event)
+        elif tuple(match_words(text.lstrip("/"))) in HELPLINE_WORDS:
+            await self._command(turn, replace(event, command="helpline", text=None))
         elif event.media is not None:
             await self._media(turn, event)
         else:
@@ -116,8 +121,8 @@ class Dialogue:
         elif command == "privacy":
             self._privacy(turn)
         elif command == "delete_my_data":
-            turn.say("This deletes everything Rahnuma stores about you: language, reports and helpline "
-                     "chats. It cannot be undone. Delete now?",
+            turn.say("This deletes everything Rahnuma stores about you: language, reports, helpline "
+                     "chats and the agencies you watch. It cannot be undone. Delete now?",
                      ((turn.button("🗑 Yes, delete my data", "del:yes"),),
                       (turn.button("✖ No, keep it", "del:no"),)))
         elif command == "cancel":
@@ -187,12 +192,20 @@ class Dialogue:
             self._more(turn, rest)
         elif kind == "sc" and rest.count(":") == 1:
             safety.answer(turn, *rest.split(":"))
+        elif kind == "vn" and rest in ("yes", "no"):
+            await helpline.pass_voice(turn, agreed=rest == "yes")
         elif kind == "tk" and rest in ("share", "woman", "end"):
             await helpline.button(turn, rest)
         elif kind == "rp" and rest.startswith("skip:"):
             await report.receive(turn, None, skip_step=rest.removeprefix("skip:"))
         elif kind == "del" and rest in ("yes", "no"):
             return await self._delete(turn, confirmed=rest == "yes")
+        elif kind == "w" and rest:
+            await watch.press(turn, rest)
+        elif kind == "wu" and rest:
+            await watch.stop(turn, rest)
+        elif kind == "wc" and rest:
+            await self._check(turn, rest)
         else:
             turn.result.toast = turn._("That button is no longer active.")
             turn.say("That button is old. Here is the menu:", turn.menu_keyboard())
@@ -224,6 +237,7 @@ class Dialogue:
         if not confirmed:
             turn.say("Nothing was deleted.", turn.back_to_menu())
             return False
+        await turn.conv.remove_watch(turn.user.user_id, None)
         tickets = await turn.conv.delete_user_data(turn.user.user_id)
         for ticket_id in tickets:
             turn.to_staff(f"🗑 #{ticket_id}: the person deleted their data. This ticket is gone; "
@@ -235,6 +249,9 @@ class Dialogue:
 
     async def _media(self, turn: Turn, event: Incoming) -> None:
         if await helpline.relay(turn, event):
+            return
+        if event.media in VOICE_MEDIA:
+            helpline.offer_voice(turn, event)
             return
         turn.say("I can only read text messages. Please write your question, or send a licence "
                  "number. To send photos or voice notes to a person, use /helpline.",
@@ -308,6 +325,9 @@ class Dialogue:
         await turn.conv.count("lang", turn.lang)
         await turn.conv.add_activity(turn.user.user_id, "check", f"{text[:60]} → {result.verdict}")
         buttons: list[tuple[Button, ...]] = []
+        watch_button = watch.offer(turn, result)
+        if watch_button is not None:
+            buttons.append((watch_button,))
         if result.verdict not in ("licensed",):
             buttons.append((turn.button("📝 Report a recruiter", "menu:report"),))
             buttons.append((turn.button("☎️ Talk to the helpline", "menu:helpline"),))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 
-from bot.core.dialogue.messages import Incoming, Outgoing, Result, StaffReply
+from bot.core.dialogue.messages import CAPTIONED_MEDIA, Incoming, MediaRef, Outgoing, Result, StaffReply
 from bot.core.dialogue.ports import Conversation, Ticket
 from bot.core.dialogue.turn import LANG_NAMES, Turn
 from bot.core.knowledge import Knowledge
 from bot.core.markup import escape, markdown_to_html
 
 CLOSE_COMMANDS = ("/close",)
-CAPTIONED_MEDIA = frozenset({"photo", "video", "document", "audio", "voice", "animation"})
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp"}
 
 
 def show_numbers(turn: Turn, *, urgent: bool = False) -> None:
@@ -54,7 +54,8 @@ async def open_ticket(turn: Turn, *, urgent: bool = False) -> None:
     if ticket is None:
         ticket = await turn.conv.open_ticket(turn.user, turn.lang, urgent=urgent)
         await turn.conv.count("tickets", "opened")
-        header = [f"🆘 <b>Ticket #{ticket.ref}</b> · {LANG_NAMES[turn.lang]}"]
+        channel = CHANNEL_NAMES.get(turn.channel, turn.channel)
+        header = [f"🆘 <b>Ticket #{ticket.ref}</b> · {escape(channel)} · {LANG_NAMES[turn.lang]}"]
         if urgent:
             header[0] += " · ⚠️ URGENT"
         header.append(escape("Reply to any message of this ticket to answer; reply /close to close it."))
@@ -82,7 +83,11 @@ async def relay(turn: Turn, event: Incoming) -> bool:
         not_available(turn)
         return True
     prefix = f"<b>#{ticket.ref}</b>"
-    if event.media and event.message_id is not None:
+    if event.media and (event.media_ref is not None or event.message_id is None):
+        # a channel that keeps the file itself (or has none: a location's text is all there is)
+        turn.to_staff(f"{prefix} [{escape(event.media)}] {escape(event.text or '')}".strip(),
+                      ticket_id=ticket.id, media_ref=event.media_ref)
+    elif event.media and event.message_id is not None:
         source = (event.chat_id, event.message_id)
         if event.media in CAPTIONED_MEDIA:
             caption = f"{prefix} {escape(event.text or '')}".strip()
@@ -94,6 +99,37 @@ async def relay(turn: Turn, event: Incoming) -> bool:
         turn.to_staff(f"{prefix}\n{escape(event.text or '')}", ticket_id=ticket.id)
     await turn.conv.count("relay", "to_staff")
     return True
+
+
+def offer_voice(turn: Turn, event: Incoming) -> None:
+    """A voice note outside a helpline chat: offer to pass it on with one tap (many people
+    cannot or will not type). The note is remembered by reference until they answer."""
+    ref = event.media_ref
+    turn.user.state = {"voice": {
+        "media": event.media, "message_id": event.message_id, "channel": event.channel,
+        "ref": [ref.channel, ref.kind, ref.ref, ref.filename, ref.mime_type] if ref else None}}
+    turn.say("I cannot listen to voice notes. Shall I pass this one to the helpline team? A person "
+             "there will listen and answer you here (you can also use /helpline at any time).",
+             ((turn.button("✅ Yes, send it", "vn:yes"), turn.button("✖ No", "vn:no")),))
+
+
+async def pass_voice(turn: Turn, *, agreed: bool) -> None:
+    """The answer to :func:`offer_voice`: open a helpline chat and relay the note, or not."""
+    voice = turn.user.state.get("voice")
+    if not agreed or not isinstance(voice, dict):
+        turn.user.state = {}
+        if agreed:  # the offer is gone (they did something else since)
+            turn.result.toast = turn._("That button is no longer active.")
+        turn.say("All right. Write your question, or choose from the menu.", turn.menu_keyboard())
+        return
+    await start(turn)
+    if turn.user.state.get("mode") != "helpline":
+        return  # no staff chat: the numbers were shown
+    ref = voice.get("ref")
+    await relay(turn, Incoming(turn.user.user_id, turn.user.chat_id, media=voice.get("media") or "voice",
+                               message_id=voice.get("message_id"), channel=voice.get("channel") or "telegram",
+                               media_ref=MediaRef(*ref) if ref else None))
+    turn.say("Your voice note was passed to the helpline team.")
 
 
 async def button(turn: Turn, action: str) -> None:
@@ -142,7 +178,8 @@ async def staff_reply(turn: Turn, ticket: Ticket, event: StaffReply) -> None:
     if event.media:
         caption = f"💬 <b>{label}</b> {escape(text)}".strip() if event.media in CAPTIONED_MEDIA else ""
         turn.result.add(Outgoing(chat_id=turn.user.chat_id, text=caption,
-                                 copy_of=(event.chat_id, event.message_id)))
+                                 copy_of=(event.chat_id, event.message_id), media_ref=event.media_ref,
+                                 lang=turn.lang))
     else:
         turn.reply(f"💬 <b>{label}:</b>\n{escape(text)}")
     await turn.conv.count("relay", "to_user")

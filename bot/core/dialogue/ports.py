@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.core.agencies.watching import Standing
+from bot.core.dialogue.messages import Outgoing
+
 
 @dataclass(slots=True)
 class UserRecord:
@@ -44,6 +47,39 @@ class Report:
     story: str
 
 
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """A person asked to be told when a licence changes: the least needed to tell them."""
+
+    user_id: int
+    chat_id: int
+    license_no: str
+    lang: str  # their language when they asked (the saved one wins when they have one)
+    seen: Standing  # what they saw, or were last told
+    created_at: float
+    told_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tell:
+    """One person told about their watches in one message: the standings recorded in the same
+    transaction as the message, so it is sent once (and never lost) whatever happens."""
+
+    updates: tuple[tuple[Watch, Standing], ...]  # each watch with the standing it now records
+    messages: tuple[Outgoing, ...]
+    at: float
+
+
+class WatchLedger(Protocol):
+    """The watches as the notifier needs them, outside any conversation."""
+
+    async def watches_after(self, user_id: int | None, people: int) -> list[Watch]: ...
+    # every watch of the next `people` persons with a user_id above `user_id`, by user_id
+    async def record(self, tells: list[Tell]) -> tuple[list[int], set[int]]: ...
+    # one transaction: each Tell whose watches still stand as they were read is recorded and
+    # its messages queued; returns the outbox ids and the chats queued
+
+
 class Conversation(Protocol):
     """One unit of work: everything done for one incoming event commits together."""
 
@@ -59,3 +95,5 @@ class Conversation(Protocol):
     async def add_report(self, user_id: int, lang: str, report: Report) -> int: ...
     async def delete_user_data(self, user_id: int) -> list[str]: ...  # refs of the tickets removed
     async def count(self, kind: str, key: str) -> None: ...
+    async def add_watch(self, watch: Watch, *, limit: int) -> str: ...  # "added" | "again" | "full"
+    async def remove_watch(self, user_id: int, license_no: str | None) -> int: ...  # None: all

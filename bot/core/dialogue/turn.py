@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.core.content.topics import Topic
-from bot.core.dialogue.messages import Button, Keyboard, Outgoing, Result
+from bot.core.dialogue.labels import LANGUAGE_BUTTON_SHORT, SHORT
+from bot.core.dialogue.messages import Button, Keyboard, MediaRef, Outgoing, Result
 from bot.core.dialogue.ports import Conversation, UserRecord
 from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
@@ -23,26 +24,28 @@ class Turn:
     lang: str
     staff_chat_id: int | None
     result: Result = field(default_factory=Result)
+    channel: str = "telegram"  # where the person writes from (named in the ticket header)
 
     def _(self, msgid: str, **values: object) -> str:
         text = translator(self.lang).gettext(msgid)
         return text.format(**values) if values else text
 
     def reply(self, text: str, buttons: Keyboard = ()) -> None:
-        self.result.add(Outgoing(chat_id=self.user.chat_id, text=text, buttons=buttons))
+        self.result.add(Outgoing(chat_id=self.user.chat_id, text=text, buttons=buttons, lang=self.lang))
 
     def say(self, msgid: str, buttons: Keyboard = (), **values: object) -> None:
         """Reply with a translated UI string (escaped)."""
         self.reply(escape(self._(msgid, **values)), buttons)
 
     def to_staff(self, text: str, *, ticket_id: int | None = None,
-                 copy_of: tuple[int, int] | None = None) -> None:
+                 copy_of: tuple[int, int] | None = None, media_ref: MediaRef | None = None) -> None:
         if self.staff_chat_id is not None:
             self.result.add(Outgoing(chat_id=self.staff_chat_id, text=text, ticket_id=ticket_id,
-                                     copy_of=copy_of))
+                                     copy_of=copy_of, media_ref=media_ref))
 
     def button(self, msgid: str, data: str) -> Button:
-        return Button(self._(msgid), data)
+        short = SHORT.get(msgid)
+        return Button(self._(msgid), data, self._(short) if short else None)
 
     def menu_keyboard(self) -> Keyboard:
         return (
@@ -51,7 +54,7 @@ class Turn:
             (self.button("🛡 Is this job offer safe?", "menu:safety"),),
             (self.button("☎️ Talk to the helpline", "menu:helpline"),),
             (self.button("📝 Report a recruiter", "menu:report"),),
-            (Button("🌐 " + " / ".join(LANG_NAMES.values()), "menu:language"),),
+            (Button("🌐 " + " / ".join(LANG_NAMES.values()), "menu:language", LANGUAGE_BUTTON_SHORT),),
         )
 
     def back_to_menu(self) -> Keyboard:

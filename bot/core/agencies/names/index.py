@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,8 +33,9 @@ from bot.core.agencies.names.vocabulary import (
     GENERIC_LATIN_SORTED,
     GENERIC_PAIRS,
     GENERIC_SKELETONS,
-    KNOWN_FOLDS,
+    KNOWN_WORDS,
     LOANWORD_KEYS,
+    ORDINARY_FOLDS,
     PREFIXES,
     STEMS,
     business_class,
@@ -45,6 +47,7 @@ from bot.core.romanize import skeleton
 
 MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
@@ -103,6 +106,7 @@ class _Entry:
     generic: frozenset[str]    # business-word classes (legal forms aside)
     city: str
     weight: float
+    spelled: frozenset[str] = frozenset()   # its Latin words as written (lower case)
 
 
 @dataclass(slots=True)
@@ -126,6 +130,8 @@ class Reading:
     scattered: bool = False  # name words in several places of a sentence: never certain
     parts: tuple[Reading, ...] = ()   # when scattered: each place read alone
     unknown: int = 0         # longest run of name-like words that are on no list ("Qwerty Zxcv")
+    inner_dual: bool = False  # a filler that is a list word stands inside the name
+    stray: int = 0           # words of the message on no list at all (a sentence, not a name)
 
 
 class NameIndex:
@@ -136,14 +142,16 @@ class NameIndex:
         self._word_id: dict[str, int] = {}
         self._skel: dict[str, list[int]] = defaultdict(list)
         self._raw: dict[str, int] = {}
+        self._initials: set[int] = set()   # list words written as initials ("S.B", "H.A.K.")
+        self._raws: dict[int, set[str]] = defaultdict(set)   # each list word as written
         self.by_key: dict[tuple[int, ...], list[int]] = defaultdict(list)
-        entries: list[tuple[tuple[int, ...], frozenset[str], str]] = []
+        entries: list[tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]] = []
         for idx, agency in enumerate(agencies):
             entries.append(self._index_name(idx, agency))
         self._finish_vocabulary(len(agencies))
         self.entries = [
-            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)))
-            for words, generic, city in entries
+            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)), spelled)
+            for words, generic, city, spelled in entries
         ]
         self._weights = [e.weight for e in self.entries]
         self._keys = [w.key for w in self._words]
@@ -180,32 +188,47 @@ class NameIndex:
             self._words.append(word)
             self._skel[word.skel].append(wid)
         self._raw.setdefault(raw, wid)
+        self._raws[wid].add(raw)
         if raw in STEMS:   # Darul, Baitul: the written form, for typo look-ups
             for conn in ("ul", "us"):
                 self._raw.setdefault(raw + conn, wid)
         return wid
 
-    def _index_name(self, idx: int, agency: Agency) -> tuple[tuple[int, ...], frozenset[str], str]:
+    def _index_name(self, idx: int, agency: Agency
+                    ) -> tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]:
         words: list[int] = []
+        spelled: set[str] = set()
         generic: set[str] = set()
-        toks = canonical_words(raw_tokens(agency.name))
+        raw = raw_tokens(agency.name)
+        toks = canonical_words(raw)
         while toks and toks[0] in PREFIXES:   # "M/s. Liza Manpower"
             toks = toks[1:]
+        # The list's own slips of business words count as business words, unless the name has
+        # nothing else ("Recruitmen International").
+        slips = {t for t in toks if not is_arabic(t) and not latin_generic(t) and _list_slip(t)}
+        if all(is_arabic(t) or latin_generic(t) or t in slips for t in toks):
+            slips = set()
+        written = set(_LATIN_WORD.findall(agency.name.lower()))
+        initials = {t for t in raw if t.isascii() and t.isalpha()
+                    and t not in written}   # "S.B", "H.A.K." joined
         for tok in toks:
             if is_arabic(tok):
                 words.append(self._word(arabic_key(tok)[1], tok))
-            elif latin_generic(tok):
-                cls = business_class(tok)
+            elif latin_generic(tok) or tok in slips:
+                cls = business_class(tok) or self._slip_class(tok)
                 if cls and cls != "legal":
                     generic.add(cls)
             else:
                 words.append(self._word(fold(tok), tok))
+                spelled.add(tok)
+                if tok in initials:
+                    self._initials.add(words[-1])
         for wid in set(words):
             self._words[wid].postings.append(idx)
         key = tuple(words)
         if key:
             self.by_key[key].append(idx)
-        return key, frozenset(generic), city_key(agency.city)
+        return key, frozenset(generic), city_key(agency.city), frozenset(spelled)
 
     def _finish_vocabulary(self, n: int) -> None:
         for word in self._words:
@@ -214,11 +237,61 @@ class NameIndex:
 
     # -- agreeing keys and near misses ---------------------------------------------------------
     def too_thin(self, reading: Reading, key: tuple[int, ...]) -> bool:
-        """One shared or ordinary word and no business word ("Dubai", "Qatar mein job")."""
+        """One shared or ordinary word and no business word ("Dubai", "Qatar mein job"), or one
+        word that needed a correction or stands among words on no list ("tell me a joke" is not
+        Jhoke International; "mera bhai lapata hai saudia me" is not Al-Saudia)."""
         if len(key) != 1 or reading.generic:   # legal words (and, the, Pvt) are not enough
             return False
         word = self._words[key[0]]
-        return len(word.postings) > 1 or word.key in KNOWN_FOLDS
+        if word.key in ORDINARY_FOLDS or reading.stray:
+            return True
+        if any(key[0] in p.options and p.options[key[0]] < 98.0
+               and (len(p.text) < 7 or not any(Levenshtein.distance(p.text, raw) <= 2
+                                               for raw in self._raws[key[0]]))
+               for p in reading.positions):
+            # A short word corrected ("joke"), or a long one only through its folded form
+            # ("weather"); "Talentroy" for Talentory is a slip.
+            return True
+        # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
+        return sum(not self.other_name(reading.positions, i) for i in word.postings) > 1
+
+    def sharing(self, position: Position) -> list[int]:
+        """The agencies with a word this position surely is, when they are few (2-5)."""
+        found = sorted({i for w, sc in position.options.items() if sc >= STRONG
+                        for i in self._words[w].postings})
+        return found if 1 < len(found) <= MAX_CANDIDATES else []
+
+    def siblings(self, idx: int, limit: int = MAX_CANDIDATES) -> list[int]:
+        """Other agencies sharing one of this agency's words (Al- or not: Madina, Al-Madina)."""
+        out: list[int] = []
+        for wid in set(self.entries[idx].words):
+            key = self._words[wid].key
+            ids = {wid, self._word_id.get("al" + key), self._word_id.get(key[2:])
+                   if key.startswith("al") else None} - {None}
+            for j in sorted({j for w in ids for j in self._words[w].postings} - {idx}):
+                if j not in out:
+                    out.append(j)
+                if len(out) >= limit:
+                    return out
+        return out
+
+    def other_name(self, positions: list[Position], idx: int) -> bool:
+        """A typed real name that this agency writes otherwise, in a spelling that is no known
+        name ("Mirza" for "Mirzai"; not "Mehmood" for "Mahmood"): another name, a look-alike."""
+        spelled = self.entries[idx].spelled
+        for pos in positions:
+            typed = pos.text
+            if typed in spelled or typed not in KNOWN_WORDS or is_arabic(typed):
+                continue
+            key = fold(typed)
+            for w in (w for w in spelled if fold(w) == key):
+                if _drops_i(typed, w) or _drops_i(w, typed):
+                    return True   # Umar / Umair, Asha / Aisha: two names
+                if (w not in KNOWN_WORDS and len(w) == len(typed) and w[:-1] == typed[:-1]
+                        and w[-1] in "aeiou" and typed[-1] in "aeiou"):
+                    return True   # Hira / Hire: another word
+        return any(not is_arabic(p.text) and any(_suffixed(p.text, w) or _suffixed(w, p.text)
+                                                 for w in spelled) for p in positions)
 
     def exact_keys(self, positions: list[Position]) -> list[tuple[float, float, tuple[int, ...]]]:
         """List keys whose words agree one for one, in order: (mean score, weakest, key)."""
@@ -270,9 +343,11 @@ class NameIndex:
         toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
         kinds = self._mark(toks, dual)
         segments: list[list[str]] = [[]]
+        after_dual: list[bool] = [False]   # the segment follows a filler that is a list word
         for tok, kind in zip(toks, kinds, strict=True):
             if kind == "filler":
                 segments.append([])
+                after_dual.append(tok in self.dual)
             else:
                 segments[-1].append(tok)
         positions: list[Position] = []
@@ -283,11 +358,18 @@ class NameIndex:
         read = [self._segment(seg) for seg in segments]
         unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
                        if not any(p.options for p in words)), default=0)
+        stray = sum(1 for words, _, _ in read for p in words if not p.options)
         # Business words count where the name is ("is X a registered agency": not "agency").
         with_names = any(any(p.options for p in words) for words, _, _ in read)
-        for words, seg_generic, seg_city in read:
+        named_before = inner_dual = False
+        for (words, seg_generic, seg_city), joined in zip(read, after_dual, strict=True):
             city = seg_city or city
             has_name = any(p.options for p in words)
+            # "Shkani One Manpower", "Prime Trust Overseas": a filler that is a list word between
+            # a name and business words may be part of the name (see `dual`).
+            inner_dual = inner_dual or (not has_name and bool(seg_generic) and joined
+                                        and named_before)
+            named_before = has_name
             if has_name or (seg_generic is not None and not with_names):
                 named += has_name
                 positions.extend(words)
@@ -296,11 +378,11 @@ class NameIndex:
                 has_generic = has_generic or seg_generic is not None
         parts = tuple(
             Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
-                    any(is_arabic(p.text) for p in words))
+                    any(is_arabic(p.text) for p in words), stray=stray)
             for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
-                        parts=parts, unknown=unknown)
+                        parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray)
 
     def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
@@ -316,13 +398,31 @@ class NameIndex:
             else:
                 tok = toks[i]
                 if is_arabic(tok):
-                    if lex(tok) in self._arabic_fillers and not (dual
-                                                                 and lex(tok) in self.dual_script):
-                        kinds[i] = "filler"
-                elif tok in self._fillers and not (dual and tok in self.dual):
+                    if ((lex(tok) in self._arabic_fillers
+                         and not (dual and lex(tok) in self.dual_script))
+                            or self._after_name(toks, i)):
+                        kinds[i] = "filler"   # «... ریکروٹنگ ایجنسی والوں نے ویزا ...»
+                elif (tok in self._fillers and not self._joins(toks, i)
+                      and not (dual and tok in self.dual and not self._after_name(toks, i))):
                     kinds[i] = "filler"
                 i += 1
         return kinds
+
+    def _joins(self, toks: list[str], i: int) -> bool:
+        """A one-letter connector between two name words ("Koh-i-Suleman"), not the word "I"."""
+        if len(toks[i]) != 1 or toks[i] not in CONNECTORS or not 0 < i < len(toks) - 1:
+            return False
+        prev, nxt = toks[i - 1], toks[i + 1]
+        return all(t not in self._fillers and not is_arabic(t) and not self._is_generic(t)
+                   and bool(self._options(t, typos=False)) for t in (prev, nxt))
+
+    def _after_name(self, toks: list[str], i: int) -> bool:
+        """A name ends at its business words: "X Manpower Services ka license" ('ka' is no
+        name word there), unless more business words follow ("International Legal Consultant")."""
+        prev = toks[i - 1] if i else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        return (bool(prev) and self._is_generic(prev) and business_class(prev) != "legal"
+                and not (nxt and self._is_generic(nxt)))
 
     def _segment(self, seg: list[str]) -> tuple[list[Position], set[str] | None, str | None]:
         """One run of words between filler words -> (positions, generic words, city)."""
@@ -372,7 +472,7 @@ class NameIndex:
         if latin_generic(tok):
             return True
         key = fold(tok)
-        if len(tok) < 4 or key in self._word_id or key in KNOWN_FOLDS or tok in KNOWN_FOLDS:
+        if len(tok) < 4 or key in self._word_id or _known(tok, key):
             return False
         cutoff = 1 if len(tok) < 7 else 2
         hit = process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance, score_cutoff=cutoff)
@@ -409,7 +509,7 @@ class NameIndex:
         if len(word) < 5 or len(word) > MAX_SPLIT:
             return None
         # Two-letter pieces ("ah" + "mda") are slips more often than joined words.
-        shortest = 2 if is_arabic(word) else 3
+        shortest = 3   # two-letter pieces are slips or Urdu words (رابطہ is not Ravi Butt)
         for cut in range(shortest, len(word) - shortest + 1):
             left, right = word[:cut], word[cut:]
             rights = [right]
@@ -449,7 +549,7 @@ class NameIndex:
         if not typos:
             return out
         bare = key[2:] if key.startswith("al") and len(key) > 4 else key
-        if key in KNOWN_FOLDS or word in KNOWN_FOLDS or bare in KNOWN_FOLDS:
+        if _known(word, key) or _known(bare, bare):
             # A real name or word is never trusted as a slip of another (Atif is not Asif):
             # the near agency is offered as "similar" only.
             for wid, score in self._typo_options(word, key).items():
@@ -479,7 +579,15 @@ class NameIndex:
                 if probe.startswith(ref) and len(probe) - len(ref) >= 2:
                     continue   # "Royalty" is another word, not a slip of "Royal"
                 wid = at if ids is None else ids[at]
-                out[wid] = max(out.get(wid, 0.0), 100.0 - 10.0 * dist)
+                score = 100.0 - 10.0 * dist
+                if _suffixed(probe, ref) or _suffixed(ref, probe):
+                    score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
+                out[wid] = max(out.get(wid, 0.0), score)
+        for wid, score in out.items():
+            same_length = [r for r in self._raws[wid] if len(r) == len(word) and r != word]
+            if score > WEAK and same_length and all(_far_substitution(word, r)
+                                                    for r in same_length):
+                out[wid] = WEAK   # Karan for Kiran: another name, not a slip of the finger
         return out
 
     def _arabic_options(self, word: str, *, typos: bool = True,
@@ -514,6 +622,8 @@ class NameIndex:
         ends_vowel = lex(word)[-1] in "اویےہ" and not tr.endswith("h")
         out: dict[int, float] = {}
         for wid in self._skel.get(sk, ()):
+            if wid in self._initials:   # S.B, H.A.: initials are never an Urdu word (سب)
+                continue
             w = self._words[wid]
             ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key))
             score = 88.0 + 0.1 * ratio - penalty
@@ -523,6 +633,59 @@ class NameIndex:
                 score -= 4.0
             out[wid] = min(score, 97.0)
         return out
+
+
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {ch: (r, c) for r, row in enumerate(_ROWS) for c, ch in enumerate(row)}
+_VOWELS = frozenset("aeiouy")
+
+
+def _far_substitution(typed: str, ref: str) -> bool:
+    """One letter replaced by one that is neither a neighbouring key nor a vowel for a vowel
+    (Karan / Kiran, Nasim / Nasir): a slip of the finger rarely does that."""
+    if len(typed) != len(ref):
+        return False
+    diff = [(a, b) for a, b in zip(typed, ref, strict=True) if a != b]
+    if len(diff) != 1:
+        return False
+    a, b = diff[0]
+    if a in _VOWELS and b in _VOWELS:
+        return False
+    pa, pb = _KEY_AT.get(a), _KEY_AT.get(b)
+    if pa is None or pb is None:
+        return False
+    # Rows are offset by about half a key: neighbours are at most one row and one key apart.
+    return abs(pa[0] - pb[0]) > 1 or abs(pa[1] - pb[1]) > 1
+
+
+def _known(word: str, key: str) -> bool:
+    """A real name or word: as written (any list), or folded like a hand-kept one (the big name
+    lists only as written: "Zhaid" folds like Zaid, and is a slip of Zahid)."""
+    return word in KNOWN_WORDS or key in ORDINARY_FOLDS or word in ORDINARY_FOLDS
+
+
+@lru_cache(maxsize=CACHE_WORDS)
+def _list_slip(tok: str) -> bool:
+    """A list's own misspelling of a business word ("Enterpises", "Emloyment",
+    "Intrenational"): a business word there too, never a distinctive one."""
+    if len(tok) < 7 or len(tok) > MAX_WORD or not tok.isalpha() or tok in KNOWN_WORDS:
+        return False
+    return process.extractOne(tok, GENERIC_LATIN_SORTED, scorer=OSA.distance,
+                              score_cutoff=1) is not None
+
+
+def _drops_i(short: str, long: str) -> bool:
+    """`short` is `long` without the i of an "ai" (Umar / Umair): another name, not a spelling."""
+    return len(long) == len(short) + 1 and any(
+        long[i] == "i" and long[i - 1] == "a" and long[:i] + long[i + 1:] == short
+        for i in range(1, len(long)))
+
+
+def _suffixed(long: str, base: str) -> bool:
+    """`long` is the name `base` with the ending of another name: Irfan-a, Abbas-i, Mirza-i
+    (the longer one a known name: "Saudia" and "Sahara" are other spellings or words)."""
+    return (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
+            and long[-1] in "ai" and long[-1] != long[-2] and long in KNOWN_WORDS)
 
 
 def _drops_one(short: str, long: str) -> bool:

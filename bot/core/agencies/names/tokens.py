@@ -13,6 +13,8 @@ from bot.core.transliterate import ASPIRATE, transliterate_word, urdu_letters
 _ARABIC_RUN = "\u0600-\u06ff\u0750-\u077f\ue000"
 _TOKEN = re.compile(rf"[a-z0-9]+|[{_ARABIC_RUN}]+")
 _ARABIC = re.compile(rf"[{_ARABIC_RUN}]")
+# "M/s" and "M/s." as one word, so that initials after it stay apart ("M/s. M.Y.B" is M.Y.B).
+_MS = re.compile(r"(?<![a-z0-9])m\s*/\s*s(?![a-z0-9])\.?")
 
 
 @lru_cache(maxsize=16_384)   # words of at most ~60 characters: a few MB at most
@@ -41,7 +43,7 @@ def raw_tokens(text: str) -> list[str]:
     Runs of single Latin letters are joined: "O.E.P" -> "oep", "p v t" -> "pvt".
     """
     form = _strip_marks(match_form(text.replace("ھ", ASPIRATE)))
-    form = form.replace("&", " and ").replace("'", "")
+    form = _MS.sub(" messrs ", form.replace("&", " and ").replace("'", ""))
     out: list[str] = []
     run: list[str] = []
     for tok in _TOKEN.findall(form):

@@ -15,7 +15,8 @@ from bot.core.romanize import fold_word, skeleton
 WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yaml"
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
-              "fillers_script", "qualifiers", "alternatives", "negations", "known_words")
+              "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
+              "known_words", "known_names")
 
 
 class WordListError(ValueError):
@@ -55,7 +56,7 @@ def load_word_lists(path: Path | None = None) -> dict:
     missing = [k for k in _LIST_KEYS if k not in data]
     if missing:
         raise WordListError(f"{path}: missing list(s): {', '.join(missing)}")
-    for key in ("qualifiers", "alternatives"):
+    for key in ("qualifiers", "alternatives", "greetings"):
         if not isinstance(data[key], list):
             raise WordListError(f"{path}: {key}: expected a list of phrases")
     out = {
@@ -67,9 +68,10 @@ def load_word_lists(path: Path | None = None) -> dict:
         "loanwords": _table(data["loanwords"], "loanwords"),
         "qualifiers": tuple(str(q) for q in (data["qualifiers"] or [])),
         "alternatives": tuple(str(q) for q in (data["alternatives"] or [])),
+        "greetings": tuple(str(q) for q in (data["greetings"] or [])),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
-                "known_words"):
+                "known_words", "known_names"):
         out[key] = _words(data[key], key)
     return out
 
@@ -100,6 +102,7 @@ PREFIXES = WORDS["prefixes"]
 LOANWORDS: dict[str, str] = {w: latin for latin, ws in WORDS["loanwords"].items() for w in ws}
 QUALIFIERS = WORDS["qualifiers"]
 ALTERNATIVES = WORDS["alternatives"]
+GREETINGS = WORDS["greetings"]
 NEGATIONS = WORDS["negations"]
 
 # Cities (as a name's last words they say where the agency is, not which one it is).
@@ -124,7 +127,10 @@ CITIES: dict[str, tuple[str, ...]] = {
     "mirpur": ("mirpur", "میرپور"),
 }
 
-KNOWN_WORDS = WORDS["known_words"]
+# Ordinary words and names: one of them alone never identifies an agency ("Dubai", "Star").
+ORDINARY_WORDS = WORDS["known_words"]
+# Every real name or word: a typed one is never trusted as a slip of another list word.
+KNOWN_WORDS = ORDINARY_WORDS | WORDS["known_names"]
 
 # Connectors inside Arabic-derived names (Nur-ul-Huda, Faizan-e-Madina, Dar-us-Salam).
 CONNECTORS = frozenset({"ul", "us", "ud", "un", "ur", "e", "i", "ut", "ush", "uz"})
@@ -140,7 +146,8 @@ GENERIC_PAIRS = frozenset(GENERIC_PHRASES)
 
 def latin_generic(word: str) -> bool:
     """A Latin-script business word (Overseas, Pvt, Manpower …), as typed or folded."""
-    return word in GENERIC_LATIN or fold(word) in GENERIC_FOLDS
+    # Short words only as written: "THA" (an agency's initials) is not a spelling of "the".
+    return word in GENERIC_LATIN or (len(word) >= 4 and fold(word) in GENERIC_FOLDS)
 
 
 GENERIC_FOLDS = frozenset(fold_word(w) for w in GENERIC_LATIN | {a + b for a, b in GENERIC_PHRASES})
@@ -148,7 +155,7 @@ GENERIC_SKELETONS = frozenset(s for s in (skeleton(k) for k in GENERIC_FOLDS) if
 GENERIC_ARABIC_KEYS = frozenset(lex(t) for w in GENERIC_ARABIC for t in raw_tokens(w))
 FILLER_ARABIC_KEYS = frozenset(lex(t) for w in FILLER_ARABIC for t in raw_tokens(w))
 GENERIC_LATIN_SORTED = sorted(GENERIC_LATIN)
-KNOWN_FOLDS = frozenset(fold_word(w) for w in KNOWN_WORDS)
+ORDINARY_FOLDS = frozenset(fold_word(w) for w in ORDINARY_WORDS)
 LEGAL_FOLDS = frozenset(fold_word(w) for w in LEGAL)
 BUSINESS_FOLD_CLASS = {fold_word(w): c for w, c in BUSINESS_CLASS.items()}
 BUSINESS_FOLD_CLASS.update({fold_word("".join(p)): c

@@ -1,0 +1,280 @@
+"""Delivering the outbox's WhatsApp rows: per person in order, retried, within the window.
+
+One task per WhatsApp chat reads the chat's oldest undelivered outbox row, renders it
+(:func:`bot.whatsapp.render.render`: one row may take several WhatsApp messages) and sends
+it, then records it delivered before reading the next. On a failure (:class:`SendError`):
+
+- ``retry``: back-off (0.5 s doubling to 30 s, with jitter) and again, as long as it takes;
+- ``ambiguous`` (the connection dropped after the request went out): the row waits up to
+  ``ambiguous_grace`` seconds for a status notification carrying its tracker
+  (``biz_opaque_callback_data`` = ``o:<row>:<part>``); one came: it was delivered; none:
+  it is sent again. This keeps "delivered, but the answer was lost" from doubling a message;
+  a status arriving later than the grace can still leave a duplicate;
+- ``window`` (131047) or a window this side already knows is closed: see below;
+- ``permanent``: the row is marked failed (never retried), and the staff group is told once
+  per ticket when the person has an open ticket.
+
+**The 24-hour window.** Before a free-form message the person's last inbound time (stored by
+``note_inbound`` in the unit of work of each message they send) is checked, with
+``window_margin`` to spare. When the window is closed, the row stays queued, the approved
+``invite_back`` template (content/whatsapp_templates.yaml) goes out in the person's language
+(once per closed window), and staff are told; when the person writes again, the waiting rows
+go out first, in order, and staff hear that they were delivered. A 131047 in a ``failed``
+status (Meta accepted the message, then refused it) forgets the window and tells staff, since
+that message is gone.
+
+``WHATSAPP_MAX_RATE`` is kept per instance (the sender's limiter). With several instances the
+share of the limit, and which instance sends which chat, is the shared outbox's job; the
+per-instance task map here assumes one sender per chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterable
+
+from bot.channels import channel_of, wa_id_of, whatsapp_chat_id
+from bot.core.content.templates import Templates
+from bot.core.dialogue.messages import MediaRef, Outgoing
+from bot.storage.conversation import PendingMessage, outgoing_from_payload
+from bot.storage.store import Store
+from bot.whatsapp.render import WaMessage, render
+from bot.whatsapp.sender import UNREACHABLE_CODES, WINDOW_CODES, Sender, SendError
+from bot.whatsapp.webhook import Status
+
+log = logging.getLogger(__name__)
+WINDOW_SECONDS = 24 * 3600
+TelegramFile = Callable[[MediaRef], Awaitable[tuple[bytes, str]]]
+
+
+class Delivery:
+    def __init__(self, store: Store, sender: Sender, *, staff_chat_id: int | None,
+                 templates: Templates, telegram_file: TelegramFile | None = None,
+                 on_staff_queued: Callable[[set[int]], object] | None = None,
+                 ambiguous_grace: float = 3.0, window_margin: float = 600.0,
+                 backoff: tuple[float, float] = (0.5, 30.0),
+                 clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.sender = sender
+        self.staff_chat_id = staff_chat_id
+        self.templates = templates
+        self.telegram_file = telegram_file
+        self.on_staff_queued = on_staff_queued
+        self.ambiguous_grace = ambiguous_grace
+        self.window_margin = window_margin
+        self.backoff = backoff
+        self.clock = clock
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._again: set[int] = set()
+        self._confirm: dict[str, asyncio.Event] = {}  # trackers waiting for a status
+        self._progress: dict[int, int] = {}  # row id -> parts already sent
+        self._invited: dict[int, float | None] = {}  # chat -> the last inbound time it was invited for
+        self._told_failed: set[int] = set()  # tickets told about a permanent failure
+
+    # --- waking -------------------------------------------------------------------------
+
+    def wake(self, chats: Iterable[int]) -> None:
+        """Start (or nudge) the sender of each WhatsApp chat among ``chats``."""
+        for chat in chats:
+            if channel_of(chat) != "whatsapp":
+                continue
+            task = self._tasks.get(chat)
+            if task is not None and not task.done():
+                self._again.add(chat)
+                continue
+            task = self._tasks[chat] = asyncio.get_running_loop().create_task(self._run(chat))
+            task.add_done_callback(lambda t, c=chat: self._tasks.pop(c, None) if self._tasks.get(c) is t
+                                   else None)  # memory stays flat over many people
+
+    async def resume(self) -> None:
+        """After a start: every WhatsApp chat with undelivered rows."""
+        self.wake(await self.store.chats_with_pending_messages())
+
+    async def run(self, every: float = 60.0) -> None:
+        """In the background: every ``every`` seconds, chats whose rows are still waiting
+        (a sender stopped by a database error, a restart of another instance)."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.resume()
+            except Exception as exc:  # the database: next time
+                log.warning("WhatsApp delivery could not look for waiting messages: %s",
+                            type(exc).__name__)
+
+    async def idle(self) -> None:
+        """Wait until no chat has a sender running (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+            await asyncio.sleep(0)  # let the done callbacks run
+
+    async def close(self) -> None:
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    # --- statuses ------------------------------------------------------------------------
+
+    async def on_status(self, status: Status) -> None:
+        """A status notification (from the webhook)."""
+        event = self._confirm.get(status.tracker or "")
+        if event is not None and status.status != "failed":
+            event.set()
+        if status.status != "failed":
+            return
+        try:
+            chat = whatsapp_chat_id(status.wa_id)
+        except ValueError:
+            return
+        if status.error_code in WINDOW_CODES:
+            await self.store.forget_inbound(chat)
+            await self._tell_staff(chat, "WhatsApp refused a message because its 24-hour window "
+                                   "had closed; that message was not delivered. Please send it "
+                                   "again: it will wait until the person writes.")
+        elif status.error_code in UNREACHABLE_CODES:
+            await self._tell_staff(chat, "could not reach the person on WhatsApp (the number "
+                                   "cannot receive messages).", once=True)
+
+    # --- the per-chat loop ---------------------------------------------------------------
+
+    async def _run(self, chat: int) -> None:
+        try:
+            while True:
+                self._again.discard(chat)
+                rows = await self.store.pending(chat, 1)
+                if not rows:
+                    if chat in self._again:
+                        continue
+                    return
+                row = rows[0]
+                if await self._window_open(chat):
+                    if await self._deliver(chat, row):
+                        continue
+                else:
+                    await self._window_closed(chat)
+                # The row waits; the person's next message wakes this chat (maybe it already has).
+                if chat not in self._again:
+                    return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the database: the next wake tries again
+            log.error("WhatsApp delivery stopped for a chat: %s", type(exc).__name__)
+
+    async def _window_open(self, chat: int) -> bool:
+        last = await self.store.last_inbound(chat)
+        return last is not None and self.clock() - last < WINDOW_SECONDS - self.window_margin
+
+    async def _deliver(self, chat: int, row: PendingMessage) -> bool:
+        """Send every part of ``row``; True when the row is done (delivered or failed)."""
+        out = outgoing_from_payload(chat, row.payload)
+        parts = render(out)
+        wa_id = wa_id_of(chat)
+        for i in range(self._progress.get(row.id, 0), len(parts)):
+            outcome = await self._send_part(chat, wa_id, row, parts[i], f"o:{row.id}:{i}")
+            if outcome == "window":
+                await self.store.forget_inbound(chat)
+                await self._window_closed(chat)
+                return False
+            if outcome == "failed":
+                self._progress.pop(row.id, None)
+                return True
+            self._progress[row.id] = i + 1
+        await self.store.mark_delivered([row], 0)
+        self._progress.pop(row.id, None)
+        if self._invited.pop(chat, False) is not False:
+            await self._tell_staff(chat, "delivered.", icon="✅")
+        return True
+
+    async def _send_part(self, chat: int, wa_id: str, row: PendingMessage, part: WaMessage,
+                         tracker: str) -> str:
+        attempt = 0
+        while True:
+            event = self._confirm[tracker] = asyncio.Event()
+            try:
+                media_id = await self._media_id(part) if part.kind == "media" else None
+                if part.kind == "media" and media_id is None:
+                    part = WaMessage("text", part.text or f"[{part.media.kind if part.media else 'file'}]")
+                await self.sender.send(wa_id, part, tracker, media_id)
+                return "sent"
+            except SendError as error:
+                if error.kind == "ambiguous":
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(event.wait(), self.ambiguous_grace)
+                    if event.is_set():
+                        return "sent"  # it did go out: the status says so
+                elif error.kind == "window":
+                    return "window"
+                elif error.kind == "permanent":
+                    log.warning("a WhatsApp message failed for good: code %s", error.code)
+                    await self.store.mark_failed([row], str(error))
+                    reason = ("the number cannot receive messages" if error.code in UNREACHABLE_CODES
+                              else f"WhatsApp error {error.code}")
+                    await self._tell_staff(chat, f"could not reach the person on WhatsApp ({reason}).",
+                                           once=True)
+                    return "failed"
+                await self.store.mark_attempt(row, str(error))
+                low, high = self.backoff
+                await asyncio.sleep(min(high, low * 2 ** min(attempt, 10)) * random.uniform(0.8, 1.2))
+                attempt += 1
+            finally:
+                self._confirm.pop(tracker, None)
+
+    async def _media_id(self, part: WaMessage) -> str | None:
+        """The WhatsApp media id for a part's file: a WhatsApp file as it is, a Telegram one
+        fetched (``telegram_file``) and uploaded."""
+        ref = part.media
+        if ref is None:
+            return None
+        if ref.channel == "whatsapp":
+            return ref.ref
+        if self.telegram_file is None:
+            return None
+        data, mime = await self.telegram_file(ref)
+        return await self.sender.upload(data, ref.mime_type or mime, ref.filename)
+
+    # --- the window ----------------------------------------------------------------------
+
+    async def _window_closed(self, chat: int) -> None:
+        """Invite the person back (once per closed window) and tell staff."""
+        last = await self.store.last_inbound(chat)
+        if chat in self._invited and self._invited[chat] == last:
+            return
+        self._invited[chat] = last
+        ticket = await self.store.open_ticket_for_chat(chat)
+        template = self.templates.get("invite_back", ticket.lang if ticket else "en")
+        if template is None:
+            await self._tell_staff(chat, "could not reach the person on WhatsApp (its 24-hour window "
+                                   "has closed and no approved template is configured). Your reply "
+                                   "is kept and will be delivered if they write again.", icon="⚠️")
+            return
+        try:
+            await self.sender.send_template(wa_id_of(chat), template, "t")
+        except SendError as error:
+            log.warning("the invite-back template failed: code %s", error.code)
+            await self._tell_staff(chat, f"could not reach the person on WhatsApp (the template failed: "
+                                   f"error {error.code}). Your reply is kept and will be delivered if "
+                                   "they write again.", icon="⚠️")
+            return
+        await self._tell_staff(chat, "WhatsApp's 24-hour window has closed. The person was invited "
+                               "back with a template; your reply will be delivered when they write.",
+                               icon="⏳")
+
+    # --- staff ---------------------------------------------------------------------------
+
+    async def _tell_staff(self, chat: int, text: str, *, icon: str = "⚠️", once: bool = False) -> None:
+        if self.staff_chat_id is None:
+            return
+        ticket = await self.store.open_ticket_for_chat(chat)
+        if ticket is None or (once and ticket.id in self._told_failed):
+            return
+        if once:
+            self._told_failed.add(ticket.id)
+        chats = await self.store.enqueue([Outgoing(self.staff_chat_id, f"{icon} <b>#{ticket.ref}</b>: {text}",
+                                                   ticket_id=ticket.id)])
+        if self.on_staff_queued is not None:
+            self.on_staff_queued(chats)
