@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from _machine import cpu_model, memory_gib  # noqa: E402
 from standin import BotApiStandin  # noqa: E402
+from tcp_proxy import free_port  # noqa: E402
 
 STAFF_CHAT = -1001234567890
 ADMIN_ID = 900
@@ -98,6 +99,18 @@ def full_bot_env(standin: BotApiStandin, data_dir: Path, **extra: str | None) ->
     return env
 
 
+WEBHOOK_SECRET = "bench-webhook-secret"
+
+
+def serve_env(standin: BotApiStandin, data_dir: Path, **extra: str | None) -> dict[str, str]:
+    """Environment for ``python -m bot serve`` against ``standin`` on a free port, registering
+    its webhook there (see :func:`full_bot_env` for ``extra``)."""
+    port = free_port()
+    return full_bot_env(standin, data_dir, HOST="127.0.0.1", PORT=str(port),
+                        TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                        TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", **extra)
+
+
 def echo_bot_env(standin: BotApiStandin, **extra: str) -> dict[str, str]:
     """Environment for benchmarks/echo_bot.py against ``standin``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "HELPLINE_"))}
@@ -159,9 +172,12 @@ class ChildBot:
             return ""
 
 
-def full_bot(env: dict[str, str], log_path: Path, *, python_args: tuple[str, ...] = ()) -> ChildBot:
-    """``python -m bot`` (Telegram mode, as configured by ``env``)."""
-    return ChildBot([sys.executable, *python_args, "-m", "bot"], env, log_path)
+def full_bot(env: dict[str, str], log_path: Path, *, python_args: tuple[str, ...] = (),
+             serve: bool = False) -> ChildBot:
+    """``python -m bot`` (Telegram long polling, as configured by ``env``), or with ``serve``
+    ``python -m bot serve`` (the webhook server; env from :func:`serve_env`)."""
+    return ChildBot([sys.executable, *python_args, "-m", "bot", *(["serve"] if serve else [])], env,
+                    log_path)
 
 
 def echo_bot(env: dict[str, str], log_path: Path) -> ChildBot:

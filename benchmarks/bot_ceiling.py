@@ -32,6 +32,7 @@ from _botbench import (
     load_text,
     machine_lines,
     percentile,
+    serve_env,
     table,
     wait_for_quiet_machine,
     write_section,
@@ -68,16 +69,19 @@ def busiest_second(times: list[float]) -> int:
                default=0)
 
 
-async def burst(users: int, seconds: float, workdir: Path, database_url: str | None = None) -> Burst:
-    """Start the bot (on SQLite, or PostgreSQL at ``database_url``), warm it up, fire the burst,
-    wait for every reply."""
+async def burst(users: int, seconds: float, workdir: Path, database_url: str | None = None, *,
+                webhook: bool = False) -> Burst:
+    """Start the bot (long polling, or with ``webhook`` ``python -m bot serve``, updates POSTed
+    to it by the stand-in; on SQLite, or PostgreSQL at ``database_url``), warm it up, fire the
+    burst, wait for every reply."""
     result = Burst(users)
     questions, licences, names = build_messages()
     pool = [m for trio in zip(questions, licences, names, strict=False) for m in trio]
     async with MeasuringStandin(flood_limit=FLOOD_LIMIT, flood_mode="window") as standin:
         standin.add_staff_group()
-        env = full_bot_env(standin, workdir / "data", TELEGRAM_MAX_RATE=None, DATABASE_URL=database_url)
-        child = full_bot(env, workdir / "bot.log")
+        make_env = serve_env if webhook else full_bot_env
+        env = make_env(standin, workdir / "data", TELEGRAM_MAX_RATE=None, DATABASE_URL=database_url)
+        child = full_bot(env, workdir / "bot.log", serve=webhook)
         child.start()
         try:
             await standin.user_sends(WARM_UP_USER, "/start")

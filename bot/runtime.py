@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -24,7 +25,8 @@ from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
 from bot.logging_setup import FailureLog
 from bot.storage import DatabaseUnusable, Store, open_store
 
-__all__ = ["DatabaseUnusable", "KnowledgeError", "Runtime", "in_background", "pause"]
+__all__ = ["DatabaseUnusable", "KnowledgeError", "Runtime", "in_background", "pause",
+           "run_until_signalled"]
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_SECONDS = 3600
@@ -52,6 +54,18 @@ def without_gc_pauses(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 async def in_background(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Blocking work (loading content, an import) on a thread, without stalling replies."""
     return await asyncio.to_thread(without_gc_pauses, fn, *args, **kwargs)
+
+
+def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """``asyncio.run(main(stop))``, with SIGTERM and SIGINT setting ``stop``."""
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await main(stop)
+
+    asyncio.run(run())
 
 
 async def pause(seconds: float, stop: asyncio.Event) -> None:

@@ -1727,13 +1727,7 @@ class BotApiStandin:
                     )
 
     async def _m_deleteWebhook(self, params: JSONDict, files: Any) -> bool:
-        self.webhook_url = ""  # set by setWebhook: updates are then POSTed there, not queued for getUpdates
-        self.webhook_secret = ""  # setWebhook's secret_token, sent in X-Telegram-Bot-Api-Secret-Token
-        self.webhook_max_connections = 40
-        self.webhook_retry_first = 0.1  # seconds before the first retry of a refused delivery, doubling
-        self.webhook_retry_max = 2.0
-        self.webhook_timeout = 60.0  # Telegram gives up on an answer after about a minute
-        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status; 0: no answer)
+        self.webhook_url = self.webhook_secret = ""
         if params.get("drop_pending_updates"):
             self._updates.clear()
             await self._notify()

@@ -162,3 +162,10 @@ def test_seed_agencies_copies_the_shipped_list_once(tmp_path: Path) -> None:
     assert "Imported" in (tmp_path / "data" / "agencies.csv").read_text()
     names = sorted(p.name for p in (tmp_path / "data").iterdir())
     assert names == ["agencies.csv", "agencies.provenance.json"]  # no .tmp left
+
+
+def test_compose_runs_the_webhook_server_behind_the_proxy() -> None:
+    bot = _compose()["services"]["bot"]
+    assert bot["command"] == ["python", "-m", "bot", "serve"]
+    assert bot["environment"]["HOST"] == "0.0.0.0"  # reached by the proxy on the compose network
+    assert "still being built" not in (DEPLOY / "compose.yaml").read_text(encoding="utf-8")

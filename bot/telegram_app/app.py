@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -34,7 +33,7 @@ from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
 from bot.core.languages import LANGUAGES
 from bot.core.markup import escape
 from bot.logging_setup import FailureLog, configure_logging
-from bot.runtime import DatabaseUnusable, Runtime
+from bot.runtime import DatabaseUnusable, Runtime, run_until_signalled
 from bot.storage.watches import SqlWatchLedger
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
 from bot.telegram_app.admin import AdminCommands
@@ -220,15 +219,8 @@ def run_polling(settings: Settings) -> None:
     configure_logging(settings)
     log.info("Rahnuma starting (Telegram long polling)")
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await TelegramService(settings).run(stop)
-
     try:
-        asyncio.run(main())
+        run_until_signalled(TelegramService(settings).run)
     except (DatabaseUnusable, KnowledgeError) as exc:
         log.critical("Rahnuma cannot start: %s", exc)
         raise SystemExit(2) from None

@@ -16,14 +16,13 @@ import asyncio
 import contextlib
 import logging
 import re
-import signal
 
 from aiohttp import web
 from telegram.error import InvalidToken
 
 from bot.config import Settings
 from bot.logging_setup import configure_logging
-from bot.runtime import DatabaseUnusable, KnowledgeError, Runtime
+from bot.runtime import DatabaseUnusable, KnowledgeError, Runtime, run_until_signalled
 from bot.telegram_app.app import TelegramService
 from bot.telegram_app.handlers import WEBHOOK_UPDATES
 from bot.telegram_app.updates import retry_forever
@@ -158,15 +157,8 @@ def run_serve(settings: Settings) -> int:
     configure_logging(settings)
     log.info("Rahnuma starting (webhook server)")
 
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-        await serve(settings, stop)
-
     try:
-        asyncio.run(main())
+        run_until_signalled(lambda stop: serve(settings, stop))
     except (CannotStart, DatabaseUnusable, KnowledgeError) as exc:
         log.critical("Rahnuma cannot start: %s", exc)
         return 2

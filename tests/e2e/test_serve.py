@@ -24,6 +24,7 @@ from harness import (
     webhook_settings,
 )
 from standin import BotApiStandin, Faults
+from tcp_proxy import TcpProxy
 
 from bot.web import SECRET_HEADER
 
@@ -272,6 +273,29 @@ async def test_healthz_lists_a_staff_chat_it_cannot_post_to_but_stays_200(
     assert status == 200
 
 
+async def test_healthz_on_postgresql_turns_503_when_the_server_goes_away_and_200_when_back(
+        staffed_standin: BotApiStandin, pg_url: str, tmp_path: Path) -> None:
+    """The database server becomes unreachable (every connection cut, new ones refused)."""
+    proxy = TcpProxy.to(pg_url)
+    await proxy.start()
+    server = RunningServer(webhook_settings(staffed_standin, tmp_path / "data",
+                                            database_url=proxy.url_for(pg_url)))
+    await server.start()
+    try:
+        await wait_health(server, 200, within=10)
+        await proxy.cut()
+        assert await wait_health(server, 503, within=10) < 10
+        _, body = await healthz(server)
+        assert body["status"] == "unavailable"
+        await proxy.start()
+        await wait_health(server, 200, within=10)
+        await staffed_standin.user_sends(20, "/help")  # and it works again
+        assert await replies(staffed_standin, 20, timeout=20)
+    finally:
+        await server.stop()
+        await proxy.cut()
+
+
 # --- `python -m bot serve` as a process ------------------------------------------------------
 
 def serve_env(standin: BotApiStandin, port: int, **extra: str) -> dict[str, str]:
@@ -362,3 +386,14 @@ async def test_serve_with_a_token_but_no_usable_secret_exits_2_with_a_clear_mess
     log = (tmp_path / "bot.log").read_text()
     assert words in log
     assert not staffed_standin.calls("getMe")  # it stopped before doing anything
+
+
+async def test_serve_with_a_token_telegram_rejects_exits_2(
+        staffed_standin: BotApiStandin, bot_process, tmp_path: Path) -> None:
+    process = bot_process("serve", **serve_env(staffed_standin, free_port(),
+                                               TELEGRAM_BOT_TOKEN="999:NOT-THE-TOKEN"))
+    process.start()
+    assert await exit_status(process, timeout=60) == 2
+    log = (tmp_path / "bot.log").read_text()
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in log
+    assert "NOT-THE-TOKEN" not in log
