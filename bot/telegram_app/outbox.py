@@ -197,12 +197,20 @@ class Outbox:
 
     async def _send_chat(self, chat_id: int) -> None:
         try:
-            if not await self.store.claim_chat(chat_id, self.holder, LEASE_SECONDS):
-                self._again.discard(chat_id)
-                return  # another instance sends this chat's messages now (and reads what is new)
-            self._held[chat_id] = math.inf
-            if await self._send_in_order(chat_id):  # all sent: the lease can go
-                self._held[chat_id] = time.monotonic() + (GROUP_INTERVAL if chat_id < 0 else 0.0)
+            while True:
+                if not await self.store.claim_chat(chat_id, self.holder, LEASE_SECONDS):
+                    self._again.discard(chat_id)
+                    return  # another instance sends this chat's messages now (and reads what is new)
+                self._held[chat_id] = math.inf
+                if not await self._send_in_order(chat_id):
+                    return  # held back: the lease is kept (renewed) until it is tried again
+                if chat_id < 0:  # a group: kept a while, so that the next holder keeps its pace
+                    self._held[chat_id] = time.monotonic() + GROUP_INTERVAL
+                    return
+                del self._held[chat_id]  # a person: given up at once (it names their chat)
+                await self.store.release_chat(chat_id, self.holder)
+                if chat_id not in self._again:  # woken while it was given up: once more
+                    return
         except Exception as exc:  # the database failing, say: logged once, tried again later
             self._failures.failed("outbox: delivering", exc)
             self._back_off(chat_id, MAX_BACKOFF)
