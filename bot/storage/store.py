@@ -265,6 +265,12 @@ class Store:
         row = await self.db.fetchone("SELECT value FROM meta WHERE key = ?", (f"moved:{chat_id}",))
         return int(row[0]) if row else chat_id
 
+    async def relay_recorded(self, staff_chat_id: int, staff_message_id: int) -> bool:
+        """Whether the delivery of this staff-chat message has been recorded (its relay map)."""
+        return await self.db.fetchone(
+            "SELECT 1 FROM relay_map WHERE staff_chat_id = ? AND staff_message_id = ?",
+            (staff_chat_id, staff_message_id)) is not None
+
     async def tickets_by_id(self, ids: Iterable[int]) -> list[Ticket]:
         rows = [await self.db.fetchone("SELECT * FROM tickets WHERE id = ?", (i,)) for i in sorted(set(ids))]
         return [t for t in (ticket_from_row(r, self.token) for r in rows) if t is not None]

@@ -8,6 +8,7 @@ row in the outbox written in that transaction, so nothing overtakes a chat's que
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import traceback
@@ -29,6 +30,7 @@ from bot.telegram_app.outbox import Outbox, StaffChat
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
+RELAY_GRACE_SECONDS = 3.0  # see Handlers._relay_settled
 WEBHOOK_UPDATES = ("message", "callback_query")  # what _route acts on; Telegram sends nothing else
 AdminRoute = Callable[[Update, Message], Awaitable[bool]]
 
@@ -228,6 +230,7 @@ class Handlers:
         replied = message.reply_to_message
         if replied is None or replied.from_user is None or replied.from_user.id != message.get_bot().id:
             return  # staff talking among themselves, or to another bot
+        await self._relay_settled(message.chat_id, replied)
         event = StaffReply(chat_id=message.chat_id, message_id=message.message_id,
                            reply_to_message_id=replied.message_id,
                            text=sound_text(message.text or message.caption),
@@ -235,6 +238,18 @@ class Handlers:
                            media_ref=media_ref(message) if message.text is None else None)
         await self.commit(update.update_id, lambda conv: self.dialogue.handle_staff(conv, event), owner=None,
                           chat_key=message.chat_id)
+
+    async def _relay_settled(self, chat_id: int, replied: Message) -> None:
+        """Telegram shows a relayed message a moment before its delivery (and so its ticket)
+        is recorded: a reply to a message the bot sent seconds ago waits for that record, up to
+        RELAY_GRACE_SECONDS, instead of being told "not part of a ticket"."""
+        if replied.date is None:
+            return
+        deadline = time.monotonic() + RELAY_GRACE_SECONDS
+        while (time.time() - replied.date.timestamp() < RELAY_GRACE_SECONDS + 1  # noqa: ASYNC110 (the record may come from another instance: polled)
+               and time.monotonic() < deadline
+               and not await self.store.relay_recorded(chat_id, replied.message_id)):
+            await asyncio.sleep(0.05)
 
     async def tell_staff_unreachable(self, ticket_ids: list[int]) -> None:
         """The staff chat cannot be reached: each waiting person hears so, with the numbers."""
