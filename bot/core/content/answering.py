@@ -85,7 +85,7 @@ says see seem seems seen several shall since so someone something sometimes soon
 sure take taken tell tells thank thanks thing things think though thus together told too
 took toward try trying two under understand unless until upon us use used using usually
 very via way ways well went whatever whether while whole whose within without word words yet
-yourself
+yourself today tomorrow yesterday tonight weather
 best better top great nice cheap cheaper cheapest safe safer safest
 """.split())  # (last line: praise words, asked of every topic: "is it safe", "best way")
 STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | set(RSD_WORDS) | _EN_STOP | {
