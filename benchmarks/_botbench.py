@@ -93,6 +93,9 @@ def full_bot_env(standin: BotApiStandin, data_dir: Path, **extra: str | None) ->
         CONTENT_DIR=str(CONTENT_DIR), AGENCIES_FILE=str(AGENCIES_FILE), TELEGRAM_MAX_RATE="0",
         PYTHONUNBUFFERED="1",
     )
+    bench_database = os.environ.get("RAHNUMA_BENCH_DATABASE_URL")
+    if bench_database and "DATABASE_URL" not in extra:  # every script on PostgreSQL, by hand
+        env["DATABASE_URL"] = bench_database
     env.update({k: v for k, v in extra.items() if v is not None})
     for name in [k for k, v in extra.items() if v is None]:
         env.pop(name, None)

@@ -220,7 +220,9 @@ async def bench_load(work: Path, quick: bool) -> dict[str, Any]:
     s = TimedStandin()
     await s.start()
     s.create_group("Helpline staff", members=[ADMIN_ID, STAFF_MEMBER], chat_id=STAFF_CHAT)
-    bot = BotProcess(bot_env(s, tmp / "data"), tmp / "bot.log")
+    bench_database = os.environ.get("RAHNUMA_BENCH_DATABASE_URL")  # PostgreSQL, by hand
+    database = {"DATABASE_URL": bench_database} if bench_database else {}
+    bot = BotProcess(bot_env(s, tmp / "data", **database), tmp / "bot.log")
     bot.start()
     assert bot.proc is not None
     pid = bot.proc.pid
