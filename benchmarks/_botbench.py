@@ -82,6 +82,13 @@ class MeasuringStandin(BotApiStandin):
         self.create_group("Helpline staff", members=[ADMIN_ID, STAFF_MEMBER], chat_id=STAFF_CHAT)
 
 
+def bench_database() -> dict[str, str]:
+    """``{"DATABASE_URL": …}`` when RAHNUMA_BENCH_DATABASE_URL is set (run every bot a script
+    starts on that PostgreSQL database), else nothing: SQLite."""
+    url = os.environ.get("RAHNUMA_BENCH_DATABASE_URL")
+    return {"DATABASE_URL": url} if url else {}
+
+
 def full_bot_env(standin: BotApiStandin, data_dir: Path, **extra: str | None) -> dict[str, str]:
     """Environment for ``python -m bot`` against ``standin``; rate limit lifted unless given
     (``TELEGRAM_MAX_RATE=None`` leaves it unset: the default)."""
@@ -93,9 +100,8 @@ def full_bot_env(standin: BotApiStandin, data_dir: Path, **extra: str | None) ->
         CONTENT_DIR=str(CONTENT_DIR), AGENCIES_FILE=str(AGENCIES_FILE), TELEGRAM_MAX_RATE="0",
         PYTHONUNBUFFERED="1",
     )
-    bench_database = os.environ.get("RAHNUMA_BENCH_DATABASE_URL")
-    if bench_database and "DATABASE_URL" not in extra:  # every script on PostgreSQL, by hand
-        env["DATABASE_URL"] = bench_database
+    if "DATABASE_URL" not in extra:
+        env.update(bench_database())
     env.update({k: v for k, v in extra.items() if v is not None})
     for name in [k for k, v in extra.items() if v is None]:
         env.pop(name, None)

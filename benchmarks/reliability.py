@@ -42,6 +42,7 @@ for extra in (REPO, REPO / "benchmarks", REPO / "tests", REPO / "tests" / "e2e",
               REPO / "tests" / "reliability"):
     sys.path.insert(0, str(extra))
 
+from _botbench import bench_database  # noqa: E402
 from _machine import cpu_model  # noqa: E402
 from harness import ADMIN_ID, STAFF_CHAT, STAFF_MEMBER, BotProcess, bot_env  # noqa: E402
 from reliability_kit import (  # noqa: E402
@@ -220,9 +221,7 @@ async def bench_load(work: Path, quick: bool) -> dict[str, Any]:
     s = TimedStandin()
     await s.start()
     s.create_group("Helpline staff", members=[ADMIN_ID, STAFF_MEMBER], chat_id=STAFF_CHAT)
-    bench_database = os.environ.get("RAHNUMA_BENCH_DATABASE_URL")  # PostgreSQL, by hand
-    database = {"DATABASE_URL": bench_database} if bench_database else {}
-    bot = BotProcess(bot_env(s, tmp / "data", **database), tmp / "bot.log")
+    bot = BotProcess(bot_env(s, tmp / "data", **bench_database()), tmp / "bot.log")
     bot.start()
     assert bot.proc is not None
     pid = bot.proc.pid

@@ -42,6 +42,7 @@ from bot.core.dialogue.messages import Attachment, MediaRef, Outgoing
 from bot.core.markup import visible_length
 from bot.logging_setup import FailureLog
 from bot.storage.store import PendingMessage, Store
+from bot.telegram_app.media import send_attachment
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0
@@ -390,8 +391,6 @@ class Outbox:
     async def _send_fetched(self, chat_id: int, ref: MediaRef, caption: str) -> int:
         """Another channel's file (a WhatsApp voice note, photo, document) posted as the same
         kind. A file that cannot be fetched still reaches staff as its caption, with a note."""
-        from bot.telegram_app.media import send_attachment
-
         assert self.fetch_media is not None
         try:
             attachment = await self.fetch_media(ref)
