@@ -157,16 +157,15 @@ async def test_an_unreachable_staff_chat_tells_the_person_and_the_admins(store: 
     async def alert(text: str) -> None:
         alerts.append(text)
 
-    outbox = Outbox(bot, store, staff=staff, on_staff_unreachable=tell, alert_admins=alert)  # type: ignore[arg-type]
+    outbox = Outbox(bot, store, staff=staff, on_staff_unreachable=tell, alert_admins=alert,  # type: ignore[arg-type]
+                    probe_seconds=0.3)
     t = await ticket(store, 4)
     outbox.wake(await commit(store, STAFF, "they locked me in", ticket_id=t))
     await until(lambda: not staff.reachable)
     assert told == [[t]] and len(alerts) == 1 and "cannot be reached" in alerts[0]
     assert await store.pending_count() == 1  # kept: delivered once the group is back
     del bot.broken_chats[STAFF]
-    outbox._probe_at = 0  # the minute between probes has passed
-    outbox.wake([STAFF])
-    await until(lambda: staff.reachable)
+    await until(lambda: (outbox.wake([STAFF]), staff.reachable)[1])  # the probe is due again
     assert bot.texts(STAFF) == ["they locked me in"] and "again" in alerts[-1]
     await outbox.stop()
 

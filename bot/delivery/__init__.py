@@ -1,5 +1,9 @@
-"""Delivery rules every channel shares: the send rate all instances keep together."""
+"""Delivery rules every channel shares: each chat's messages in order by one sender at a time
+(leases across instances), the staff chat's turns per ticket, and the send rate all instances
+keep together. A channel supplies only the sending itself."""
 
 from bot.delivery.pace import SharedPace
+from bot.delivery.senders import MAX_BACKOFF, ChatSenders, Queue
+from bot.delivery.turns import TicketTurns
 
-__all__ = ["SharedPace"]
+__all__ = ["MAX_BACKOFF", "ChatSenders", "Queue", "SharedPace", "TicketTurns"]

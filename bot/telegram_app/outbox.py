@@ -1,34 +1,25 @@
-"""Durable delivery: messages wait in the database until Telegram has accepted them.
+"""Telegram's side of durable delivery: sending an outbox row through the Bot API.
 
-One delivery path. Every outgoing message is a row in the ``outbox`` table, written in the
-transaction that caused it. Each chat with waiting messages has one sender task that reads
-its oldest message, sends it, and records the delivery (and, for a ticket message, which
-staff-chat message belongs to which ticket) at once, before it reads the next: a chat's
-messages go strictly in order, a failure holds back the ones after it and is retried with
-back-off (or after Telegram's ``retry_after``) until it succeeds. A person who blocked the
-bot, or a message Telegram rejects as invalid, is given up on.
+Every outgoing message is a row in the ``outbox`` table, written in the transaction that
+caused it. :class:`bot.delivery.ChatSenders` sends each chat's rows in order, one instance per
+chat (leases); this module sends one row (or, in the staff chat, a ticket's waiting texts
+joined: :class:`bot.delivery.TicketTurns`) and records the outcome at once: delivered (with,
+for a ticket message, which staff-chat message belongs to which ticket), retried with back-off
+or after Telegram's ``retry_after``, or given up (a person who blocked the bot, a message
+Telegram rejects as invalid).
 
-The staff chat is shared by every ticket, and Telegram lets a bot post only about 20
-messages a minute into a group. There, the next message is chosen per ticket: urgent tickets
-first, then the ticket served longest ago (round robin); and a ticket's waiting texts go
-together as one message. One person's flood therefore never holds back another's first
-message by more than a slot or two. Each ticket's own messages stay in order.
-
-Many instances on one database (PostgreSQL): a chat's messages are sent by one instance at a
-time, the holder of the chat's lease (``outbox_leases``), which it renews every second and
-gives up when the chat's queue is empty (a group's only ``GROUP_INTERVAL`` after the last send,
-so that the next holder keeps the group's pace). A lease that is not renewed — its instance
-was killed — runs out after ``LEASE_SECONDS``, and whichever instance scans next takes the chat
-over. Together they keep ``max_rate``: each send first reserves a slot of one pace shared in
-the database (``send_slots``: one statement per message). See docs/storage.md.
+The staff chat has its own troubles, told to the people waiting and to admins, never silent:
+the group became a supergroup (followed), or the bot was removed from it or the id is wrong
+(nothing is dropped; it is tried again every ``PROBE_SECONDS``). Telegram lets a bot post about
+20 messages a minute into a group: a group's lease stays with its holder ``GROUP_INTERVAL``
+after the last send, so that the next holder keeps the pace. Several instances together keep
+``max_rate`` (:class:`bot.delivery.SharedPace`). See docs/storage.md.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -39,19 +30,15 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Re
 
 from bot.channels import channel_of
 from bot.core.dialogue.messages import Attachment, MediaRef, Outgoing
-from bot.core.markup import visible_length
-from bot.delivery import SharedPace
+from bot.delivery import MAX_BACKOFF, ChatSenders, SharedPace, TicketTurns
 from bot.logging_setup import FailureLog
 from bot.storage.store import PendingMessage, Store
 from bot.telegram_app.media import send_attachment
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF = 30.0
-POLL_SECONDS = 0.5  # how often chats that wait for a retry are looked at again
 PROBE_SECONDS = 60.0  # an unreachable staff chat is tried again this often
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 STAFF_WINDOW = 500  # waiting staff-chat messages looked at when choosing the next ticket
-COMBINED_LIMIT = 4000  # a combined relay stays below Telegram's 4096 characters
 GROUP_PER_MINUTE = 20  # Telegram's limit for messages into one group
 GROUP_INTERVAL = 60 / (GROUP_PER_MINUTE - 1)  # one less, so that jitter never makes 21
 LEASE_SECONDS = 5.0  # a chat's lease runs out this long after its holder last renewed it
@@ -96,154 +83,60 @@ AlertAdmins = Callable[[str], Awaitable[None]]
 class Outbox:
     def __init__(self, bot: Bot, store: Store, *, staff: StaffChat | None = None,
                  on_staff_unreachable: TicketsUnreachable | None = None,
-                 alert_admins: AlertAdmins | None = None, max_rate: float = 0.0) -> None:
+                 alert_admins: AlertAdmins | None = None, max_rate: float = 0.0,
+                 probe_seconds: float = PROBE_SECONDS) -> None:
         self.bot = bot
         self.store = store
         self.pace = SharedPace(store, "telegram", max_rate)  # all instances together (one: PTB's limiter)
-        self.holder = uuid.uuid4().hex[:16]  # this instance, in the leases it holds
-        self._held: dict[int, float] = {}  # chat -> when its lease may be given up (inf: in use)
+        self._failures = FailureLog(log)
+        self.senders = ChatSenders(store, self, holder=uuid.uuid4().hex[:16], failures=self._failures,
+                                   lease=LEASE_SECONDS, renew=RENEW_SECONDS,
+                                   linger=lambda chat: GROUP_INTERVAL if chat < 0 else 0.0)
         self._group_sent: dict[int, float] = {}  # group -> when this instance last sent to it
         self.staff = staff or StaffChat(None)
         self.on_staff_unreachable = on_staff_unreachable
         self.alert_admins = alert_admins
-        self._senders: dict[int, asyncio.Task] = {}
-        self._again: set[int] = set()  # woken while its sender was reading: look once more
-        self._not_before: dict[int, float] = {}  # chat -> when it may be tried again
-        self._served: dict[int, float] = {}  # staff chat: ticket -> when last served
+        self.probe_seconds = probe_seconds
+        self._turns = TicketTurns()
         self._told: set[int] = set()  # tickets whose person was told the staff chat is down
         self._probe_at = 0.0  # when an unreachable staff chat is tried again
-        self._runner: asyncio.Task | None = None
-        self._keeper: asyncio.Task | None = None
-        self._failures = FailureLog(log)
         self.delivered = 0
         # another channel's file for the staff chat (a WhatsApp voice note), and the delivery
         # that sends another channel's rows (a staff reply to a WhatsApp person): set by serve
         self.fetch_media: Callable[[MediaRef], Awaitable[Attachment]] | None = None
         self.wake_other: Callable[[list[int]], object] | None = None
 
-    # --- waking senders --------------------------------------------------------------
+    @property
+    def holder(self) -> str:
+        return self.senders.holder
 
     def wake(self, chat_ids: Iterable[int]) -> None:
         """Messages for these chats were committed: send them now, in the background."""
-        now = time.monotonic()
+        mine: list[int] = []
         others: list[int] = []
-        for chat_id in chat_ids:
-            if channel_of(chat_id) != "telegram":
-                others.append(chat_id)  # a WhatsApp person's rows are delivered by bot.whatsapp
-                continue
-            if chat_id in self._senders:
-                self._again.add(chat_id)
-            elif self._not_before.get(chat_id, 0) <= now:
-                self._not_before.pop(chat_id, None)
-                task = asyncio.create_task(self._send_chat(chat_id))
-                self._senders[chat_id] = task
-                task.add_done_callback(lambda _t, c=chat_id: self._senders.pop(c, None))
+        for chat_id in chat_ids:  # a WhatsApp person's rows are delivered by bot.whatsapp
+            (mine if channel_of(chat_id) == "telegram" else others).append(chat_id)
+        self.senders.wake(mine)
         if others and self.wake_other is not None:
             self.wake_other(others)
 
-    async def run(self) -> None:
-        """Background loop: chats left over by an earlier run, and retries that are due."""
-        while True:
-            try:
-                self.wake(await self.store.chats_with_pending_messages(self.holder))
-            except Exception as exc:  # keep the loop alive whatever happens
-                self._failures.failed("outbox: reading the queue", exc)
-            await asyncio.sleep(POLL_SECONDS)
-
-    async def keep_leases(self) -> None:
-        """Background loop: renew the leases in use, give up the idle ones."""
-        while True:
-            try:
-                now = time.monotonic()
-                for chat_id, until in list(self._held.items()):
-                    if until <= now and chat_id not in self._senders:
-                        del self._held[chat_id]
-                        await self.store.release_chat(chat_id, self.holder)
-                if self._held:
-                    await self.store.renew_leases(self.holder, LEASE_SECONDS)
-            except Exception as exc:
-                self._failures.failed("outbox: renewing leases", exc)
-            await asyncio.sleep(RENEW_SECONDS)
-
     async def start(self) -> None:
-        if not self.store.shared:
-            await self.store.release_leases()  # one process per SQLite file: none is held
-        self._runner = asyncio.create_task(self.run())
-        self._keeper = asyncio.create_task(self.keep_leases())
+        await self.senders.start()
 
     async def stop(self, grace: float = 5.0) -> None:
         """Let sends in flight finish (up to ``grace`` seconds), then stop."""
-        if self._runner is not None:
-            self._runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
-        senders = list(self._senders.values())
-        if senders:
-            _, late = await asyncio.wait(senders, timeout=grace)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
-        if self._keeper is not None:
-            self._keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._keeper
-        if self._held:
-            self._held.clear()
-            with contextlib.suppress(Exception):  # else they run out after LEASE_SECONDS
-                await self.store.release_leases(self.holder)
+        await self.senders.stop(grace)
 
-    # --- one chat --------------------------------------------------------------------
+    # --- the Queue that ChatSenders drives ---------------------------------------------------
 
-    async def _send_chat(self, chat_id: int) -> None:
-        try:
-            while True:
-                if not await self.store.claim_chat(chat_id, self.holder, LEASE_SECONDS):
-                    self._again.discard(chat_id)
-                    return  # another instance sends this chat's messages now (and reads what is new)
-                self._held[chat_id] = math.inf
-                if not await self._send_in_order(chat_id):
-                    return  # held back: the lease is kept (renewed) until it is tried again
-                if chat_id < 0:  # a group: kept a while, so that the next holder keeps its pace
-                    self._held[chat_id] = time.monotonic() + GROUP_INTERVAL
-                    return
-                del self._held[chat_id]  # a person: given up at once (it names their chat)
-                await self.store.release_chat(chat_id, self.holder)
-                if chat_id not in self._again:  # woken while it was given up: once more
-                    return
-        except Exception as exc:  # the database failing, say: logged once, tried again later
-            self._failures.failed("outbox: delivering", exc)
-            self._back_off(chat_id, MAX_BACKOFF)
-
-    async def _send_in_order(self, chat_id: int) -> bool:
-        """Send until the chat's queue is empty (True) or a message is held back (False)."""
-        while True:
-            self._again.discard(chat_id)
-            if chat_id == self.staff.id and not self.staff.reachable and time.monotonic() < self._probe_at:
-                return False  # unreachable: tried again (with the message at the head) now and then
-            batch = await self._next(chat_id)
-            if not batch:
-                if chat_id in self._again:
-                    continue
-                return True
-            if not await self._deliver(batch):
-                return False
-
-    async def _next(self, chat_id: int) -> list[PendingMessage]:
+    async def next(self, chat_id: int) -> list[PendingMessage] | None:
         if chat_id != self.staff.id:
             return await self.store.pending(chat_id, 1, holder=self.holder)
-        waiting = await self.store.pending(chat_id, STAFF_WINDOW, holder=self.holder)
-        if not waiting:
-            return []
-        heads: dict[int, list[PendingMessage]] = {}
-        for message in waiting:
-            heads.setdefault(message.ticket_id or 0, []).append(message)
-        ticket = min(heads, key=lambda t: (not heads[t][0].urgent, self._served.get(t, 0.0), heads[t][0].id))
-        # only tickets that are waiting need remembering (memory stays flat)
-        self._served = {t: self._served[t] for t in heads if t in self._served}
-        self._served[ticket] = time.monotonic()
-        return _combined(heads[ticket])
+        if not self.staff.reachable and time.monotonic() < self._probe_at:
+            return None  # unreachable: tried again (with the message at the head) now and then
+        return self._turns.choose(await self.store.pending(chat_id, STAFF_WINDOW, holder=self.holder))
 
-    async def _deliver(self, batch: list[PendingMessage]) -> bool:
+    async def deliver(self, batch: list[PendingMessage]) -> bool:
         """Send one message (or several combined); record the outcome. True: go on."""
         first = batch[0]
         chat_id = first.chat_id
@@ -251,7 +144,7 @@ class Outbox:
             await self._pace(chat_id)
             sent_id = await self._send(batch)
         except RetryAfter as exc:
-            self._back_off(chat_id, _seconds(exc.retry_after))
+            self.senders.back_off(chat_id, _seconds(exc.retry_after))
             await self.store.mark_attempt(first, "RetryAfter")
             return False
         except ChatMigrated as exc:
@@ -269,7 +162,7 @@ class Outbox:
             raise
         except (TelegramError, OSError) as exc:
             self._failures.failed("outbox: sending", exc)
-            self._back_off(chat_id, min(MAX_BACKOFF, 0.5 * 2 ** min(first.attempts, 7)))
+            self.senders.back_off(chat_id, min(MAX_BACKOFF, 0.5 * 2 ** min(first.attempts, 7)))
             await self.store.mark_attempt(first, type(exc).__name__)
             return False
         self._failures.ok("outbox: sending")
@@ -294,15 +187,12 @@ class Outbox:
             self._group_sent[chat_id] = time.monotonic()
         await self.pace.wait()
 
-    def _back_off(self, chat_id: int, seconds: float) -> None:
-        self._not_before[chat_id] = time.monotonic() + seconds
-
     async def _unreachable(self, batch: list[PendingMessage], error: str) -> bool:
         chat_id = batch[0].chat_id
         if chat_id == self.staff.id:
             # The bot was removed from the staff group, or the id is wrong: nothing is dropped;
             # the people waiting are told, admins are alerted, and the health flag goes red.
-            self._probe_at = time.monotonic() + PROBE_SECONDS
+            self._probe_at = time.monotonic() + self.probe_seconds
             if not self.staff.reachable:
                 return False  # still unreachable: everyone concerned was told already
             log.error("staff chat unreachable: %s", error)
@@ -394,26 +284,6 @@ class Outbox:
                 parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
             return sent.message_id
         return (await send_attachment(self.bot, chat_id, attachment, caption or None)).message_id
-
-
-def _plain_text(message: PendingMessage) -> bool:
-    p = message.payload
-    return not (p.get("copy_of") or p.get("file") or p.get("buttons") or p.get("media_ref"))
-
-
-def _combined(queue: list[PendingMessage]) -> list[PendingMessage]:
-    """The head of a ticket's queue, with the plain texts right behind it joined on."""
-    batch = [queue[0]]
-    if not _plain_text(queue[0]):
-        return batch
-    length = visible_length(queue[0].payload.get("text", ""))
-    for message in queue[1:]:
-        size = visible_length(message.payload.get("text", "")) + 2
-        if not _plain_text(message) or length + size > COMBINED_LIMIT:
-            break
-        batch.append(message)
-        length += size
-    return batch
 
 
 def _seconds(value: object) -> float:
