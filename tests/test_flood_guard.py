@@ -1,6 +1,6 @@
 """The per-person flood limit."""
 
-from bot.telegram_app.handlers import FloodGuard
+from bot.core.flood import FloodGuard
 
 
 def test_flood_limit_allows_a_burst_then_refuses_and_recovers() -> None:

@@ -1,9 +1,11 @@
 """Delivery rules every channel shares: each chat's messages in order by one sender at a time
 (leases across instances), the staff chat's turns per ticket, and the send rate all instances
-keep together. A channel supplies only the sending itself."""
+keep together; and telling watchers, paced by that delivery. A channel supplies only the
+sending itself."""
 
 from bot.delivery.pace import SharedPace
 from bot.delivery.senders import MAX_BACKOFF, ChatSenders, Queue
 from bot.delivery.turns import TicketTurns
+from bot.delivery.watchers import WatchNotifier
 
-__all__ = ["MAX_BACKOFF", "ChatSenders", "Queue", "SharedPace", "TicketTurns"]
+__all__ = ["MAX_BACKOFF", "ChatSenders", "Queue", "SharedPace", "TicketTurns", "WatchNotifier"]

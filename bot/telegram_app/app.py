@@ -28,19 +28,20 @@ from telegram.request import HTTPXRequest
 from bot.config import Settings
 from bot.core.dialogue.engine import Dialogue
 from bot.core.dialogue.messages import Outgoing
+from bot.core.flood import FloodGuard
 from bot.core.i18n import N_, translator
 from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
 from bot.core.languages import LANGUAGES
 from bot.core.markup import escape
+from bot.delivery import WatchNotifier
 from bot.logging_setup import FailureLog, configure_logging
 from bot.runtime import DatabaseUnusable, Runtime, run_until_signalled
 from bot.storage.watches import SqlWatchLedger
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
 from bot.telegram_app.admin import AdminCommands
-from bot.telegram_app.handlers import FloodGuard, Handlers
-from bot.telegram_app.outbox import GROUP_INTERVAL, Outbox, StaffChat
+from bot.telegram_app.handlers import Handlers
+from bot.telegram_app.outbox import GROUP_INTERVAL, Outbox, StaffChat, unreachable
 from bot.telegram_app.updates import POLL_TIMEOUT, poll, retry_forever
-from bot.telegram_app.watching import WatchNotifier
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,8 @@ class TelegramService:
         assert self.runtime is not None
         self.runtime.alerts.append(self._alert)
         self.watches = WatchNotifier(self.runtime.knowledge, SqlWatchLedger(self.runtime.store.db),
-                                     self.outbox, max_rate=self.settings.max_rate)
+                                     self.outbox.wake, unreachable=unreachable,
+                                     max_rate=self.settings.max_rate)
         self._background += [asyncio.create_task(self._register_commands(self.bot, stop)),
                              asyncio.create_task(self.watches.run(stop))]
         if self.settings.agencies_update_at and self.staff.id is not None:

@@ -19,6 +19,7 @@ from telegram import CallbackQuery, Message, Update
 from bot.core.dialogue import helpline
 from bot.core.dialogue.engine import Dialogue
 from bot.core.dialogue.messages import Incoming, Outgoing, Result, StaffReply
+from bot.core.flood import FloodGuard
 from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
 from bot.core.languages import language_for_code
@@ -66,33 +67,6 @@ def telegram_sized(messages: list[Outgoing]) -> list[Outgoing]:
             last = i == len(parts) - 1
             result.append(Outgoing(m.chat_id, part, m.buttons if last else (), ticket_id=m.ticket_id))
     return result
-
-
-class FloodGuard:
-    """At most ``per_minute`` messages and button presses per person in each clock minute.
-
-    Counts are kept for the current minute only, so memory stays flat by construction.
-    """
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._minute = -1
-        self._counts: dict[int, int] = {}
-        self._warned: set[int] = set()
-
-    def allow(self, user_id: int, now: float | None = None) -> bool:
-        minute = int((time.monotonic() if now is None else now) // 60)
-        if minute != self._minute:
-            self._minute, self._counts, self._warned = minute, {}, set()
-        count = self._counts[user_id] = self._counts.get(user_id, 0) + 1
-        return self.per_minute <= 0 or count <= self.per_minute
-
-    def should_warn(self, user_id: int) -> bool:
-        """True once per person and minute: the first refused message is answered."""
-        if user_id in self._warned:
-            return False
-        self._warned.add(user_id)
-        return True
 
 
 class Handlers:

@@ -47,6 +47,11 @@ UNREACHABLE = ("chat not found", "bot was kicked", "bot is not a member", "have 
                "not enough rights", "chat_write_forbidden", "need administrator rights")
 
 
+def unreachable(error: str) -> bool:
+    """The outbox gave up because the person cannot be reached (not because of the message)."""
+    return error.startswith("Forbidden") or any(s in error.lower() for s in UNREACHABLE)
+
+
 def keyboard(buttons: list) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None

@@ -22,12 +22,13 @@ from bot.channels import channel_of
 from bot.core.content.templates import Templates, load_templates
 from bot.core.dialogue.engine import Dialogue
 from bot.core.dialogue.messages import Incoming, Outgoing, Result
+from bot.core.flood import FloodGuard
 from bot.core.i18n import translator
 from bot.core.languages import language_for_code
 from bot.core.markup import escape
 from bot.storage.conversation import SqlConversation
 from bot.storage.store import AlreadyProcessed, DatabaseUnusable, StorageError, Store
-from bot.telegram_app.handlers import FloodGuard, telegram_sized
+from bot.telegram_app.handlers import telegram_sized
 from bot.whatsapp.config import WhatsAppSettings
 from bot.whatsapp.delivery import Delivery, TelegramFile
 from bot.whatsapp.sender import Sender

@@ -4,10 +4,10 @@ takes effect (/reload, /import_agencies, /update_agencies, the daily update: eve
 crash cut short), and every hour (people told less than a day ago, licences that expired by
 date).
 
-Pacing: the pass queues a small batch of messages (a third of a second's worth at
-TELEGRAM_MAX_RATE), wakes the outbox, and waits until that batch is delivered before it queues
-the next. A person writing to the bot meanwhile finds at most one batch ahead of their reply,
-never thousands.
+Pacing: the pass queues a small batch of messages (a third of a second's worth at the send
+rate), wakes the delivery (``wake``: each channel's outbox), and waits until that batch is
+delivered before it queues the next. A person writing to the bot meanwhile finds at most one
+batch ahead of their reply, never thousands.
 """
 
 from __future__ import annotations
@@ -16,24 +16,19 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable, Iterable
 
 from bot.core.dialogue.watch import NotifySummary, notify
 from bot.core.knowledge_holder import KnowledgeHolder
 from bot.logging_setup import FailureLog
 from bot.storage.watches import SqlWatchLedger
-from bot.telegram_app.outbox import UNREACHABLE, Outbox
 
 log = logging.getLogger(__name__)
 EVERY_SECONDS = 3600.0
 BATCH_SECONDS = 1 / 3   # a batch is this many seconds of sending at the rate limit
-UNLIMITED_BATCH = 50    # the batch when the rate limit is lifted (TELEGRAM_MAX_RATE=0)
+UNLIMITED_BATCH = 50    # the batch when the rate limit is lifted (max_rate 0)
 WAIT_FOR_BATCH = 60.0   # a batch that is not delivered by then (a chat backing off) is left behind
 CHECK_DELIVERY = 0.05
-
-
-def unreachable(error: str) -> bool:
-    """The outbox gave up because the person cannot be reached (not because of the message)."""
-    return error.startswith("Forbidden") or any(s in error.lower() for s in UNREACHABLE)
 
 
 def batch_size(max_rate: float) -> int:
@@ -41,11 +36,13 @@ def batch_size(max_rate: float) -> int:
 
 
 class WatchNotifier:
-    def __init__(self, knowledge: KnowledgeHolder, ledger: SqlWatchLedger, outbox: Outbox, *,
+    def __init__(self, knowledge: KnowledgeHolder, ledger: SqlWatchLedger,
+                 wake: Callable[[Iterable[int]], None], *, unreachable: Callable[[str], bool],
                  max_rate: float, every: float = EVERY_SECONDS) -> None:
         self.knowledge = knowledge
         self.ledger = ledger
-        self.outbox = outbox
+        self.wake = wake
+        self.unreachable = unreachable  # the error the outbox gave up with: the person is gone
         self.batch = batch_size(max_rate)
         self.every = every
         self.passes = 0
@@ -95,15 +92,15 @@ class WatchNotifier:
         return summary
 
     async def _pace(self, ids: list[int], chats: set[int]) -> None:
-        """Wake the outbox for the batch, and wait until it is delivered."""
-        self.outbox.wake(chats)
+        """Wake the delivery for the batch, and wait until it is delivered."""
+        self.wake(chats)
         deadline = time.monotonic() + WAIT_FOR_BATCH
         # delivery is recorded in the database (by any instance's outbox): looked at there
         while await self.ledger.waiting(ids) and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(CHECK_DELIVERY)
         # A person who blocked the bot (or left Telegram) is not written to again and again:
         # their watches go, as their only use is a message.
-        gone = {user_id for user_id, error in await self.ledger.failures(ids) if unreachable(error)}
+        gone = {user_id for user_id, error in await self.ledger.failures(ids) if self.unreachable(error)}
         if gone:
             await self.ledger.forget(gone)
             log.info("watches: %d people cannot be reached (blocked the bot?); their watches "
