@@ -345,7 +345,7 @@ QUERIES = [
     ("shared", "Syed Shah", "similar", ["0250/KAR", "3587/KAR", "4929/PWR"]),
     ("shared", "Ismail", "similar", ["1774/KAR", "4914/LHR", "4927/KAR"]),
     ("shared", "Asim International", "similar", ["1842/DGK", "5087/LHR"]),
-    ("shared", "Khyber Enterprises", "similar", ["2619/RWP", "3328/PWR"]),
+    ("shared", "Khyber", "similar", ["2619/RWP", "3328/PWR", "5177/PWR"]),
     ("shared", "Ayesha", "similar", ["1883/MTN", "5147/RWP"]),
     ("shared", "Universal", "similar", ["0237/KAR", "2710/KAR"]),
     ("shared", "bio agency", "similar", ["1857/RWP", "3800/RWP"]),
