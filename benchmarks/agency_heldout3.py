@@ -14,7 +14,8 @@ once, after the matcher work it checks has landed; never tune on it.
 `--check-data` validates the data file alone and does not run (or import) the matcher: every
 licence number exists in ../shared/data/beoe_real_names.csv, every phone is the evaluation
 list's phone of the agency named, every status query names an agency whose status is not
-valid, every query (but greetings) lists a held-out-3 agency, and so on.
+valid, every query (but greetings) lists a held-out-3 agency, no query stands word for word
+in the tuning, held-out or second held-out queries, and so on.
 """
 
 from __future__ import annotations
@@ -54,8 +55,15 @@ def is_heldout3(row: Row) -> bool:
     return num % 10 == 7 and not row.heldout and not hand_written
 
 
-def check_data(entries: list, real: list[tuple[str, str]], rows: list[Row]) -> list[str]:
-    """Problems with the data file (empty when it is sound). Never runs the matcher."""
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def check_data(entries: list, real: list[tuple[str, str]], rows: list[Row],
+               elsewhere: set[str] = frozenset()) -> list[str]:
+    """Problems with the data file (empty when it is sound). Never runs the matcher.
+    `elsewhere`: the other evaluation sets' queries (lower case, spaces folded); a query typed
+    here must not stand in any of them word for word."""
     from heldout2_data import QUERIES as HELDOUT2
 
     problems: list[str] = []
@@ -81,6 +89,8 @@ def check_data(entries: list, real: list[tuple[str, str]], rows: list[Row]) -> l
             continue
         if text in seen:
             problems.append(f"{where}: duplicate query")
+        if _norm(text) in elsewhere:
+            problems.append(f"{where}: the same query stands in another evaluation set")
         seen.add(text)
         if not isinstance(lics, list):
             problems.append(f"{where}: licence numbers must be a list")
@@ -182,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     real = build.read_real(args.real)
     rows = build.eval_rows(real)
     if args.check_data:
-        problems = check_data(QUERIES, real, rows)
+        _, tune, held, held2 = build.build(args.real)   # the generator only, not the matcher
+        elsewhere = {_norm(q.query) for q in (*tune, *held, *held2)}
+        problems = check_data(QUERIES, real, rows, elsewhere)
         counts = Counter(c for c, *_ in QUERIES)
         print(f"{len(QUERIES)} queries: " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())))
         for p in problems:

@@ -24,22 +24,21 @@ from build import Row  # noqa: E402
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="../shared/data is absent")
-def test_the_data_names_real_licences_and_the_evaluation_lists_phones():
-    from build import eval_rows, read_real
-    from heldout3_data import QUERIES
-
-    real = read_real(REAL)
-    assert agency_heldout3.check_data(QUERIES, real, eval_rows(real)) == []
+def test_the_data_names_real_licences_and_the_evaluation_lists_phones(capsys):
+    assert agency_heldout3.main(["--check-data", "--real", str(REAL)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("data OK")
 
 
-def test_the_check_reports_an_unknown_licence_and_a_wrong_phone():
+def test_the_check_reports_an_unknown_licence_a_wrong_phone_and_a_reused_query():
     rows = [Row("0777 / RWP", "Noor Recruiting Agency", "valid", "2030-01-01", "0315-6873777", False)]
     real = [("0777 / RWP", "Noor Recruiting Agency")]
     entries = [("licence_phone", "9997/RWP", "agency", ["9997/RWP"]),
-               ("licence_phone", "0300-1111111", "agency", ["0777/RWP"])]
-    problems = agency_heldout3.check_data(entries, real, rows)
+               ("licence_phone", "0300-1111111", "agency", ["0777/RWP"]),
+               ("exact", "Noor  Recruiting Agency", "agency", ["0777/RWP"])]
+    problems = agency_heldout3.check_data(entries, real, rows, {"noor recruiting agency"})
     assert any("9997/RWP is not in the real list" in p for p in problems)
     assert any("phone is not the listed agency's" in p for p in problems)
+    assert any("stands in another evaluation set" in p for p in problems)
 
 
 class StubMatcher:
