@@ -360,7 +360,7 @@ QUERIES = [
     ("shared", "Sohail wala agent", "similar", ["1460/RWP", "2597/MTN"]),
     ("shared", "Manpower Supply", "similar", ["1527/RWP", "2645/SKT", "5185/LHR", "5271/RWP"]),
     ("shared", "Khalid Overseas", "similar", ["5129/GRT", "5327/MTN"]),
-    ("shared", "hassan wali agency", "similar", ["3587/KAR", "5309/MLK"]),
+    ("shared", "hassan ki agency", "similar", ["3587/KAR", "5309/MLK"]),
     # --- one-letter look-alikes that are themselves real names: never licensed ----------------
     ("lookalike_name", "Nadir Corporation", "never", ["2227/GRT"]),
     ("lookalike_name", "Basir Corporation", "never", ["2227/GRT"]),
