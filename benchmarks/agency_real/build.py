@@ -619,13 +619,15 @@ def adversarial(seed: int = 9) -> list[str]:
     return out
 
 
-def heldout2_queries(rows: list[Row]) -> list[Query]:
-    """The hand-typed second held-out set, its expectations resolved against the list."""
-    from heldout2_data import QUERIES
+def heldout2_queries(rows: list[Row], entries: list | None = None) -> list[Query]:
+    """The hand-typed second held-out set (or `entries` of the same format, e.g. the third,
+    `heldout3_data`), its expectations resolved against the list."""
+    if entries is None:
+        from heldout2_data import QUERIES as entries
 
     by_canon = {r.canonical: r for r in rows}
     out = []
-    for category, text, expect, lics in QUERIES:
+    for category, text, expect, lics in entries:
         if expect == "agency":
             out.append(Query(text, category, by_canon[lics[0]].verdict, [lics[0]], True))
         elif expect == "never":
