@@ -524,9 +524,9 @@ def test_load_missing_file(tmp_path: Path) -> None:
 
 
 def test_shipped_demo_list_loads_and_is_marked_demo() -> None:
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU, not wall time: the tests share the machine with other work
     lst = load_agency_list(ROOT / "content" / "agencies.csv")
-    assert time.perf_counter() - t0 < 0.5
+    assert time.process_time() - t0 < 0.5
     assert lst.provenance.demo is True
     assert "NOT from" in lst.provenance.note and "invented" in lst.provenance.note
     assert len(lst.agencies) >= 2000
