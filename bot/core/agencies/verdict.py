@@ -397,7 +397,13 @@ class AgencyMatcher:
         if len(top) == 1 and strong:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
-                return _Name("one", [(top[0][0], top[0][2])], "name", True)
+                elsewhere = self._names.written_elsewhere(positions, top[0][2])
+                if not elsewhere:
+                    return _Name("one", [(top[0][0], top[0][2])], "name", True)
+                # A word typed as other agencies write it, that this one writes otherwise:
+                # those first, then this one.
+                ranked = [(top[0][0] * 0.9, j) for j in elsewhere] + [(top[0][0], top[0][2])]
+                return _Name("similar", ranked + near(), "near_miss", True)
         ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
         return _Name("similar", self._spelled_first(positions, ranked), reason, True)

@@ -24,9 +24,11 @@ from rapidfuzz.distance import OSA, Levenshtein
 from bot.core.agencies.names.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
 from bot.core.agencies.names.vocabulary import (
     ARTICLES,
+    ASKING_KEYS,
     CITY_MAX,
     CITY_PHRASES,
     CONNECTORS,
+    DISTINCT_NAMES,
     FILLER_ARABIC_KEYS,
     FILLER_LATIN,
     GENERIC_ARABIC_KEYS,
@@ -34,6 +36,7 @@ from bot.core.agencies.names.vocabulary import (
     GENERIC_PAIRS,
     GENERIC_SKELETONS,
     KNOWN_WORDS,
+    LEGAL,
     LOANWORD_KEYS,
     ORDINARY_FOLDS,
     PREFIXES,
@@ -132,6 +135,8 @@ class Reading:
     unknown: int = 0         # longest run of name-like words that are on no list ("Qwerty Zxcv")
     inner_dual: bool = False  # a filler that is a list word stands inside the name
     stray: int = 0           # words of the message on no list at all (a sentence, not a name)
+    chatter: int = 0         # filler words of the message ("M/s", "the", "and" aside)
+    asks: bool = False       # the message has a word that asks about an agency ("licensed")
 
 
 class NameIndex:
@@ -245,6 +250,10 @@ class NameIndex:
         word = self._words[key[0]]
         if word.key in ORDINARY_FOLDS or reading.stray:
             return True
+        if reading.chatter and not reading.asks:
+            # One name word in a message about something else ("what time is it" is not Time
+            # Travel Services): a message that asks about it says so ("is Barkat licensed?").
+            return True
         if any(key[0] in p.options and p.options[key[0]] < 98.0
                and (len(p.text) < 7 or not any(Levenshtein.distance(p.text, raw) <= 2
                                                for raw in self._raws[key[0]]))
@@ -253,7 +262,28 @@ class NameIndex:
             # ("weather"); "Talentroy" for Talentory is a slip.
             return True
         # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
-        return sum(not self.other_name(reading.positions, i) for i in word.postings) > 1
+        # When some of them write it exactly as typed, those are the ones it may mean
+        # ("Samaa": Samaa International, not Saima International).
+        sharers = [i for i in word.postings if not self.other_name(reading.positions, i)]
+        typed = {p.text for p in reading.positions if not is_arabic(p.text)}
+        as_typed = [i for i in sharers if typed and typed <= self.entries[i].spelled]
+        return len(as_typed or sharers) > 1
+
+    def written_elsewhere(self, positions: list[Position], idx: int) -> list[int]:
+        """Other agencies that write a typed word exactly as typed, where agency `idx` writes it
+        otherwise ("Khel" typed: Utman Khel, Azi Khel … for Khall Recruiting Agency): the
+        spelling points at them, so `idx` is not certain."""
+        spelled = self.entries[idx].spelled
+        out: list[int] = []
+        for pos in positions:
+            typed = pos.text
+            if is_arabic(typed) or typed in spelled or typed.isdigit():
+                continue
+            for wid in pos.options:
+                for j in self._words[wid].postings:
+                    if j != idx and j not in out and typed in self.entries[j].spelled:
+                        out.append(j)
+        return out[:MAX_CANDIDATES]
 
     def sharing(self, position: Position) -> list[int]:
         """The agencies with a word this position surely is, when they are few (2-5)."""
@@ -281,9 +311,16 @@ class NameIndex:
         spelled = self.entries[idx].spelled
         for pos in positions:
             typed = pos.text
-            if typed in spelled or typed not in KNOWN_WORDS or is_arabic(typed):
+            if typed in spelled or is_arabic(typed):
                 continue
             key = fold(typed)
+            group = DISTINCT_NAMES.get(typed)
+            if group is not None and any(
+                    (other := DISTINCT_NAMES.get(w)) is not None and other[0] == group[0]
+                    and other[1] != group[1] for w in spelled if fold(w) == key):
+                return True   # Javed / Javad: two names that fold alike
+            if typed not in KNOWN_WORDS:
+                continue
             for w in (w for w in spelled if fold(w) == key):
                 if _drops_i(typed, w) or _drops_i(w, typed):
                     return True   # Umar / Umair, Asha / Aisha: two names
@@ -380,9 +417,13 @@ class NameIndex:
             Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
                     any(is_arabic(p.text) for p in words), stray=stray)
             for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
+        chatter = sum(1 for tok, kind in zip(toks, kinds, strict=True)
+                      if kind == "filler" and tok not in PREFIXES and tok not in LEGAL)
+        asks = any(lex(tok) in ASKING_KEYS for tok in toks)
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
-                        parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray)
+                        parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
+                        chatter=chatter, asks=asks)
 
     def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
@@ -683,9 +724,13 @@ def _drops_i(short: str, long: str) -> bool:
 
 def _suffixed(long: str, base: str) -> bool:
     """`long` is the name `base` with the ending of another name: Irfan-a, Abbas-i, Mirza-i
-    (the longer one a known name: "Saudia" and "Sahara" are other spellings or words)."""
-    return (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
-            and long[-1] in "ai" and long[-1] != long[-2] and long in KNOWN_WORDS)
+    (the longer one a known name: "Saudia" and "Sahara" are other spellings or words), or a
+    known name ending in a consonant with -a or -i added: the woman's name or the family name
+    made from it (Jamil / Jamila, Hashim / Hashimi), whether or not that one is on a list."""
+    if not (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
+            and long[-1] in "ai" and long[-1] != long[-2]):
+        return False
+    return long in KNOWN_WORDS or (base in KNOWN_WORDS and base[-1] not in "aeiouy")
 
 
 def _drops_one(short: str, long: str) -> bool:
