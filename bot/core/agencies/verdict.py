@@ -315,6 +315,15 @@ class AgencyMatcher:
             if other.kind == "one":
                 return other
             return _Name("similar", name.ranked + other.ranked, "near_miss", True)
+        if name.kind != "one" and name.reason != "lookalike_business":
+            # A name that ends at its business words, inside a sentence that goes on.
+            found: dict[int, _Name] = {}
+            for span in self._names.name_spans(text):
+                other = self._read_name(self._names.reading(span))
+                if other.kind == "one":
+                    found.setdefault(other.ranked[0][1], other)
+            if len(found) == 1:
+                return next(iter(found.values()))
         if (self._names.dual or self._names.dual_script) and name.kind != "one":
             # A filler that is also a listed name's word (Trust, Hello): read it as a name word
             # when that reading names one agency and has more than such words alone.

@@ -425,6 +425,32 @@ class NameIndex:
                         parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
                         chatter=chatter, asks=asks)
 
+    def name_spans(self, text: str, limit: int = 4) -> list[str]:
+        """The places of a sentence where a name ends at its business words and the sentence
+        goes on ("Zafco International Manpower offered me a job …", "my uncle says X Overseas
+        Employment Promoter is good"): from the word after a filler (or the start) to the
+        last business word, when what follows begins with a filler or with a word that is no
+        list word, and has a filler later. Each is read alone by the verdict."""
+        toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
+        kinds = self._mark(toks)
+        out: list[str] = []
+        start, i, n = 0, 0, len(toks)
+        while i < n and len(out) < limit:
+            if kinds[i] == "filler":
+                start = i = i + 1
+                continue
+            if i > start and not kinds[i] and self._is_generic(toks[i]):
+                j = i
+                while j < n and not kinds[j] and self._is_generic(toks[j]):
+                    j += 1
+                if j < n and "filler" in kinds[j:] and (
+                        kinds[j] == "filler" or top_score(self._options(toks[j])) < STRONG):
+                    out.append(" ".join(toks[start:j]))
+                start = i = j
+                continue
+            i += 1
+        return out
+
     def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
         kinds = [""] * len(toks)
@@ -536,7 +562,11 @@ class NameIndex:
                     continue
             if _weak(opts[i]):
                 split = self._split(words[i])
-                if split and min(top_score(o) for _, o in split) > top_score(opts[i]):
+                if split and min(top_score(o) for _, o in split) > top_score(opts[i]) and not (
+                        top_score(opts[i]) >= 90.0
+                        and not all(piece in self._raw for piece, _ in split)):
+                    # (a slip of one list word, "Huzaifa" typed "Huzaiea", is not two list
+                    # words that only fold like its pieces)
                     merged.extend(split)
                     i += 1
                     continue
