@@ -19,7 +19,7 @@ from harness import ADMIN_ID, REPO, RunningBot, bot_settings, buttons_of, replie
 from standin import BotApiStandin
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from beoe_standin import BeoeStandin, Row
+from beoe_standin import BeoeStandin, NoticeRow, Row
 
 LICENCE = "5699/RWP"   # valid on the shipped list
 NAME = "Golden Arshad International"
@@ -246,6 +246,37 @@ async def test_update_agencies_tells_watchers(staffed_standin: BotApiStandin, tm
         await e.passes_reach(before + 1)
         told = text_of(await replies(e.s, 42, timeout=20))
         assert LICENCE in told and "could not be found on the latest list" in told
+    finally:
+        await e.stop()
+        await site.stop()
+
+
+async def test_a_fetched_notice_about_a_watched_agency_tells_the_watcher(
+        staffed_standin: BotApiStandin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The update fetches BE&OE's notices too (AGENCIES_NOTICES_URL): a new notice about a
+    watched licence, with nothing else changed, reaches the person; the staff's diff names it."""
+    monkeypatch.setenv("AGENCIES_UPDATE_DELAY", "0")
+    rows = [Row(n, "RWP", f"Test Agency {n} Overseas Employment Promoters") for n in range(1, 1601)]
+    rows.append(Row(5699, "RWP", NAME))
+    site = BeoeStandin(rows, per_page=400, notices=[NoticeRow(
+        "Show Cause Notice To M/s. Test Agency 7 Overseas Employment Promoters, OEPL No.0007/RWP",
+        "02-11-2026")])
+    url = await site.start()
+    e = Env(staffed_standin, tmp_path, agencies_url=url, agencies_notices_urls=(site.notices_url,))
+    try:
+        await e.start()
+        await e.s.user_sends(ADMIN_ID, "/update_agencies")
+        assert "1 new" in text_of(await replies(e.s, ADMIN_ID, timeout=60, quiet=0.5))
+        await check_and_watch(e, 43, LICENCE, "en")
+        site.notices.append(NoticeRow(f"Show Cause Notice To M/s. {NAME}, OEPL No.{LICENCE}",
+                                      "30-11-2026"))
+        before = e.passes
+        await e.s.user_sends(ADMIN_ID, "/update_agencies")
+        diff = text_of(await replies(e.s, ADMIN_ID, timeout=60, quiet=0.5))
+        assert f"new notice: {LICENCE}: show-cause, 2026-11-30" in diff
+        await e.passes_reach(before + 1)
+        told = text_of(await replies(e.s, 43, timeout=20))
+        assert LICENCE in told and "BE&OE notice: show-cause notice, November 30, 2026" in told
     finally:
         await e.stop()
         await site.stop()
