@@ -31,6 +31,8 @@ AGENCIES = (
     _a("1008/MLK", "Zika Traders"),
     _a("1009/PWR", "Noorani Overseas Employment Promoters"),
     _a("1010/SKT", "Bakhtawar Recruiting Agency", "0301-2345678"),
+    _a("1011/RWP", "Rukhsar Visa Services"),
+    _a("1012/KAR", "Shoaib Associates"),
 )
 MATCHER = AgencyMatcher(AgencyList(AGENCIES, Provenance("test", TODAY, demo=True)), today=TODAY)
 
@@ -101,3 +103,14 @@ def test_words_before_a_name_in_the_same_run_are_never_dropped() -> None:
 def test_roman_urdu_particles_around_a_phone_are_not_a_name(text: str) -> None:
     result = check(text)
     assert result.verdict == "licensed" and result.match.license_no == "1010/SKT"
+
+
+def test_a_filler_that_is_a_word_of_the_name_stays_in_it_inside_a_sentence() -> None:
+    result = check("is Rukhsar Visa Services on the government list")
+    assert result.verdict == "licensed" and result.match.license_no == "1011/RWP"
+
+
+@pytest.mark.parametrize("text", ["میسرز شعیب ایسوسی ایٹس", "شعيب ايسوسيئيٽس"])
+def test_script_prefix_and_sindhi_business_spelling(text: str) -> None:
+    result = check(text)
+    assert result.verdict == "licensed" and result.match.license_no == "1012/KAR"

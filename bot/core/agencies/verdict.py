@@ -318,10 +318,11 @@ class AgencyMatcher:
         if name.kind != "one" and name.reason != "lookalike_business":
             # A name that ends at its business words, inside a sentence that goes on.
             found: dict[int, _Name] = {}
-            for span in self._names.name_spans(text):
-                other = self._read_name(self._names.reading(span))
-                if other.kind == "one":
-                    found.setdefault(other.ranked[0][1], other)
+            for dual in (False, True) if self._names.dual else (False,):
+                for span in self._names.name_spans(text, dual=dual):
+                    other = self._read_name(self._names.reading(span, dual=dual))
+                    if other.kind == "one":
+                        found.setdefault(other.ranked[0][1], other)
             if len(found) == 1:
                 return next(iter(found.values()))
         if (self._names.dual or self._names.dual_script) and name.kind != "one":

@@ -425,14 +425,15 @@ class NameIndex:
                         parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
                         chatter=chatter, asks=asks)
 
-    def name_spans(self, text: str, limit: int = 4) -> list[str]:
+    def name_spans(self, text: str, limit: int = 4, *, dual: bool = False) -> list[str]:
         """The places of a sentence where a name ends at its business words and the sentence
         goes on ("Zafco International Manpower offered me a job …", "my uncle says X Overseas
         Employment Promoter is good"): from the word after a filler (or the start) to the
         last business word, when what follows begins with a filler or with a word that is no
-        list word, and has a filler later. Each is read alone by the verdict."""
+        list word, and has a filler later. Each is read alone by the verdict. With `dual`,
+        fillers that are list words stay in the name ("Professional Visa Services")."""
         toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
-        kinds = self._mark(toks)
+        kinds = self._mark(toks, dual)
         out: list[str] = []
         start, i, n = 0, 0, len(toks)
         while i < n and len(out) < limit:
