@@ -33,6 +33,7 @@ AGENCIES = (
     _a("1010/SKT", "Bakhtawar Recruiting Agency", "0301-2345678"),
     _a("1011/RWP", "Rukhsar Visa Services"),
     _a("1012/KAR", "Shoaib Associates"),
+    _a("1013/GRT", "Doha Manpower Bureau"),
 )
 MATCHER = AgencyMatcher(AgencyList(AGENCIES, Provenance("test", TODAY, demo=True)), today=TODAY)
 
@@ -114,3 +115,22 @@ def test_a_filler_that_is_a_word_of_the_name_stays_in_it_inside_a_sentence() -> 
 def test_script_prefix_and_sindhi_business_spelling(text: str) -> None:
     result = check(text)
     assert result.verdict == "licensed" and result.match.license_no == "1012/KAR"
+
+
+@pytest.mark.parametrize("text", [
+    "licence 1010 / S.K.T",
+    "licence number 1010/SKT wale ne paise mange",
+    "my agent gave licence no. 1010/SKT, is it real?",
+    "who owns 0301-2345678",
+    "0301-2345678 wala agent kehta hai visa lagwa dega",
+    "a call from 0301-2345678 about a job in Doha, genuine?",   # Doha: where, not which agency
+])
+def test_a_licence_or_phone_inside_a_sentence_is_that_agencys(text: str) -> None:
+    result = check(text)
+    assert result.verdict == "licensed" and result.match.license_no == "1010/SKT"
+
+
+@pytest.mark.parametrize("text", ["Doha Manpower 1010/SKT", "Bright Future Jobs 1010/SKT",
+                                  "Kamran Visa Point 1010/SKT"])
+def test_a_name_next_to_another_agencys_licence_is_still_borrowing(text: str) -> None:
+    assert check(text).verdict == "similar"

@@ -37,6 +37,7 @@ from bot.core.agencies.names.vocabulary import (
     ALTERNATIVES,
     GREETINGS,
     NEGATIONS,
+    PLACE_KEYS,
     QUALIFIERS,
     SOFT_CLASSES,
 )
@@ -443,12 +444,15 @@ class AgencyMatcher:
         if reading_name.kind == "one":
             return reading_name.ranked[0][1] == idx
         reading = self._names.reading(text)
-        if reading.unknown >= 2:   # two words of a name that is on no list
-            return False
+        if reading.unknown >= 2 or reading.stray >= 2:
+            return False   # two words of a name that is on no list (together or apart)
         if not reading_name.words:
             return True
         holder = set(self._names.entries[idx].words)
-        known = [p for p in reading.positions if p.options]
+        # Without business words, a place abroad ("a job in Dubai") is where the job is, not
+        # a name that points at another agency.
+        known = [p for p in reading.positions if p.options and (
+            reading.has_generic or lex(p.text) not in PLACE_KEYS)]
         unknown = [p for p in reading.positions if not p.options]
         if any(top_score({w: s for w, s in p.options.items()}) >= STRONG
                and not set(p.options) & holder for p in known):

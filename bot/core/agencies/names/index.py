@@ -39,6 +39,7 @@ from bot.core.agencies.names.vocabulary import (
     LEGAL,
     LOANWORD_KEYS,
     ORDINARY_FOLDS,
+    PLACE_KEYS,
     PREFIXES,
     STEMS,
     business_class,
@@ -250,6 +251,8 @@ class NameIndex:
         word = self._words[key[0]]
         if word.key in ORDINARY_FOLDS or reading.stray:
             return True
+        if any(lex(p.text) in PLACE_KEYS for p in reading.positions):
+            return True   # a place alone ("Doha") says where, not which agency
         if reading.chatter and not reading.asks:
             # One name word in a message about something else ("what time is it" is not Time
             # Travel Services): a message that asks about it says so ("is Barkat licensed?").

@@ -16,7 +16,7 @@ WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yam
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
               "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
-              "known_words", "known_names", "asking", "distinct_names")
+              "known_words", "known_names", "asking", "distinct_names", "places")
 
 
 class WordListError(ValueError):
@@ -88,7 +88,7 @@ def load_word_lists(path: Path | None = None) -> dict:
         "distinct_names": _distinct(data["distinct_names"]),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
-                "known_words", "known_names", "asking"):
+                "known_words", "known_names", "asking", "places"):
         out[key] = _words(data[key], key)
     return out
 
@@ -176,6 +176,8 @@ GENERIC_SKELETONS = frozenset(s for s in (skeleton(k) for k in GENERIC_FOLDS) if
 GENERIC_ARABIC_KEYS = frozenset(lex(t) for w in GENERIC_ARABIC for t in raw_tokens(w))
 FILLER_ARABIC_KEYS = frozenset(lex(t) for w in FILLER_ARABIC for t in raw_tokens(w))
 ASKING_KEYS = frozenset(lex(t) for w in ASKING for t in raw_tokens(w))
+# Places abroad ("Dubai", «سعودی»): see `verdict` (a licence with "a job in Dubai").
+PLACE_KEYS = frozenset(lex(t) for w in WORDS["places"] for t in raw_tokens(w))
 GENERIC_LATIN_SORTED = sorted(GENERIC_LATIN)
 ORDINARY_FOLDS = frozenset(fold_word(w) for w in ORDINARY_WORDS)
 LEGAL_FOLDS = frozenset(fold_word(w) for w in LEGAL)
