@@ -34,6 +34,7 @@ AGENCIES = (
     _a("1011/RWP", "Rukhsar Visa Services"),
     _a("1012/KAR", "Shoaib Associates"),
     _a("1013/GRT", "Doha Manpower Bureau"),
+    _a("1014/LHR", "Gelan Sethi Overseas"),
 )
 MATCHER = AgencyMatcher(AgencyList(AGENCIES, Provenance("test", TODAY, demo=True)), today=TODAY)
 
@@ -63,6 +64,9 @@ def test_a_word_spelled_as_other_agencies_write_it_is_not_certified_as_a_folded_
     assert result.verdict == "similar"
     assert licences(result)[:2] == ["1003/KAR", "1002/LHR"]
     assert check("Gelan Manpower Services").verdict == "licensed"   # as the list writes it
+    # another word of the name says which one is meant, however the first is spelled
+    result = check("Galan Sethi Overseas")
+    assert result.verdict == "licensed" and result.match.license_no == "1014/LHR"
 
 
 @pytest.mark.parametrize("typed", ["Tanveera Overseas Employment Promoters",

@@ -275,9 +275,12 @@ class NameIndex:
     def written_elsewhere(self, positions: list[Position], idx: int) -> list[int]:
         """Other agencies that write a typed word exactly as typed, where agency `idx` writes it
         otherwise ("Khel" typed: Utman Khel, Azi Khel … for Khall Recruiting Agency): the
-        spelling points at them, so `idx` is not certain."""
+        spelling points at them, so `idx` is not certain. Only for a name of one distinctive
+        word: another word that `idx` has too ("Nur Sandhu" for Noor Sandhu) says enough."""
         spelled = self.entries[idx].spelled
         out: list[int] = []
+        if len(positions) != 1:
+            return out
         for pos in positions:
             typed = pos.text
             if is_arabic(typed) or typed in spelled or typed.isdigit():
