@@ -113,47 +113,45 @@ class BeoeStandin:
             return web.Response(status=500, text="server error")
         return None
 
-    def _chunk(self, items: list, request: web.Request, per_page: int) -> tuple[list, int]:
+    def _chunk(self, items: list, request: web.Request, per_page: int) -> tuple[list, int, int]:
+        """(the page's items, its number, the number of the first item)."""
         page = int(request.query.get("page", "1"))
         pages = max(1, -(-len(items) // per_page))
         if page > pages and self.repeat_last:
             page = pages
-        return items[(page - 1) * per_page: page * per_page], page
+        first = (page - 1) * per_page
+        return items[first: first + per_page], page, first + 1
+
+    def _table_page(self, request: web.Request, items: list, per_page: int, template: str,
+                    row_html) -> web.Response:
+        fault = self._fault(request)
+        if fault is not None:
+            return fault
+        chunk, page, first = self._chunk(items, request, per_page)
+        rows = "\n".join(row_html(n, r) for n, r in enumerate(chunk, start=first))
+        return web.Response(text=template.format(rows=rows, page=page), content_type="text/html")
+
+    @staticmethod
+    def _notice_html(n: int, r: NoticeRow) -> str:
+        return (f"<tr><td>{n}</td><td>{html.escape(r.title)}</td><td>{html.escape(r.date)}</td>"
+                f'<td><a href="/uploads/notices/{n}.pdf">Download</a></td></tr>')
+
+    @staticmethod
+    def _complaint_html(n: int, r: ComplaintRow) -> str:
+        return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in
+                                (str(n), r.number, r.title, r.status, r.fine, r.date)) + "</tr>"
 
     async def _notices(self, request: web.Request) -> web.Response:
-        fault = self._fault(request)
-        if fault is not None:
-            return fault
-        chunk, page = self._chunk(self.notices, request, self.notices_per_page)
-        rows = "\n".join(
-            f"<tr><td>{n}</td><td>{html.escape(r.title)}</td><td>{html.escape(r.date)}</td>"
-            f'<td><a href="/uploads/notices/{n}.pdf">Download</a></td></tr>'
-            for n, r in enumerate(chunk, start=1 + (page - 1) * self.notices_per_page))
-        return web.Response(text=_NOTICES.format(rows=rows, page=page), content_type="text/html")
+        return self._table_page(request, self.notices, self.notices_per_page, _NOTICES,
+                                self._notice_html)
 
     async def _complaints(self, request: web.Request) -> web.Response:
-        fault = self._fault(request)
-        if fault is not None:
-            return fault
-        chunk, page = self._chunk(self.complaints, request, self.notices_per_page)
-        rows = "\n".join(
-            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in
-                             (str(n), r.number, r.title, r.status, r.fine, r.date)) + "</tr>"
-            for n, r in enumerate(chunk, start=1 + (page - 1) * self.notices_per_page))
-        return web.Response(text=_COMPLAINTS.format(rows=rows, page=page),
-                            content_type="text/html")
+        return self._table_page(request, self.complaints, self.notices_per_page, _COMPLAINTS,
+                                self._complaint_html)
 
     async def _page(self, request: web.Request) -> web.Response:
-        fault = self._fault(request)
-        if fault is not None:
-            return fault
-        page = int(request.query.get("page", "1"))
-        pages = max(1, -(-len(self.rows) // self.per_page))
-        if page > pages and self.repeat_last:
-            page = pages
-        chunk = self.rows[(page - 1) * self.per_page: page * self.per_page]
-        body = _PAGE.format(rows="\n".join(self._row_html(r) for r in chunk), page=page)
-        return web.Response(text=body, content_type="text/html")
+        return self._table_page(request, self.rows, self.per_page, _PAGE,
+                                lambda _, r: self._row_html(r))
 
     async def start(self) -> str:
         app = web.Application()
