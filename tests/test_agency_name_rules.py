@@ -138,3 +138,13 @@ def test_a_licence_or_phone_inside_a_sentence_is_that_agencys(text: str) -> None
                                   "Kamran Visa Point 1010/SKT"])
 def test_a_name_next_to_another_agencys_licence_is_still_borrowing(text: str) -> None:
     assert check(text).verdict == "similar"
+
+
+@pytest.mark.parametrize("text", [
+    "مجھے شعیب ایسوسی ایٹس سے کال آئی تھی",
+    "میرے بھائی کو شعیب ایسوسی ایٹس نے سعودیہ کا ویزا دیا ہے",   # a place, not a rival name
+    "شعيب ايسوسيئيٽس وارا چون ٿا دبئي موڪليندا",
+])
+def test_urdu_and_sindhi_sentence_words_around_a_name(text: str) -> None:
+    result = check(text)
+    assert result.verdict == "licensed" and result.match.license_no == "1012/KAR"

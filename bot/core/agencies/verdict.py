@@ -298,10 +298,12 @@ class AgencyMatcher:
         name = self._read_name(reading)
         if reading.scattered:
             # A name inside a sentence: one place of it names one agency, the others name none.
+            # A place alone («سعودیہ», "Dubai") is where the job is: no rival for the name.
+            places = [all(lex(p.text) in PLACE_KEYS for p in r.positions) for r in reading.parts]
             parts = [self._read_name(r, rank=False) for r in reading.parts]
             ones = [p for p in parts if p.kind == "one"]
-            if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss"
-                                      for p in parts):
+            if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss" or place
+                                      for p, place in zip(parts, places, strict=True)):
                 name = ones[0]
             elif len(ones) == 1:
                 # A Latin-script name in an Urdu/Sindhi sentence («میرے ماموں نے X کو ...»):
