@@ -52,7 +52,8 @@ def test_one_name_word_in_a_message_about_something_else_is_not_certified(text: 
     assert check(text).verdict != "licensed"
 
 
-@pytest.mark.parametrize("text", ["Zorko", "is zorko licensed?", "zorko registered hai?"])
+@pytest.mark.parametrize("text", ["Zorko", "is zorko licensed?", "zorko registered hai?",
+                                  "has zorko been suspended?", "tell me about zorko"])
 def test_one_name_word_asked_about_still_identifies(text: str) -> None:
     result = check(text)
     assert result.verdict == "licensed" and result.match.license_no == "1001/LHR"

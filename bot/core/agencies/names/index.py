@@ -401,7 +401,8 @@ class NameIndex:
         read = [self._segment(seg) for seg in segments]
         unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
                        if not any(p.options for p in words)), default=0)
-        stray = sum(1 for words, _, _ in read for p in words if not p.options)
+        stray = sum(1 for words, _, _ in read for p in words
+                    if not p.options and lex(p.text) not in ASKING_KEYS)   # "suspended" asks
         # Business words count where the name is ("is X a registered agency": not "agency").
         with_names = any(any(p.options for p in words) for words, _, _ in read)
         named_before = inner_dual = False
