@@ -172,7 +172,7 @@ def cmd_agencies_update(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_agencies_notices(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.agencies.listing.notices import import_notices
+    from bot.core.agencies import import_notices
 
     dest, matcher = _agency_matcher(args, settings)
     if matcher is None:

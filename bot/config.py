@@ -24,7 +24,7 @@ def _optional_int(raw: str | None) -> int | None:
 
 
 def _notice_urls(env: dict[str, str]) -> tuple[str, ...]:
-    from bot.core.agencies.listing.update import notice_urls_from_env
+    from bot.core.agencies import notice_urls_from_env
 
     return notice_urls_from_env(env)
 
