@@ -165,6 +165,14 @@ class NameIndex:
         self._raw_keys = list(self._raw)
         self._raw_ids = [self._raw[k] for k in self._raw_keys]
         self._four_letter = {k: v for k, v in self._raw.items() if len(k) == 4 and k.isalpha()}
+        # "Guf" for Gulf: each 4-letter word with one letter (not the first) left out.
+        self._dropped: dict[str, list[int]] = defaultdict(list)
+        for ref, at in self._four_letter.items():
+            for cut in sorted({ref[:i] + ref[i + 1:] for i in range(1, 4)}):
+                self._dropped[cut].append(at)
+        # Typo look-ups compare a word only with list words of about its length.
+        self._by_length = (_by_length(self._keys, range(len(self._keys))),
+                           _by_length(self._raw_keys, self._raw_ids))
         vocab = set(self._keys) | set(self._raw)
         self._fillers = frozenset(FILLER_LATIN) | PREFIXES
         # Fillers that are also words of listed names (Trust, Hello, Real): the rest of the text
@@ -635,9 +643,8 @@ class NameIndex:
                 out.setdefault(wid, min(score, UNTRUSTED))
             return out
         if len(word) == 3 and word.isalpha():   # "Guf", "Swt": one letter dropped
-            for ref, at in self._four_letter.items():
-                if _drops_one(word, ref):
-                    out[at] = max(out.get(at, 0.0), STRONG)
+            for at in self._dropped.get(word, ()):
+                out[at] = max(out.get(at, 0.0), STRONG)
             return out
         if max(len(word), len(key)) < 4:
             return out
@@ -648,16 +655,18 @@ class NameIndex:
     def _typo_options(self, word: str, key: str) -> dict[int, float]:
         """Keyboard slips: OSA distance 1 (2 for words of 7+ letters) on the vocabulary only."""
         out: dict[int, float] = {}
-        for probe, choices, ids in ((key, self._keys, None),
-                                    (word, self._raw_keys, self._raw_ids)):
+        for probe, by_length in ((key, self._by_length[0]), (word, self._by_length[1])):
             limit = 0 if len(probe) < 4 else 1 if len(probe) < 6 else 2
             if not limit:
                 continue
-            for ref, dist, at in process.extract(probe, choices, scorer=OSA.distance,
-                                                 score_cutoff=limit, limit=8):
+            hits: list[tuple[float, str, int]] = []
+            for size in range(len(probe) - limit, len(probe) + limit + 1):
+                refs, ids = by_length.get(size, ((), ()))
+                hits += [(dist, ref, ids[at]) for ref, dist, at in process.extract(
+                    probe, refs, scorer=OSA.distance, score_cutoff=limit, limit=8)]
+            for dist, ref, wid in sorted(hits)[:8]:
                 if probe.startswith(ref) and len(probe) - len(ref) >= 2:
                     continue   # "Royalty" is another word, not a slip of "Royal"
-                wid = at if ids is None else ids[at]
                 score = 100.0 - 10.0 * dist
                 if _suffixed(probe, ref) or _suffixed(ref, probe):
                     score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
@@ -771,9 +780,14 @@ def _suffixed(long: str, base: str) -> bool:
     return long in KNOWN_WORDS or (base in KNOWN_WORDS and base[-1] not in "aeiouy")
 
 
-def _drops_one(short: str, long: str) -> bool:
-    """`short` is `long` with one letter left out (not the first)."""
-    return any(long[:i] + long[i + 1:] == short for i in range(1, len(long)))
+def _by_length(keys: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[list[str], list[int]]]:
+    """Words (and their ids) by length."""
+    out: dict[int, tuple[list[str], list[int]]] = {}
+    for key, wid in zip(keys, ids, strict=True):
+        refs, at = out.setdefault(len(key), ([], []))
+        refs.append(key)
+        at.append(wid)
+    return out
 
 
 def _vowel_onset(word: str) -> bool:
