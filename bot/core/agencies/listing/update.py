@@ -2,7 +2,8 @@
 
 `update_agency_list(url, dest)` (or `await fetch_and_update(...)` from a running event loop)
 reads `URL?show=all&page=1`, `&page=2`, … until a page has no data rows or repeats the page
-before, politely (`delay` seconds between requests, 1 s by default; the environment variable
+before, politely (`delay` seconds from one answer to the next request, 1 s by default: reading
+a page counts towards it; the environment variable
 `AGENCIES_UPDATE_DELAY` overrides it), with an honest User-Agent and retries with back-off.
 A browser-check page ("Just a moment...") is a failure, never an empty list. The rows are
 validated like an import; a list that shrank by more than half is refused unless `force`;
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -168,26 +170,45 @@ def _session():
     return aiohttp.ClientSession(headers={"User-Agent": USER_AGENT, "Accept": "text/html"})
 
 
-async def _walk(session, url: str, *, wait: float, first: bool, retries: int, backoff: float,
+class _Pace:
+    """At least `wait` seconds from the end of one answer to the next request (the time spent
+    reading a page counts towards the wait)."""
+
+    def __init__(self, wait: float) -> None:
+        self.wait = wait
+        self.last: float | None = None
+
+    async def before(self) -> None:
+        if self.last is not None:
+            await asyncio.sleep(max(0.0, self.wait - (time.monotonic() - self.last)))
+
+    def after(self) -> None:
+        self.last = time.monotonic()
+
+
+async def _walk(session, url: str, *, pace: _Pace, retries: int, backoff: float,
                 request_timeout: float):
-    """Each page's body, `URL?show=all&page=1`, `&page=2`, …, politely (`wait` seconds before
-    every request but the very first of the run); the caller stops when a page is empty or
-    repeats the one before."""
+    """Each page's body, `URL?show=all&page=1`, `&page=2`, …, politely (`pace`); the caller
+    stops when a page is empty or repeats the one before."""
     for page in range(1, MAX_PAGES + 1):
-        if page > 1 or not first:
-            await asyncio.sleep(wait)
-        yield await _get(session, _page_url(url, page), retries=retries, backoff=backoff,
-                         request_timeout=request_timeout)
+        await pace.before()
+        try:
+            body = await _get(session, _page_url(url, page), retries=retries, backoff=backoff,
+                              request_timeout=request_timeout)
+        finally:
+            pace.after()
+        yield body
 
 
-async def _list_pages(session, url: str, *, wait: float, retries: int, backoff: float,
+async def _list_pages(session, url: str, *, pace: _Pace, retries: int, backoff: float,
                       request_timeout: float) -> tuple[Table, int]:
     merged: Table | None = None
     previous: list[tuple] | None = None
     pages = 0
-    async for body in _walk(session, url, wait=wait, first=True, retries=retries,
-                            backoff=backoff, request_timeout=request_timeout):
-        table, header, data = _page_rows(body)
+    async for body in _walk(session, url, pace=pace, retries=retries, backoff=backoff,
+                            request_timeout=request_timeout):
+        # parsed in a thread: the running bot goes on answering people meanwhile
+        table, header, data = await asyncio.to_thread(_page_rows, body)
         if table is None or not data or data == previous:
             break
         pages += 1
@@ -206,18 +227,18 @@ async def fetch_pages(url: str = DEFAULT_URL, *, delay: float | None = None, ret
                       backoff: float = 2.0, request_timeout: float = 30.0) -> tuple[Table, int]:
     """Every page of the list, merged into one table (header once); (table, pages read)."""
     async with _session() as session:
-        return await _list_pages(session, url, wait=_delay(delay), retries=retries,
+        return await _list_pages(session, url, pace=_Pace(_delay(delay)), retries=retries,
                                  backoff=backoff, request_timeout=request_timeout)
 
 
-async def _notice_pages(session, url: str, *, wait: float, retries: int, backoff: float,
+async def _notice_pages(session, url: str, *, pace: _Pace, retries: int, backoff: float,
                         request_timeout: float) -> tuple[list[NoticeRecord], int]:
     records: list[NoticeRecord] = []
     previous: list[NoticeRecord] | None = None
     pages = 0
-    async for body in _walk(session, url, wait=wait, first=False, retries=retries,
-                            backoff=backoff, request_timeout=request_timeout):
-        found = parse_notice_page(body)
+    async for body in _walk(session, url, pace=pace, retries=retries, backoff=backoff,
+                            request_timeout=request_timeout):
+        found = await asyncio.to_thread(parse_notice_page, body)
         if not found or found == previous:
             break
         pages += 1
@@ -247,14 +268,14 @@ async def fetch_and_update(url: str = DEFAULT_URL, dest: Path | str = "content/a
     """Fetch (the list, and the notice pages at `notice_urls`), validate and replace `dest`
     and its notices atomically; raises UpdateError (dest and its notices untouched)."""
     dest = Path(dest)
-    wait = _delay(delay)
-    timing = {"retries": retries, "backoff": backoff, "request_timeout": request_timeout}
+    timing = {"pace": _Pace(_delay(delay)), "retries": retries, "backoff": backoff,
+              "request_timeout": request_timeout}
     notice_records: list[NoticeRecord] = []
     notice_pages = 0
     async with _session() as session:
-        table, pages = await _list_pages(session, url, wait=wait, **timing)
+        table, pages = await _list_pages(session, url, **timing)
         for notice_url in notice_urls:
-            found, n = await _notice_pages(session, notice_url, wait=wait, **timing)
+            found, n = await _notice_pages(session, notice_url, **timing)
             notice_records += found
             notice_pages += n
     agencies, problems = validate_rows(table, 0)
