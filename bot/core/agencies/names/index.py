@@ -59,6 +59,7 @@ MAX_SCORED = 4_000         # agencies scored for near misses, at most
 MAX_READ = 1_000           # characters of a message read for a name
 MAX_WORD = 30              # a longer "word" is noise, never part of a name
 MAX_SPLIT = 24             # words longer than this are not tried as two joined list words
+MAX_SPLITS = 8             # words of one reading tried as two joined list words (bounded cost)
 CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
@@ -406,7 +407,8 @@ class NameIndex:
         has_generic = False
         city: str | None = None
         named = 0
-        read = [self._segment(seg) for seg in segments]
+        splits = [MAX_SPLITS]   # words tried as two joined list words, in this reading
+        read = [self._segment(seg, splits) for seg in segments]
         unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
                        if not any(p.options for p in words)), default=0)
         stray = sum(1 for words, _, _ in read for p in words
@@ -507,7 +509,8 @@ class NameIndex:
         return (bool(prev) and self._is_generic(prev) and business_class(prev) != "legal"
                 and not (nxt and self._is_generic(nxt)))
 
-    def _segment(self, seg: list[str]) -> tuple[list[Position], set[str] | None, str | None]:
+    def _segment(self, seg: list[str], splits: list[int]
+                 ) -> tuple[list[Position], set[str] | None, str | None]:
         """One run of words between filler words -> (positions, generic words, city)."""
         city = None
         # A city at the end says where the agency is ("Al Falah Overseas, Lahore").
@@ -529,7 +532,7 @@ class NameIndex:
                     generic.add(cls)
             else:
                 words.append(tok)
-        return self._positions(words), generic, city
+        return self._positions(words, splits), generic, city
 
     def _slip_class(self, tok: str) -> str | None:
         """The class of the business word this token is a slip of ("Manpowre" -> manpower)."""
@@ -564,7 +567,7 @@ class NameIndex:
         typo = self._typo_options(tok, key)
         return not typo or max(typo.values()) <= 100.0 - 10.0 * hit[1]
 
-    def _positions(self, words: list[str]) -> list[Position]:
+    def _positions(self, words: list[str], splits: list[int]) -> list[Position]:
         """Distinctive words -> positions, joining "Zam Zam" and splitting "Zamzam" as the list has it."""
         opts = [self._options(w, inner=i > 0) for i, w in enumerate(words)]
         merged: list[tuple[str, dict[int, float]]] = []
@@ -576,7 +579,8 @@ class NameIndex:
                     merged.append((words[i] + words[i + 1], joined))
                     i += 2
                     continue
-            if _weak(opts[i]):
+            if _weak(opts[i]) and splits[0] > 0 and len(words[i]) >= 5:
+                splits[0] -= 1
                 split = self._split(words[i])
                 if split and min(top_score(o) for _, o in split) > top_score(opts[i]) and not (
                         top_score(opts[i]) >= 90.0
