@@ -5,7 +5,8 @@ Builds the evaluation list and queries from ../shared/data/beoe_real_names.csv a
 (`benchmarks/agency_real/build.py`; skips cleanly when the file is absent), runs the matcher,
 plain `rapidfuzz.process.extractOne(WRatio, score_cutoff=85)` and a portal-style substring
 search on the same queries, and writes the "Real names" section of benchmarks/results/agency.md.
-Misses are shown for the tuning part only; the two held-out parts report totals.
+Held-out 1/2: measured 2026-12-01, used for development from 2026-12-02 (their misses are
+shown with --show-misses like the tuning part's); the new held-out 3 is measured by the lead.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class Baselines:
         return "not_found", None, []
 
 
-def run(matcher, base: Baselines, queries, *, show: bool) -> dict[str, Tally]:
+def run(matcher, base: Baselines, queries, *, show: bool, part: str = "tune") -> dict[str, Tally]:
     out = {c: Tally() for c, _, _ in CATEGORIES}
     for q in queries:
         t = out[q.category]
@@ -109,7 +110,7 @@ def run(matcher, base: Baselines, queries, *, show: bool) -> dict[str, Tally]:
         t.ours += ok
         t.false_ours += false
         if show and not ok:
-            print(f"MISS [{q.category}] {q.query!r} expect={q.expect} {q.license_nos[:3]} "
+            print(f"MISS {part} [{q.category}] {q.query!r} expect={q.expect} {q.license_nos[:3]} "
                   f"got={r.verdict}/{r.reason} "
                   f"{[(c.agency.name, c.agency.license_no, c.score) for c in r.candidates[:3]]}")
         for name, fn in (("fuzzy", base.fuzzy), ("portal", base.portal)):
@@ -169,7 +170,8 @@ def adversarial_times(matcher) -> tuple[float, float, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--show-misses", action="store_true", help="tuning part only")
+    parser.add_argument("--show-misses", action="store_true",
+                        help="print every miss (tuning part and held-out 1/2, now development sets)")
     parser.add_argument("--tune-only", action="store_true",
                         help="run the tuning part alone (while tuning: no held-out figures)")
     parser.add_argument("--real", type=Path, default=REAL_NAMES)
@@ -190,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.tune_only:
         print("\n".join(table(tune)))
         return 0
-    held = run(matcher, base, held_q, show=False)
-    held2 = run(matcher, base, held2_q, show=False)
+    held = run(matcher, base, held_q, show=args.show_misses, part="held-out")
+    held2 = run(matcher, base, held2_q, show=args.show_misses, part="held-out 2")
     lines = table(tune, held, held2)
     p50, p99, cert = adversarial_times(matcher)
     lines += ["", f"Adversarial queries ({len(adversarial())} kinds × 3: 4,000-character words "
@@ -209,10 +211,12 @@ def main(argv: list[str] | None = None) -> int:
                 "never shipped). Agencies with every fifth licence number, and their own "
                 "hand-written Urdu/Sindhi names, sentences, greetings and look-alike pairs "
                 "(`agency_real/heldout_data.py`, written first and frozen), form the held-out "
-                "part, never tuned on. The second held-out part (`agency_real/heldout2_data.py`: "
+                "part. The second held-out part (`agency_real/heldout2_data.py`: "
                 f"{len(held2_q)} queries typed by hand on the agencies whose licence number "
-                "ends in 3, written and committed before the matcher changes it measures, and "
-                "never looked at query by query) is read the same way. extractOne = "
+                "ends in 3) is read the same way. **Held-out 1/2: measured 2026-12-01, used "
+                "for development from 2026-12-02** (their misses were read query by query and "
+                "fixed by rules with their own tests; they are no longer untouched figures: "
+                "the untouched one is held-out 3, measured by the lead). extractOne = "
                 "`rapidfuzz.process.extractOne(query, names, "
                 "scorer=WRatio, score_cutoff=85)` read as licensed; portal search = a "
                 "case-insensitive substring of the name or licence number (one hit = that "

@@ -160,9 +160,10 @@ def cmd_agencies_update(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.agencies import DEFAULT_URL, UpdateError, update_agency_list
 
     dest = Path(args.agencies) if args.agencies else settings.agencies_file
+    notice_urls = tuple(args.notices_url) if args.notices_url else settings.agencies_notices_urls
     try:
         summary = update_agency_list(args.url or DEFAULT_URL, dest, force=args.force,
-                                     delay=args.delay)
+                                     delay=args.delay, notice_urls=notice_urls)
     except UpdateError as exc:
         sys.stderr.write(f"{exc}\n{dest} was NOT changed.\n")
         return 1
@@ -171,7 +172,7 @@ def cmd_agencies_update(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_agencies_notices(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.agencies.listing.notices import import_notices
+    from bot.core.agencies import import_notices
 
     dest, matcher = _agency_matcher(args, settings)
     if matcher is None:
@@ -246,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="accept a list with fewer than half the agencies of the one in use")
     upd.add_argument("--delay", type=float, default=None,
                      help="seconds between requests (default 1, or AGENCIES_UPDATE_DELAY)")
+    upd.add_argument("--notices-url", action="append", metavar="URL",
+                     help="a BE&OE notices or complaint-results page to fetch too (repeat for "
+                          "several; default AGENCIES_NOTICES_URL and AGENCIES_COMPLAINTS_URL)")
     upd.set_defaults(func=cmd_agencies_update)
     notes = agencies_sub.add_parser("notices", help="import saved BE&OE notice and complaint pages")
     notes.add_argument("file", nargs="+")

@@ -23,6 +23,12 @@ def _optional_int(raw: str | None) -> int | None:
     return int(raw) if raw.lstrip("-").isdigit() else None
 
 
+def _notice_urls(env: dict[str, str]) -> tuple[str, ...]:
+    from bot.core.agencies import notice_urls_from_env
+
+    return notice_urls_from_env(env)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable. Secrets (the token) come only from here and are never logged."""
@@ -39,6 +45,9 @@ class Settings:
     user_flood_per_minute: int = 20
     agencies_url: str | None = None  # the BE&OE list page for /update_agencies; None: the site's own
     agencies_update_at: str | None = None  # "HH:MM" (UTC): fetch the list daily; unset: only on request
+    # AGENCIES_NOTICES_URL, AGENCIES_COMPLAINTS_URL: BE&OE notice and complaint-result pages that
+    # every update fetches too (one or more addresses each); unset: notices are not fetched
+    agencies_notices_urls: tuple[str, ...] = ()
     database_url: str | None = None  # PostgreSQL for every instance (a password: never shown); unset: SQLite
     host: str = "127.0.0.1"  # where `serve` listens
     port: int = 8080
@@ -75,6 +84,7 @@ class Settings:
             user_flood_per_minute=int(env.get("USER_FLOOD_PER_MINUTE") or 20),
             agencies_url=(env.get("AGENCIES_URL") or "").strip() or None,
             agencies_update_at=(env.get("AGENCIES_UPDATE_AT") or "").strip() or None,
+            agencies_notices_urls=_notice_urls(env),
             database_url=(env.get("DATABASE_URL") or "").strip() or None,
             host=(env.get("HOST") or "").strip() or "127.0.0.1",
             port=int(env.get("PORT") or 8080),

@@ -14,9 +14,9 @@ greetings and unrelated text. Expected verdicts come from an oracle with its own
 (below), not from the matcher.
 
 Agencies are split in three by licence number: the held-out part (every fifth) is built with
-its own seed and its own hand-written material and is never tuned on; the second held-out part
-(numbers ending in 3, `heldout2_data`) is a set of queries typed by hand and frozen before the
-matcher changes it measures; the tuning part is the rest.
+its own seed and its own hand-written material; the second held-out part (numbers ending in 3,
+`heldout2_data`) is a set of queries typed by hand and frozen; the tuning part is the rest.
+Held-out 1/2: measured 2026-12-01, used for development from 2026-12-02.
 """
 
 from __future__ import annotations

@@ -191,7 +191,8 @@ class AdminCommands:
         what changed; on any failure the list in use is untouched."""
         try:
             result = await fetch_and_update(self.settings.agencies_url or DEFAULT_URL,
-                                            self.settings.agencies_file)
+                                            self.settings.agencies_file,
+                                            notice_urls=self.settings.agencies_notices_urls)
         except UpdateError as exc:
             text, file_ = summary("❌ <b>The agency list was not updated; the current list is "
                                   "unchanged.</b>", str(exc).splitlines())

@@ -4,6 +4,7 @@ content and a copy of the real agency list that the test edits and reloads."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
@@ -19,7 +20,7 @@ from harness import ADMIN_ID, REPO, RunningBot, bot_settings, buttons_of, replie
 from standin import BotApiStandin
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from beoe_standin import BeoeStandin, Row
+from beoe_standin import BeoeStandin, NoticeRow, Row
 
 LICENCE = "5699/RWP"   # valid on the shipped list
 NAME = "Golden Arshad International"
@@ -229,26 +230,63 @@ async def test_stats_count_watches_without_naming_anyone(env: Env) -> None:
     assert "watches: 1" in stats and "people: 1" in stats and "41" not in stats
 
 
-async def test_update_agencies_tells_watchers(staffed_standin: BotApiStandin, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """/update_agencies (the daily update runs the same job) is a new list like any other."""
-    monkeypatch.setenv("AGENCIES_UPDATE_DELAY", "0")
-    rows = [Row(n, "RWP", f"Test Agency {n} Overseas Employment Promoters") for n in range(1, 1601)]
-    site = BeoeStandin(rows, per_page=400)
+def beoe_rows() -> list[Row]:
+    """As many agencies as the list in use (a list that shrank by half is refused)."""
+    return [Row(n, "RWP", f"Test Agency {n} Overseas Employment Promoters") for n in range(1, 1601)]
+
+
+@contextlib.asynccontextmanager
+async def bot_with_site(standin: BotApiStandin, tmp: Path, site: BeoeStandin, *,
+                        notices: bool = False) -> AsyncIterator[Env]:
+    """The bot running with AGENCIES_URL (and, with `notices`, AGENCIES_NOTICES_URL) at the
+    BE&OE stand-in."""
     url = await site.start()
-    e = Env(staffed_standin, tmp_path, agencies_url=url)
+    e = Env(standin, tmp, agencies_url=url,
+            agencies_notices_urls=(site.notices_url,) if notices else ())
     try:
         await e.start()
-        await check_and_watch(e, 42, LICENCE, "en")
-        before = e.passes
-        await e.s.user_sends(ADMIN_ID, "/update_agencies")
-        assert "Fetched 1,600 agencies" in text_of(await replies(e.s, ADMIN_ID, timeout=60, quiet=0.5))
-        await e.passes_reach(before + 1)
-        told = text_of(await replies(e.s, 42, timeout=20))
-        assert LICENCE in told and "could not be found on the latest list" in told
+        yield e
     finally:
         await e.stop()
         await site.stop()
+
+
+async def update_and_hear(e: Env, user: int, in_diff: str) -> str:
+    """An admin's /update_agencies (the daily update runs the same job); the staff's answer
+    contains `in_diff`; what `user` is told after the watch pass."""
+    before = e.passes
+    await e.s.user_sends(ADMIN_ID, "/update_agencies")
+    assert in_diff in text_of(await replies(e.s, ADMIN_ID, timeout=60, quiet=0.5))
+    await e.passes_reach(before + 1)
+    return text_of(await replies(e.s, user, timeout=20))
+
+
+async def test_update_agencies_tells_watchers(staffed_standin: BotApiStandin, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """/update_agencies is a new list like any other."""
+    monkeypatch.setenv("AGENCIES_UPDATE_DELAY", "0")
+    async with bot_with_site(staffed_standin, tmp_path, BeoeStandin(beoe_rows(), per_page=400)) as e:
+        await check_and_watch(e, 42, LICENCE, "en")
+        told = await update_and_hear(e, 42, "Fetched 1,600 agencies")
+        assert LICENCE in told and "could not be found on the latest list" in told
+
+
+async def test_a_fetched_notice_about_a_watched_agency_tells_the_watcher(
+        staffed_standin: BotApiStandin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The update fetches BE&OE's notices too (AGENCIES_NOTICES_URL): a new notice about a
+    watched licence, with nothing else changed, reaches the person; the staff's diff names it."""
+    monkeypatch.setenv("AGENCIES_UPDATE_DELAY", "0")
+    site = BeoeStandin([*beoe_rows(), Row(5699, "RWP", NAME)], per_page=400, notices=[NoticeRow(
+        "Show Cause Notice To M/s. Test Agency 7 Overseas Employment Promoters, OEPL No.0007/RWP",
+        "02-11-2026")])
+    async with bot_with_site(staffed_standin, tmp_path, site, notices=True) as e:
+        await e.s.user_sends(ADMIN_ID, "/update_agencies")
+        assert "1 new" in text_of(await replies(e.s, ADMIN_ID, timeout=60, quiet=0.5))
+        await check_and_watch(e, 43, LICENCE, "en")
+        site.notices.append(NoticeRow(f"Show Cause Notice To M/s. {NAME}, OEPL No.{LICENCE}",
+                                      "30-11-2026"))
+        told = await update_and_hear(e, 43, f"new notice: {LICENCE}: show-cause, 2026-11-30")
+        assert LICENCE in told and "BE&OE notice: show-cause notice, November 30, 2026" in told
 
 
 async def test_kill_9_in_the_middle_of_a_big_batch_loses_no_watcher(

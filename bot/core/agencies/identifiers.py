@@ -43,10 +43,19 @@ def parse_license(text: str) -> tuple[str, int, str] | None:
     return (m.group(1) or "").upper(), int(m.group(2)), m.group(3).upper()
 
 
+# An office code written with dots ("0008 / R.W.P"), read as "RWP" (same length: spans hold).
+_DOTTED_CODE = re.compile(r"(?<![A-Z0-9])([A-Z])\.\s?([A-Z])\.\s?([A-Z])\b\.?")
+
+
+def _undot(m: re.Match[str]) -> str:
+    code = m.group(1) + m.group(2) + m.group(3)
+    return code + " " * (len(m.group(0)) - 3)
+
+
 def find_licenses(text: str, codes: frozenset[str],
                   limit: int = 1_000) -> list[tuple[str, int, str, tuple[int, int]]]:
     """Licence numbers in free text: (prefix, number, office code, span); at most `limit`."""
-    upper = ascii_digits(clean(text)).upper()
+    upper = _DOTTED_CODE.sub(_undot, ascii_digits(clean(text)).upper())
     found = []
     for m in _LICENSE.finditer(upper):
         prefix, num, code = m.group(1) or "", m.group(2), m.group(3)

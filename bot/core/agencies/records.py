@@ -60,6 +60,7 @@ class Notice:
     when: date | None
     title: str
     status: str = ""     # a complaint's status ("Under Investigation")
+    fine: str = ""       # a complaint's fine as BE&OE writes it ("50,000"), for staff
 
 
 @dataclass(frozen=True, slots=True)

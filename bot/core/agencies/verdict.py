@@ -37,6 +37,7 @@ from bot.core.agencies.names.vocabulary import (
     ALTERNATIVES,
     GREETINGS,
     NEGATIONS,
+    PLACE_KEYS,
     QUALIFIERS,
     SOFT_CLASSES,
 )
@@ -297,10 +298,12 @@ class AgencyMatcher:
         name = self._read_name(reading)
         if reading.scattered:
             # A name inside a sentence: one place of it names one agency, the others name none.
+            # A place alone («سعودیہ», "Dubai") is where the job is: no rival for the name.
+            places = [all(lex(p.text) in PLACE_KEYS for p in r.positions) for r in reading.parts]
             parts = [self._read_name(r, rank=False) for r in reading.parts]
             ones = [p for p in parts if p.kind == "one"]
-            if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss"
-                                      for p in parts):
+            if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss" or place
+                                      for p, place in zip(parts, places, strict=True)):
                 name = ones[0]
             elif len(ones) == 1:
                 # A Latin-script name in an Urdu/Sindhi sentence («میرے ماموں نے X کو ...»):
@@ -315,6 +318,16 @@ class AgencyMatcher:
             if other.kind == "one":
                 return other
             return _Name("similar", name.ranked + other.ranked, "near_miss", True)
+        if name.kind != "one" and name.reason != "lookalike_business":
+            # A name that ends at its business words, inside a sentence that goes on.
+            found: dict[int, _Name] = {}
+            for dual in (False, True) if self._names.dual else (False,):
+                for span in self._names.name_spans(text, dual=dual):
+                    other = self._read_name(self._names.reading(span, dual=dual))
+                    if other.kind == "one":
+                        found.setdefault(other.ranked[0][1], other)
+            if len(found) == 1:
+                return next(iter(found.values()))
         if (self._names.dual or self._names.dual_script) and name.kind != "one":
             # A filler that is also a listed name's word (Trust, Hello): read it as a name word
             # when that reading names one agency and has more than such words alone.
@@ -397,7 +410,13 @@ class AgencyMatcher:
         if len(top) == 1 and strong:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
-                return _Name("one", [(top[0][0], top[0][2])], "name", True)
+                elsewhere = self._names.written_elsewhere(positions, top[0][2])
+                if not elsewhere:
+                    return _Name("one", [(top[0][0], top[0][2])], "name", True)
+                # A word typed as other agencies write it, that this one writes otherwise:
+                # those first, then this one.
+                ranked = [(top[0][0] * 0.9, j) for j in elsewhere] + [(top[0][0], top[0][2])]
+                return _Name("similar", ranked + near(), "near_miss", True)
         ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
         return _Name("similar", self._spelled_first(positions, ranked), reason, True)
@@ -427,12 +446,15 @@ class AgencyMatcher:
         if reading_name.kind == "one":
             return reading_name.ranked[0][1] == idx
         reading = self._names.reading(text)
-        if reading.unknown >= 2:   # two words of a name that is on no list
-            return False
+        if reading.unknown >= 2 or reading.stray >= 2:
+            return False   # two words of a name that is on no list (together or apart)
         if not reading_name.words:
             return True
         holder = set(self._names.entries[idx].words)
-        known = [p for p in reading.positions if p.options]
+        # Without business words, a place abroad ("a job in Dubai") is where the job is, not
+        # a name that points at another agency.
+        known = [p for p in reading.positions if p.options and (
+            reading.has_generic or lex(p.text) not in PLACE_KEYS)]
         unknown = [p for p in reading.positions if not p.options]
         if any(top_score({w: s for w, s in p.options.items()}) >= STRONG
                and not set(p.options) & holder for p in known):

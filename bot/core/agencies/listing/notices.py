@@ -3,10 +3,12 @@ restoration) and complaint results, read from saved pages and linked to the agen
 
 A notice page lists titles such as "Show Cause Notice To M/s. Ihtisham Overseas Employment
 Promoter, OEPL No.2056/RWP" with a date; a complaint-results page is a table with the columns
-Licence Title, Complaint Status and a fine. `read_notice_pages(paths)` reads both kinds;
+Licence Title, Complaint Status and a fine. `parse_notice_page(html)` reads both kinds (saved
+pages: `read_notice_pages(paths)`; fetched from the site: `listing.update`);
 `link_notices(records, agencies, matcher)` links each record to agencies by licence number
 (several numbers in one title: each), else by name (only when the name names one agency).
-They are kept next to the list as `<stem>.notices.json`, which `load_agency_list` reads.
+They are kept next to the list as `<stem>.notices.json` (`write_notices`), which
+`load_agency_list` reads. `notice_changes(old, new)` is what changed, for the staff's diff.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ class NoticeRecord:
     when: date | None
     licences: tuple[str, ...]
     status: str = ""
+    fine: str = ""
+
+
+_NO_FINE = frozenset({"", "-", "--", "nil", "none", "n/a", "na", "0", "0.00", "no"})
 
 
 def notice_kind(title: str) -> str:
@@ -69,6 +75,14 @@ def _licences(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _looks_like_notice(title: str) -> bool:
+    """A notice's title: it says what it is, and names an agency ("M/s") or a licence."""
+    low = title.lower()
+    if "notice" not in low and notice_kind(title) == "notice":
+        return False
+    return bool(_licences(title) or "m/s" in low)
+
+
 def parse_notice_page(html: str) -> list[NoticeRecord]:
     """Notices and complaint results on one saved page."""
     from bs4 import BeautifulSoup
@@ -83,26 +97,30 @@ def parse_notice_page(html: str) -> list[NoticeRecord]:
         header = [h.lower() for h in rows[0]]
         title_col = next((i for i, h in enumerate(header) if "title" in h), None)
         status_col = next((i for i, h in enumerate(header) if "status" in h), None)
+        fine_col = next((i for i, h in enumerate(header) if "fine" in h or "penalt" in h), None)
         if title_col is not None and status_col is not None and any("complaint" in h
                                                                       for h in header):
             for row in rows[1:]:
                 if len(row) <= max(title_col, status_col) or not row[title_col]:
                     continue
                 text = " ".join(row)
+                fine = row[fine_col].strip() if fine_col is not None and fine_col < len(row) else ""
                 records.append(NoticeRecord("complaint", row[title_col], _first_date(text),
-                                            _licences(text), row[status_col]))
+                                            _licences(text), row[status_col],
+                                            "" if fine.lower() in _NO_FINE else fine[:40]))
             table.decompose()
     seen: set[str] = set()
     for node in soup.find_all(["tr", "li", "h2", "h3", "h4", "p", "a"]):
         text = " ".join(node.get_text(" ", strip=True).split())
         link = node if node.name == "a" else node.find("a")
-        title = " ".join(link.get_text(" ", strip=True).split()) if link is not None else text
-        low = title.lower()
-        if not title or len(text) > 600 or title in seen:
-            continue
-        if "notice" not in low and notice_kind(title) == "notice":
-            continue
-        if not (_licences(title) or "m/s" in low):
+        # The title is the link's text ("<a>Show Cause Notice To …</a>"), or, in a table whose
+        # link only says "Download", the cell that reads as a notice.
+        choices = [link] if link is not None else []
+        if node.name == "tr":
+            choices += node.find_all(["td", "th"], recursive=False)
+        titles = [" ".join(c.get_text(" ", strip=True).split()) for c in choices]
+        title = next((t for t in titles if _looks_like_notice(t)), "" if choices else text)
+        if not title or len(text) > 600 or title in seen or not _looks_like_notice(title):
             continue
         seen.add(title)
         records.append(NoticeRecord(notice_kind(title), title, _first_date(text),
@@ -131,8 +149,8 @@ def link_notices(records: Iterable[NoticeRecord], agencies: Iterable[Agency],
             if result.match is not None and result.reason == "name":
                 licences = [result.match.license_no]
         for lic in licences:
-            out.append(Notice(lic, r.kind, r.when, r.title[:300], r.status))
-    return out
+            out.append(Notice(lic, r.kind, r.when, r.title[:300], r.status, r.fine))
+    return list(dict.fromkeys(out))
 
 
 def notices_path(list_path: Path) -> Path:
@@ -144,7 +162,7 @@ def notices_path(list_path: Path) -> Path:
 def notices_json_bytes(notices: Iterable[Notice]) -> bytes:
     items = [{"license_no": n.license_no, "kind": n.kind,
               "date": n.when.isoformat() if n.when else None, "title": n.title,
-              "status": n.status} for n in notices]
+              "status": n.status, **({"fine": n.fine} if n.fine else {})} for n in notices]
     return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -163,8 +181,39 @@ def read_notices(list_path: Path) -> tuple[Notice, ...]:
         except (TypeError, ValueError):
             when = None
         out.append(Notice(it["license_no"], str(it.get("kind") or "notice"), when,
-                          str(it.get("title") or "")[:300], str(it.get("status") or "")))
+                          str(it.get("title") or "")[:300], str(it.get("status") or ""),
+                          str(it.get("fine") or "")[:40]))
     return tuple(out)
+
+
+def write_notices(list_path: Path, notices: Iterable[Notice]) -> None:
+    """Replace the notices kept next to the list, atomically."""
+    from bot.core.agencies.listing.files import _atomic_write_bytes
+
+    _atomic_write_bytes(notices_path(list_path), notices_json_bytes(notices))
+
+
+def describe_notice(n: Notice) -> str:
+    """One line for staff: "2056/RWP: show-cause, 2026-06-08: Show Cause Notice To …"."""
+    head = f"{n.license_no}: {n.kind}"
+    if n.when:
+        head += f", {n.when.isoformat()}"
+    if n.status:
+        head += f", {n.status}"
+    if n.fine:
+        head += f", fine {n.fine}"
+    title = n.title if len(n.title) <= 100 else n.title[:99] + "…"
+    return f"{head}: {title}"
+
+
+def notice_changes(old: Iterable[Notice], new: Iterable[Notice]) -> tuple[list[Notice], list[Notice]]:
+    """(notices that are new, notices that are gone), each sorted by licence number and date."""
+    old_set, new_set = set(old), set(new)
+
+    def order(n: Notice) -> tuple:
+        return n.license_no, n.when or date.min, n.kind, n.title
+
+    return (sorted(new_set - old_set, key=order), sorted(old_set - new_set, key=order))
 
 
 def import_notices(pages: Iterable[Path], list_path: Path, matcher) -> tuple[int, int]:
@@ -173,11 +222,8 @@ def import_notices(pages: Iterable[Path], list_path: Path, matcher) -> tuple[int
     Returns (notices linked, records that named no agency on the list). Notices already kept
     are merged with the new ones (the same licence, kind, date and title once).
     """
-    from bot.core.agencies.listing.files import _atomic_write_bytes
-
     records = read_notice_pages(pages)
     linked = link_notices(records, matcher.agencies.agencies, matcher)
     named = {n.title for n in linked}
-    merged = list(dict.fromkeys([*read_notices(list_path), *linked]))
-    _atomic_write_bytes(notices_path(list_path), notices_json_bytes(merged))
+    write_notices(list_path, dict.fromkeys([*read_notices(list_path), *linked]))
     return len(linked), sum(1 for r in records if r.title[:300] not in named)

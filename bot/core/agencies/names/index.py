@@ -24,9 +24,11 @@ from rapidfuzz.distance import OSA, Levenshtein
 from bot.core.agencies.names.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
 from bot.core.agencies.names.vocabulary import (
     ARTICLES,
+    ASKING_KEYS,
     CITY_MAX,
     CITY_PHRASES,
     CONNECTORS,
+    DISTINCT_NAMES,
     FILLER_ARABIC_KEYS,
     FILLER_LATIN,
     GENERIC_ARABIC_KEYS,
@@ -34,8 +36,10 @@ from bot.core.agencies.names.vocabulary import (
     GENERIC_PAIRS,
     GENERIC_SKELETONS,
     KNOWN_WORDS,
+    LEGAL,
     LOANWORD_KEYS,
     ORDINARY_FOLDS,
+    PLACE_KEYS,
     PREFIXES,
     STEMS,
     business_class,
@@ -55,6 +59,7 @@ MAX_SCORED = 4_000         # agencies scored for near misses, at most
 MAX_READ = 1_000           # characters of a message read for a name
 MAX_WORD = 30              # a longer "word" is noise, never part of a name
 MAX_SPLIT = 24             # words longer than this are not tried as two joined list words
+MAX_SPLITS = 8             # words of one reading tried as two joined list words (bounded cost)
 CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
@@ -132,6 +137,8 @@ class Reading:
     unknown: int = 0         # longest run of name-like words that are on no list ("Qwerty Zxcv")
     inner_dual: bool = False  # a filler that is a list word stands inside the name
     stray: int = 0           # words of the message on no list at all (a sentence, not a name)
+    chatter: int = 0         # filler words of the message ("M/s", "the", "and" aside)
+    asks: bool = False       # the message has a word that asks about an agency ("licensed")
 
 
 class NameIndex:
@@ -159,6 +166,14 @@ class NameIndex:
         self._raw_keys = list(self._raw)
         self._raw_ids = [self._raw[k] for k in self._raw_keys]
         self._four_letter = {k: v for k, v in self._raw.items() if len(k) == 4 and k.isalpha()}
+        # "Guf" for Gulf: each 4-letter word with one letter (not the first) left out.
+        self._dropped: dict[str, list[int]] = defaultdict(list)
+        for ref, at in self._four_letter.items():
+            for cut in sorted({ref[:i] + ref[i + 1:] for i in range(1, 4)}):
+                self._dropped[cut].append(at)
+        # Typo look-ups compare a word only with list words of about its length.
+        self._by_length = (_by_length(self._keys, range(len(self._keys))),
+                           _by_length(self._raw_keys, self._raw_ids))
         vocab = set(self._keys) | set(self._raw)
         self._fillers = frozenset(FILLER_LATIN) | PREFIXES
         # Fillers that are also words of listed names (Trust, Hello, Real): the rest of the text
@@ -245,6 +260,12 @@ class NameIndex:
         word = self._words[key[0]]
         if word.key in ORDINARY_FOLDS or reading.stray:
             return True
+        if any(lex(p.text) in PLACE_KEYS for p in reading.positions):
+            return True   # a place alone ("Doha") says where, not which agency
+        if reading.chatter and not reading.asks:
+            # One name word in a message about something else ("what time is it" is not Time
+            # Travel Services): a message that asks about it says so ("is Barkat licensed?").
+            return True
         if any(key[0] in p.options and p.options[key[0]] < 98.0
                and (len(p.text) < 7 or not any(Levenshtein.distance(p.text, raw) <= 2
                                                for raw in self._raws[key[0]]))
@@ -253,7 +274,31 @@ class NameIndex:
             # ("weather"); "Talentroy" for Talentory is a slip.
             return True
         # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
-        return sum(not self.other_name(reading.positions, i) for i in word.postings) > 1
+        # When some of them write it exactly as typed, those are the ones it may mean
+        # ("Samaa": Samaa International, not Saima International).
+        sharers = [i for i in word.postings if not self.other_name(reading.positions, i)]
+        typed = {p.text for p in reading.positions if not is_arabic(p.text)}
+        as_typed = [i for i in sharers if typed and typed <= self.entries[i].spelled]
+        return len(as_typed or sharers) > 1
+
+    def written_elsewhere(self, positions: list[Position], idx: int) -> list[int]:
+        """Other agencies that write a typed word exactly as typed, where agency `idx` writes it
+        otherwise ("Khel" typed: Utman Khel, Azi Khel … for Khall Recruiting Agency): the
+        spelling points at them, so `idx` is not certain. Only for a name of one distinctive
+        word: another word that `idx` has too ("Nur Sandhu" for Noor Sandhu) says enough."""
+        spelled = self.entries[idx].spelled
+        out: list[int] = []
+        if len(positions) != 1:
+            return out
+        for pos in positions:
+            typed = pos.text
+            if is_arabic(typed) or typed in spelled or typed.isdigit():
+                continue
+            for wid in pos.options:
+                for j in self._words[wid].postings:
+                    if j != idx and j not in out and typed in self.entries[j].spelled:
+                        out.append(j)
+        return out[:MAX_CANDIDATES]
 
     def sharing(self, position: Position) -> list[int]:
         """The agencies with a word this position surely is, when they are few (2-5)."""
@@ -281,9 +326,16 @@ class NameIndex:
         spelled = self.entries[idx].spelled
         for pos in positions:
             typed = pos.text
-            if typed in spelled or typed not in KNOWN_WORDS or is_arabic(typed):
+            if typed in spelled or is_arabic(typed):
                 continue
             key = fold(typed)
+            group = DISTINCT_NAMES.get(typed)
+            if group is not None and any(
+                    (other := DISTINCT_NAMES.get(w)) is not None and other[0] == group[0]
+                    and other[1] != group[1] for w in spelled if fold(w) == key):
+                return True   # Javed / Javad: two names that fold alike
+            if typed not in KNOWN_WORDS:
+                continue
             for w in (w for w in spelled if fold(w) == key):
                 if _drops_i(typed, w) or _drops_i(w, typed):
                     return True   # Umar / Umair, Asha / Aisha: two names
@@ -355,10 +407,12 @@ class NameIndex:
         has_generic = False
         city: str | None = None
         named = 0
-        read = [self._segment(seg) for seg in segments]
+        splits = [MAX_SPLITS]   # words tried as two joined list words, in this reading
+        read = [self._segment(seg, splits) for seg in segments]
         unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
                        if not any(p.options for p in words)), default=0)
-        stray = sum(1 for words, _, _ in read for p in words if not p.options)
+        stray = sum(1 for words, _, _ in read for p in words
+                    if not p.options and lex(p.text) not in ASKING_KEYS)   # "suspended" asks
         # Business words count where the name is ("is X a registered agency": not "agency").
         with_names = any(any(p.options for p in words) for words, _, _ in read)
         named_before = inner_dual = False
@@ -380,9 +434,40 @@ class NameIndex:
             Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
                     any(is_arabic(p.text) for p in words), stray=stray)
             for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
+        chatter = sum(1 for tok, kind in zip(toks, kinds, strict=True)
+                      if kind == "filler" and tok not in PREFIXES and tok not in LEGAL)
+        asks = any(lex(tok) in ASKING_KEYS for tok in toks)
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
-                        parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray)
+                        parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
+                        chatter=chatter, asks=asks)
+
+    def name_spans(self, text: str, limit: int = 4, *, dual: bool = False) -> list[str]:
+        """The places of a sentence where a name ends at its business words and the sentence
+        goes on ("Zafco International Manpower offered me a job …", "my uncle says X Overseas
+        Employment Promoter is good"): from the word after a filler (or the start) to the
+        last business word, when what follows begins with a filler or with a word that is no
+        list word, and has a filler later. Each is read alone by the verdict. With `dual`,
+        fillers that are list words stay in the name ("Professional Visa Services")."""
+        toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
+        kinds = self._mark(toks, dual)
+        out: list[str] = []
+        start, i, n = 0, 0, len(toks)
+        while i < n and len(out) < limit:
+            if kinds[i] == "filler":
+                start = i = i + 1
+                continue
+            if i > start and not kinds[i] and self._is_generic(toks[i]):
+                j = i
+                while j < n and not kinds[j] and self._is_generic(toks[j]):
+                    j += 1
+                if j < n and "filler" in kinds[j:] and (
+                        kinds[j] == "filler" or top_score(self._options(toks[j])) < STRONG):
+                    out.append(" ".join(toks[start:j]))
+                start = i = j
+                continue
+            i += 1
+        return out
 
     def _mark(self, toks: list[str], dual: bool = False) -> list[str]:
         """"filler" / "city:<name>" / "" for each raw token."""
@@ -424,7 +509,8 @@ class NameIndex:
         return (bool(prev) and self._is_generic(prev) and business_class(prev) != "legal"
                 and not (nxt and self._is_generic(nxt)))
 
-    def _segment(self, seg: list[str]) -> tuple[list[Position], set[str] | None, str | None]:
+    def _segment(self, seg: list[str], splits: list[int]
+                 ) -> tuple[list[Position], set[str] | None, str | None]:
         """One run of words between filler words -> (positions, generic words, city)."""
         city = None
         # A city at the end says where the agency is ("Al Falah Overseas, Lahore").
@@ -446,7 +532,7 @@ class NameIndex:
                     generic.add(cls)
             else:
                 words.append(tok)
-        return self._positions(words), generic, city
+        return self._positions(words, splits), generic, city
 
     def _slip_class(self, tok: str) -> str | None:
         """The class of the business word this token is a slip of ("Manpowre" -> manpower)."""
@@ -481,7 +567,7 @@ class NameIndex:
         typo = self._typo_options(tok, key)
         return not typo or max(typo.values()) <= 100.0 - 10.0 * hit[1]
 
-    def _positions(self, words: list[str]) -> list[Position]:
+    def _positions(self, words: list[str], splits: list[int]) -> list[Position]:
         """Distinctive words -> positions, joining "Zam Zam" and splitting "Zamzam" as the list has it."""
         opts = [self._options(w, inner=i > 0) for i, w in enumerate(words)]
         merged: list[tuple[str, dict[int, float]]] = []
@@ -493,9 +579,14 @@ class NameIndex:
                     merged.append((words[i] + words[i + 1], joined))
                     i += 2
                     continue
-            if _weak(opts[i]):
+            if _weak(opts[i]) and splits[0] > 0 and len(words[i]) >= 5:
+                splits[0] -= 1
                 split = self._split(words[i])
-                if split and min(top_score(o) for _, o in split) > top_score(opts[i]):
+                if split and min(top_score(o) for _, o in split) > top_score(opts[i]) and not (
+                        top_score(opts[i]) >= 90.0
+                        and not all(piece in self._raw for piece, _ in split)):
+                    # (a slip of one list word, "Huzaifa" typed "Huzaiea", is not two list
+                    # words that only fold like its pieces)
                     merged.extend(split)
                     i += 1
                     continue
@@ -556,9 +647,8 @@ class NameIndex:
                 out.setdefault(wid, min(score, UNTRUSTED))
             return out
         if len(word) == 3 and word.isalpha():   # "Guf", "Swt": one letter dropped
-            for ref, at in self._four_letter.items():
-                if _drops_one(word, ref):
-                    out[at] = max(out.get(at, 0.0), STRONG)
+            for at in self._dropped.get(word, ()):
+                out[at] = max(out.get(at, 0.0), STRONG)
             return out
         if max(len(word), len(key)) < 4:
             return out
@@ -569,16 +659,18 @@ class NameIndex:
     def _typo_options(self, word: str, key: str) -> dict[int, float]:
         """Keyboard slips: OSA distance 1 (2 for words of 7+ letters) on the vocabulary only."""
         out: dict[int, float] = {}
-        for probe, choices, ids in ((key, self._keys, None),
-                                    (word, self._raw_keys, self._raw_ids)):
+        for probe, by_length in ((key, self._by_length[0]), (word, self._by_length[1])):
             limit = 0 if len(probe) < 4 else 1 if len(probe) < 6 else 2
             if not limit:
                 continue
-            for ref, dist, at in process.extract(probe, choices, scorer=OSA.distance,
-                                                 score_cutoff=limit, limit=8):
+            hits: list[tuple[float, str, int]] = []
+            for size in range(len(probe) - limit, len(probe) + limit + 1):
+                refs, ids = by_length.get(size, ((), ()))
+                hits += [(dist, ref, ids[at]) for ref, dist, at in process.extract(
+                    probe, refs, scorer=OSA.distance, score_cutoff=limit, limit=8)]
+            for dist, ref, wid in sorted(hits)[:8]:
                 if probe.startswith(ref) and len(probe) - len(ref) >= 2:
                     continue   # "Royalty" is another word, not a slip of "Royal"
-                wid = at if ids is None else ids[at]
                 score = 100.0 - 10.0 * dist
                 if _suffixed(probe, ref) or _suffixed(ref, probe):
                     score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
@@ -683,14 +775,23 @@ def _drops_i(short: str, long: str) -> bool:
 
 def _suffixed(long: str, base: str) -> bool:
     """`long` is the name `base` with the ending of another name: Irfan-a, Abbas-i, Mirza-i
-    (the longer one a known name: "Saudia" and "Sahara" are other spellings or words)."""
-    return (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
-            and long[-1] in "ai" and long[-1] != long[-2] and long in KNOWN_WORDS)
+    (the longer one a known name: "Saudia" and "Sahara" are other spellings or words), or a
+    known name ending in a consonant with -a or -i added: the woman's name or the family name
+    made from it (Jamil / Jamila, Hashim / Hashimi), whether or not that one is on a list."""
+    if not (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
+            and long[-1] in "ai" and long[-1] != long[-2]):
+        return False
+    return long in KNOWN_WORDS or (base in KNOWN_WORDS and base[-1] not in "aeiouy")
 
 
-def _drops_one(short: str, long: str) -> bool:
-    """`short` is `long` with one letter left out (not the first)."""
-    return any(long[:i] + long[i + 1:] == short for i in range(1, len(long)))
+def _by_length(keys: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[list[str], list[int]]]:
+    """Words (and their ids) by length."""
+    out: dict[int, tuple[list[str], list[int]]] = {}
+    for key, wid in zip(keys, ids, strict=True):
+        refs, at = out.setdefault(len(key), ([], []))
+        refs.append(key)
+        at.append(wid)
+    return out
 
 
 def _vowel_onset(word: str) -> bool:

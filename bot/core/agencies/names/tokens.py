@@ -40,8 +40,21 @@ def _strip_marks(text: str) -> str:
 def raw_tokens(text: str) -> list[str]:
     """Lower-case Latin words and folded Arabic-script words (ھ kept as `ASPIRATE`), in order.
 
-    Runs of single Latin letters are joined: "O.E.P" -> "oep", "p v t" -> "pvt".
+    Runs of single Latin letters are joined: "O.E.P" -> "oep", "p v t" -> "pvt". A message is
+    read several times (plain and dual readings, the places of a sentence), so the last texts
+    of up to 1,000 characters are remembered (bounded: 256 of them).
     """
+    if len(text) <= 1_000:
+        return list(_raw_tokens_cached(text))
+    return _raw_tokens(text)
+
+
+@lru_cache(maxsize=256)
+def _raw_tokens_cached(text: str) -> tuple[str, ...]:
+    return tuple(_raw_tokens(text))
+
+
+def _raw_tokens(text: str) -> list[str]:
     form = _strip_marks(match_form(text.replace("ھ", ASPIRATE)))
     form = _MS.sub(" messrs ", form.replace("&", " and ").replace("'", ""))
     out: list[str] = []

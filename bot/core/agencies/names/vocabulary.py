@@ -16,7 +16,7 @@ WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yam
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
               "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
-              "known_words", "known_names")
+              "known_words", "known_names", "asking", "distinct_names", "places")
 
 
 class WordListError(ValueError):
@@ -44,6 +44,22 @@ def _phrases(value: object, where: str) -> dict[str, tuple[tuple[str, ...], ...]
             for k, v in value.items()}
 
 
+def _distinct(lines: list) -> dict[str, tuple[int, int]]:
+    """"javed | javad jawad" lines -> each spelling's (line, group)."""
+    out: dict[str, tuple[int, int]] = {}
+    for n, line in enumerate(lines):
+        groups = [g.split() for g in str(line).split("|")]
+        if len(groups) < 2 or not all(groups):
+            raise WordListError(f"distinct_names: line {n + 1} ({line!r}): expected two or more "
+                                "groups of spellings separated by '|'")
+        for g, words in enumerate(groups):
+            for word in words:
+                if word in out:
+                    raise WordListError(f"distinct_names: '{word}' is written twice")
+                out[word.lower()] = (n, g)
+    return out
+
+
 def load_word_lists(path: Path | None = None) -> dict:
     """The agency word lists, validated (WordListError names the list that is wrong)."""
     path = Path(path or os.environ.get("AGENCY_WORDS_FILE") or WORDS_FILE)
@@ -56,7 +72,7 @@ def load_word_lists(path: Path | None = None) -> dict:
     missing = [k for k in _LIST_KEYS if k not in data]
     if missing:
         raise WordListError(f"{path}: missing list(s): {', '.join(missing)}")
-    for key in ("qualifiers", "alternatives", "greetings"):
+    for key in ("qualifiers", "alternatives", "greetings", "distinct_names"):
         if not isinstance(data[key], list):
             raise WordListError(f"{path}: {key}: expected a list of phrases")
     out = {
@@ -69,9 +85,10 @@ def load_word_lists(path: Path | None = None) -> dict:
         "qualifiers": tuple(str(q) for q in (data["qualifiers"] or [])),
         "alternatives": tuple(str(q) for q in (data["alternatives"] or [])),
         "greetings": tuple(str(q) for q in (data["greetings"] or [])),
+        "distinct_names": _distinct(data["distinct_names"]),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
-                "known_words", "known_names"):
+                "known_words", "known_names", "asking", "places"):
         out[key] = _words(data[key], key)
     return out
 
@@ -104,6 +121,10 @@ QUALIFIERS = WORDS["qualifiers"]
 ALTERNATIVES = WORDS["alternatives"]
 GREETINGS = WORDS["greetings"]
 NEGATIONS = WORDS["negations"]
+# Spellings of names that fold alike but are other names (Javed / Javad): spelling -> (line, group).
+DISTINCT_NAMES: dict[str, tuple[int, int]] = WORDS["distinct_names"]
+# Words that ask about an agency ("licensed", «رجسٹرڈ»): see `Reading.asks`.
+ASKING = WORDS["asking"]
 
 # Cities (as a name's last words they say where the agency is, not which one it is).
 CITIES: dict[str, tuple[str, ...]] = {
@@ -154,6 +175,9 @@ GENERIC_FOLDS = frozenset(fold_word(w) for w in GENERIC_LATIN | {a + b for a, b 
 GENERIC_SKELETONS = frozenset(s for s in (skeleton(k) for k in GENERIC_FOLDS) if len(s) >= 3)
 GENERIC_ARABIC_KEYS = frozenset(lex(t) for w in GENERIC_ARABIC for t in raw_tokens(w))
 FILLER_ARABIC_KEYS = frozenset(lex(t) for w in FILLER_ARABIC for t in raw_tokens(w))
+ASKING_KEYS = frozenset(lex(t) for w in ASKING for t in raw_tokens(w))
+# Places abroad ("Dubai", «سعودی»): see `verdict` (a licence with "a job in Dubai").
+PLACE_KEYS = frozenset(lex(t) for w in WORDS["places"] for t in raw_tokens(w))
 GENERIC_LATIN_SORTED = sorted(GENERIC_LATIN)
 ORDINARY_FOLDS = frozenset(fold_word(w) for w in ORDINARY_WORDS)
 LEGAL_FOLDS = frozenset(fold_word(w) for w in LEGAL)
