@@ -128,6 +128,17 @@ def test_a_long_story_is_answered_from_its_question(reader: Reader) -> None:
     assert reader.read(urdu).topic_id == "protector-registration"
 
 
+def test_a_vague_question_leaves_the_topic_to_the_story(reader: Reader) -> None:
+    # "will we get anything?" names no topic: the injury told before it decides
+    story = ("میرے شوہر کویت میں تھے اور وہاں کام کے دوران حادثے میں زخمی ہو گئے۔ اب وہ کام نہیں "
+             "کر سکتے۔ کیا ہمیں کچھ ملے گا؟")
+    assert reader.read(story).topic_id == "insurance-and-welfare"
+    # a question that names its topic still leads
+    story = ("I work in a hotel in Doha and the manager shouts at everyone. Last month I paid the "
+             "agent in Lahore 2 lakh without any receipt. How much fee can an agent take?")
+    assert reader.read(story).topic_id == "fees-and-receipts"
+
+
 def test_two_topics_the_main_one_answered_the_other_offered(reader: Reader) -> None:
     text = ("I paid the agent 3 lakh for a job in Qatar and he gave me no receipt. He also kept my "
             "original passport and CNIC. How much fee can an agent take?")
