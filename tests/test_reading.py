@@ -139,6 +139,15 @@ def test_a_vague_question_leaves_the_topic_to_the_story(reader: Reader) -> None:
     assert reader.read(story).topic_id == "fees-and-receipts"
 
 
+@pytest.mark.parametrize(("text", "topic"), [
+    ("سعودی عرب میں ملازمت کی خالی آسامیاں کہاں دیکھوں", "finding-real-jobs"),   # not "نوکری"
+    ("قطر ۾ ملازمت جون خالي آساميون ڪٿي ڏسان", "finding-real-jobs"),
+    ("کمپنی نے تین مہینے سے سیلری نہیں دی", "unpaid-wages"),   # the English loanword
+])
+def test_words_people_use_for_the_same_thing(reader: Reader, text: str, topic: str) -> None:
+    assert reader.read(text).topic_id == topic
+
+
 def test_two_topics_the_main_one_answered_the_other_offered(reader: Reader) -> None:
     text = ("I paid the agent 3 lakh for a job in Qatar and he gave me no receipt. He also kept my "
             "original passport and CNIC. How much fee can an agent take?")
