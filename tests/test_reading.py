@@ -148,6 +148,22 @@ def test_words_people_use_for_the_same_thing(reader: Reader, text: str, topic: s
     assert reader.read(text).topic_id == topic
 
 
+@pytest.mark.parametrize(("text", "guide"), [
+    ("what is the phone number of the pakistan embassy in kuwait", "country-kuwait"),
+    ("jeddah consulate ka number chahiye", "country-saudi-arabia"),
+    ("مسقط میں پاکستانی سفارت خانہ کہاں ہے", "country-oman"),
+    ("ملائيشيا ۾ پاڪستاني سفارتخاني جو نمبر", "country-malaysia"),
+])
+def test_the_embassy_of_a_named_country_is_in_its_guide(reader: Reader, text: str,
+                                                        guide: str) -> None:
+    r = reader.read(text)
+    assert r.intent == "question" and r.topic_id == guide
+    # without a country, or with two, the general topic answers
+    assert reader.read("embassy ka number kya hai").topic_id != guide
+    assert not (reader.read("embassy in dubai or doha, which is closer").topic_id or "").startswith(
+        "country-")
+
+
 def test_two_topics_the_main_one_answered_the_other_offered(reader: Reader) -> None:
     text = ("I paid the agent 3 lakh for a job in Qatar and he gave me no receipt. He also kept my "
             "original passport and CNIC. How much fee can an agent take?")
