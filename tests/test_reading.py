@@ -62,6 +62,9 @@ def test_calm_questions_are_not_alarms(reader: Reader, text: str) -> None:
     "assalam o alaikum", "salam", "walaikum salam", "thanks", "shukriya", "مهرباني", "شکریہ",
     "ok", "khuda hafiz", "ٺيڪ آهي", "tawhan ji meharbani saeen", "thank you so much bhai",
     "shukirya",  # a typo
+    # thanks for what was done is still thanks
+    "thanks a lot for the information", "bohat shukriya aap ki rehnumai ka", "آپ کی مدد کا شکریہ",
+    "توهان جي رهنمائي لاءِ مهرباني",
 ])
 def test_small_talk_is_small_talk(reader: Reader, text: str) -> None:
     r = reader.read(text)
@@ -146,6 +149,11 @@ def test_a_vague_question_leaves_the_topic_to_the_story(reader: Reader) -> None:
 ])
 def test_words_people_use_for_the_same_thing(reader: Reader, text: str, topic: str) -> None:
     assert reader.read(text).topic_id == topic
+
+
+def test_asking_for_help_is_not_thanks(reader: Reader) -> None:
+    for text in ("madad ki zaroorat hai", "مجھے مدد کی ضرورت ہے", "thanks, how do i renew my iqama"):
+        assert reader.read(text).intent != "small_talk", text
 
 
 @pytest.mark.parametrize(("text", "guide"), [
