@@ -29,6 +29,9 @@ from bot.core.language import Detection, detect_language
     ("protector kiyan lagrayjey", "sd", False),
     ("mukhe dubai wanjan aahe kehra kagaz ghurjan", "sd", False),
     ("tawhan jo number kithe aahe", "sd", False),
+    # Sindhi possessives and words Roman Urdu does not use, with words both share (thi, aa, na)
+    ("muhinjo bhau doha me aa, kafeel pagar na thi dey", "sd", False),
+    ("mujhe 3 mahine se pagar nahi mili", "ur", True),
     ("meri maan ki tabiyat kharab hai", "ur", True),
 ])
 def test_detects(text: str, lang: str, roman: bool) -> None:

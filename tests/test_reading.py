@@ -62,6 +62,9 @@ def test_calm_questions_are_not_alarms(reader: Reader, text: str) -> None:
     "assalam o alaikum", "salam", "walaikum salam", "thanks", "shukriya", "مهرباني", "شکریہ",
     "ok", "khuda hafiz", "ٺيڪ آهي", "tawhan ji meharbani saeen", "thank you so much bhai",
     "shukirya",  # a typo
+    # thanks for what was done is still thanks
+    "thanks a lot for the information", "bohat shukriya aap ki rehnumai ka", "آپ کی مدد کا شکریہ",
+    "توهان جي رهنمائي لاءِ مهرباني",
 ])
 def test_small_talk_is_small_talk(reader: Reader, text: str) -> None:
     r = reader.read(text)
@@ -126,6 +129,47 @@ def test_a_long_story_is_answered_from_its_question(reader: Reader) -> None:
             "نہیں کمپنی وہاں سب سنبھال لے گی۔ مجھے سمجھ نہیں آ رہی۔ "
             "کیا جانے سے پہلے پروٹیکٹر لگوانا ضروری ہے؟")
     assert reader.read(urdu).topic_id == "protector-registration"
+
+
+def test_a_vague_question_leaves_the_topic_to_the_story(reader: Reader) -> None:
+    # "will we get anything?" names no topic: the injury told before it decides
+    story = ("میرے شوہر کویت میں تھے اور وہاں کام کے دوران حادثے میں زخمی ہو گئے۔ اب وہ کام نہیں "
+             "کر سکتے۔ کیا ہمیں کچھ ملے گا؟")
+    assert reader.read(story).topic_id == "insurance-and-welfare"
+    # a question that names its topic still leads
+    story = ("I work in a hotel in Doha and the manager shouts at everyone. Last month I paid the "
+             "agent in Lahore 2 lakh without any receipt. How much fee can an agent take?")
+    assert reader.read(story).topic_id == "fees-and-receipts"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("سعودی عرب میں ملازمت کی خالی آسامیاں کہاں دیکھوں", "finding-real-jobs"),   # not "نوکری"
+    ("قطر ۾ ملازمت جون خالي آساميون ڪٿي ڏسان", "finding-real-jobs"),
+    ("کمپنی نے تین مہینے سے سیلری نہیں دی", "unpaid-wages"),   # the English loanword
+])
+def test_words_people_use_for_the_same_thing(reader: Reader, text: str, topic: str) -> None:
+    assert reader.read(text).topic_id == topic
+
+
+def test_asking_for_help_is_not_thanks(reader: Reader) -> None:
+    for text in ("madad ki zaroorat hai", "مجھے مدد کی ضرورت ہے", "thanks, how do i renew my iqama"):
+        assert reader.read(text).intent != "small_talk", text
+
+
+@pytest.mark.parametrize(("text", "guide"), [
+    ("what is the phone number of the pakistan embassy in kuwait", "country-kuwait"),
+    ("jeddah consulate ka number chahiye", "country-saudi-arabia"),
+    ("مسقط میں پاکستانی سفارت خانہ کہاں ہے", "country-oman"),
+    ("ملائيشيا ۾ پاڪستاني سفارتخاني جو نمبر", "country-malaysia"),
+])
+def test_the_embassy_of_a_named_country_is_in_its_guide(reader: Reader, text: str,
+                                                        guide: str) -> None:
+    r = reader.read(text)
+    assert r.intent == "question" and r.topic_id == guide
+    # without a country, or with two, the general topic answers
+    assert reader.read("embassy ka number kya hai").topic_id != guide
+    assert not (reader.read("embassy in dubai or doha, which is closer").topic_id or "").startswith(
+        "country-")
 
 
 def test_two_topics_the_main_one_answered_the_other_offered(reader: Reader) -> None:

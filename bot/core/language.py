@@ -61,6 +61,8 @@ aahe ahe aahay aahin ahin aahiyan ahyan aahyan aahiyon kehro kehri kehra kehre k
 kithe kithay kithan kithaan kiyan kiyen kean tawhan tawhaan tohan tohaan toha tahan mukhe
 mukhy mukhay moon moonkhe khe waro wari wara wathi wathan ghurje ghurjay gharje ghurjan
 kona konhe saghe saghan saghjey saghjay wanjan wanje wanjanu chhaa chha chho dayo karyo
+muhinjo munhjo munhinjo muhinji munhji munhinji muhinja munhja tuhinjo tuhinji tuhanjo
+tawhanjo tawhanji asanjo asanji asaanjo bhau bhaau pagar pagaar
 """.split()}
 
 _RU_ENDINGS = re.compile(r"(?:iye|iyai|ein|aon|enge|ega|egi|ogi|oge|wana|wani|tay|tey|ny)$")

@@ -135,6 +135,8 @@ class Reader:
         if answer.lang != out_lang:   # e.g. Roman Sindhi kept in Sindhi
             topic = self.answerer.topic_in(answer.topic_id, out_lang) if answer.topic_id else None
             answer = replace(answer, lang=out_lang, topic=topic)
+        if len(countries) == 1 and self.countries.asks_for_embassy(words):
+            answer = self._guide_for_embassy(answer, countries[0], out_lang)
         if answer.topic is not None:
             intent = "question"
         elif not urgent and self._off_topic(cleaned, words, answer):   # danger is never off topic
@@ -148,6 +150,15 @@ class Reader:
     def _countries(self, words: list[str], lang: str) -> tuple[str, ...]:
         return tuple(t for t in self.countries.topics_in(words)
                      if self.tree.topic(lang, t) or self.tree.topic("en", t))
+
+    def _guide_for_embassy(self, answer: Answer, guide_id: str, lang: str) -> Answer:
+        """The embassy, consulate or welfare attaché of the one destination named: that
+        country's guide has them; the topic the words alone found is offered with it."""
+        guide = self.answerer.topic_in(guide_id, lang)
+        if guide is None or answer.topic_id == guide_id:
+            return answer
+        offered = (answer.topic_id,) if answer.topic_id else ()
+        return replace(answer, topic=guide, also=offered)
 
     def _about_recruiter(self, text: str, words: list[str]) -> bool:
         """A licence or phone number, a bare licence number, or a short message about a named

@@ -192,11 +192,13 @@ class RecruiterWords:
 class Countries:
     """Country names -> (country id, guide topic id); words that say "abroad"."""
 
-    def __init__(self, names: dict[Words, tuple[str, str]], abroad: frozenset[Words] = frozenset()):
+    def __init__(self, names: dict[Words, tuple[str, str]], abroad: frozenset[Words] = frozenset(),
+                 embassy: frozenset[Words] = frozenset()):
         self.names = names
         self.abroad = abroad
         self._names = PhraseSet(names)
         self._any = PhraseSet(self._names.phrases | abroad)
+        self._embassy = PhraseSet(embassy)
 
     @classmethod
     def load(cls, path: Path) -> Countries:
@@ -212,7 +214,8 @@ class Countries:
             topic = str(spec.get("topic") or f"country-{cid}")
             for words in _phrases(spec.get("names"), path, ("countries", cid, "names")):
                 names.setdefault(words, (str(cid), topic))
-        return cls(names, frozenset(_phrases(data.get("abroad"), path, ("abroad",))))
+        return cls(names, frozenset(_phrases(data.get("abroad"), path, ("abroad",))),
+                   frozenset(_phrases(data.get("embassy"), path, ("embassy",))))
 
     def topics_in(self, tokens: list[str]) -> tuple[str, ...]:
         """The guide topic ids of the countries named in `tokens`, in order, each once."""
@@ -226,3 +229,7 @@ class Countries:
     def about_abroad(self, tokens: list[str]) -> bool:
         """The message names a destination or says "abroad", "visa" …"""
         return bool(self._any.spans(tokens))
+
+    def asks_for_embassy(self, tokens: list[str]) -> bool:
+        """The message names the embassy, a consulate or the welfare attaché."""
+        return bool(self._embassy.spans(tokens))

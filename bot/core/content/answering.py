@@ -51,8 +51,12 @@ MAX_QUESTION_CHARS = 4096  # what one Telegram message holds; longer text is not
 # Long messages: a story, then the question. Sentences end at . ? ! ۔ ؟ or a new line.
 _SENTENCE_END = re.compile(r"(?<=[.?!۔؟])\s+|\n+")
 _QUESTION_MARK = re.compile(r"[?؟]")
-# A long message's score: half its question sentences, half the whole message.
+# A long message's score: half its question sentences, half the whole message. A question of
+# fewer than QUESTION_WORDS words the topics know counts less, down to LEAST_QUESTION_WEIGHT
+# (chosen on benchmarks/reading_eval/dev.tsv).
 QUESTION_WEIGHT = 0.5
+QUESTION_WORDS = 3
+LEAST_QUESTION_WEIGHT = 0.25
 MAX_SENTENCES = 12     # the story is read from its last 12 sentences (and the question)
 # A second topic of a long message is offered as a button when it scores this far above the
 # answer threshold and at least this share of the main topic's score.
@@ -397,11 +401,16 @@ class Answerer:
         message the other half. -> (ranked topics, other topics the message clearly needs too)."""
         asks = [i for i, s in enumerate(sentences) if _QUESTION_MARK.search(s) or _asks(s, lang)]
         asks = asks[-3:] or [len(sentences) - 1]
-        question = dict(self.scores(" ".join(sentences[i] for i in asks)))
+        asked = " ".join(sentences[i] for i in asks)
+        question = dict(self.scores(asked))
         kept = sorted({*asks, *range(max(0, len(sentences) - MAX_SENTENCES), len(sentences))})
         whole = dict(self.scores(" ".join(sentences[i] for i in kept)))
-        combined = {tid: QUESTION_WEIGHT * question.get(tid, 0.0)
-                    + (1 - QUESTION_WEIGHT) * whole.get(tid, 0.0) for tid in {*question, *whole}}
+        # "What should I do?", "کیا ایسے جانا چاہیے؟": a question of few topic words says
+        # little of its topic; the story then carries more of the score.
+        said = sum(1 for w in tokens(asked) if w not in GENERIC and self.knows(w))
+        weight = max(LEAST_QUESTION_WEIGHT, QUESTION_WEIGHT * min(1.0, said / QUESTION_WORDS))
+        combined = {tid: weight * question.get(tid, 0.0)
+                    + (1 - weight) * whole.get(tid, 0.0) for tid in {*question, *whole}}
         ranked = sorted(combined.items(), key=lambda ts: -ts[1])
         main = ranked[0][1] if ranked else 0.0
         also = tuple(t for t, score in ranked[1:3]
