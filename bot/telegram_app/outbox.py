@@ -41,6 +41,7 @@ from bot.channels import channel_of
 from bot.core.dialogue.messages import Attachment, MediaRef, Outgoing
 from bot.core.markup import visible_length
 from bot.logging_setup import FailureLog
+from bot.storage.pace import SharedPace
 from bot.storage.store import PendingMessage, Store
 from bot.telegram_app.media import send_attachment
 
@@ -55,9 +56,6 @@ GROUP_PER_MINUTE = 20  # Telegram's limit for messages into one group
 GROUP_INTERVAL = 60 / (GROUP_PER_MINUTE - 1)  # one less, so that jitter never makes 21
 LEASE_SECONDS = 5.0  # a chat's lease runs out this long after its holder last renewed it
 RENEW_SECONDS = 1.0  # how often an instance renews its leases (and gives up idle ones)
-# Many instances pace themselves through the database a little below max_rate: a slot is kept
-# by when the message leaves, and two processes on a busy machine leave a few ms off their slot.
-SHARED_PACE = 0.95
 UNREACHABLE = ("chat not found", "bot was kicked", "bot is not a member", "have no rights",
                "not enough rights", "chat_write_forbidden", "need administrator rights")
 
@@ -102,6 +100,7 @@ class Outbox:
         self.bot = bot
         self.store = store
         self.max_rate = max_rate  # all instances together (per instance: PTB's limiter)
+        self.pace = SharedPace(store, "telegram", max_rate)
         self.holder = uuid.uuid4().hex[:16]  # this instance, in the leases it holds
         self._held: dict[int, float] = {}  # chat -> when its lease may be given up (inf: in use)
         self._group_sent: dict[int, float] = {}  # group -> when this instance last sent to it
@@ -285,7 +284,7 @@ class Outbox:
         """Many instances: wait for this send's slot of the pace they share (max_rate in all).
         A group's own pace (held by its lease) is waited for first, so that the slot is used
         when it comes, not taken and then missed while PTB's group limiter holds the message."""
-        if not (self.max_rate > 0 and self.store.shared):
+        if not self.pace.active:
             return
         if chat_id < 0:
             due = self._group_sent.get(chat_id, 0.0) + GROUP_INTERVAL - time.monotonic()
@@ -294,12 +293,7 @@ class Outbox:
             self._group_sent = {c: t for c, t in self._group_sent.items()
                                 if t > time.monotonic() - GROUP_INTERVAL}
             self._group_sent[chat_id] = time.monotonic()
-        interval = 1 / (self.max_rate * SHARED_PACE)
-        for _ in range(5):  # a slot woken up late for (a busy machine) is left, not crowded into
-            slot = time.monotonic() + await self.store.send_slot("telegram", interval)
-            await asyncio.sleep(max(0.0, slot - time.monotonic()))
-            if time.monotonic() - slot < interval / 2:
-                return
+        await self.pace.wait()
 
     def _back_off(self, chat_id: int, seconds: float) -> None:
         self._not_before[chat_id] = time.monotonic() + seconds

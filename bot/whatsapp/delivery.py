@@ -7,9 +7,10 @@ it, then records it delivered before reading the next. On a failure (:class:`Sen
 - ``retry``: back-off (0.5 s doubling to 30 s, with jitter) and again, as long as it takes;
 - ``ambiguous`` (the connection dropped after the request went out): the row waits up to
   ``ambiguous_grace`` seconds for a status notification carrying its tracker
-  (``biz_opaque_callback_data`` = ``o:<row>:<part>``); one came: it was delivered; none:
-  it is sent again. This keeps "delivered, but the answer was lost" from doubling a message;
-  a status arriving later than the grace can still leave a duplicate;
+  (``biz_opaque_callback_data`` = ``o:<row>:<part>``), whichever instance Meta posts it to
+  (that instance marks it in ``delivery_marks``); one came: it was delivered; none: it is
+  sent again. This keeps "delivered, but the answer was lost" from doubling a message; a
+  status arriving later than the grace can still leave a duplicate;
 - ``window`` (131047) or a window this side already knows is closed: see below;
 - ``permanent``: the row is marked failed (never retried), and the staff group is told once
   per ticket when the person has an open ticket.
@@ -23,11 +24,19 @@ go out first, in order, and staff hear that they were delivered. A 131047 in a `
 status (Meta accepted the message, then refused it) forgets the window and tells staff, since
 that message is gone.
 
-``WHATSAPP_MAX_RATE`` is kept per instance (the sender's limiter). With several instances on one
-database, a chat's rows are sent by one of them at a time: the holder of the chat's outbox
-lease (the same leases as Telegram's outbox, docs/storage.md), taken before the chat's loop and
-renewed before each send for ``LEASE_SECONDS`` (longer than the longest back-off), so a killed
-instance's chats go to another within that time.
+What this needs to remember lives in the database, so that it does not matter which instance
+sends a row or hears a status about it: the parts of a row already accepted (``parts_done``: a
+long answer goes as several messages; after a crash the next instance starts with the first
+part not recorded, and only a part accepted but not yet recorded can go twice), the window a
+waiting row's person was invited back for (``invited_for``), a send confirmed by a status, and
+"staff were told about this ticket's failure" (``delivery_marks``).
+
+``WHATSAPP_MAX_RATE`` is kept by all instances together (:class:`bot.storage.pace.SharedPace`,
+the same shared pace as Telegram's; on SQLite, one process, the sender's own limiter). A chat's
+rows are sent by one instance at a time: the holder of the chat's outbox lease (the same leases
+as Telegram's outbox, docs/storage.md), taken before the chat's loop and renewed before each
+send for ``LEASE_SECONDS`` (longer than the longest back-off), so a killed instance's chats go
+to another within that time.
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ from bot.whatsapp.webhook import Status
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 24 * 3600
 LEASE_SECONDS = 60.0  # a chat's lease, renewed before each send: longer than the longest back-off
+CONFIRM_POLL_SECONDS = 0.2  # an ambiguous send looks this often for a status another instance got
 TelegramFile = Callable[[MediaRef], Awaitable[tuple[bytes, str]]]
 
 
@@ -78,10 +88,7 @@ class Delivery:
         self.clock = clock
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._again: set[int] = set()
-        self._confirm: dict[str, asyncio.Event] = {}  # trackers waiting for a status
-        self._progress: dict[int, int] = {}  # row id -> parts already sent
-        self._invited: dict[int, float | None] = {}  # chat -> the last inbound time it was invited for
-        self._told_failed: set[int] = set()  # tickets told about a permanent failure
+        self._confirm: dict[str, asyncio.Event] = {}  # wakes a wait here early (the mark decides)
         self.holder = "wa-" + uuid.uuid4().hex[:13]  # this instance, in the chat leases it holds
 
     # --- waking -------------------------------------------------------------------------
@@ -130,11 +137,9 @@ class Delivery:
     # --- statuses ------------------------------------------------------------------------
 
     async def on_status(self, status: Status) -> None:
-        """A status notification (from the webhook)."""
-        event = self._confirm.get(status.tracker or "")
-        if event is not None and status.status != "failed":
-            event.set()
+        """A status notification (from the webhook), for a message any instance sent."""
         if status.status != "failed":
+            await self._confirmed(status)
             return
         try:
             chat = whatsapp_chat_id(status.wa_id)
@@ -148,6 +153,34 @@ class Delivery:
         elif status.error_code in UNREACHABLE_CODES:
             await self._tell_staff(chat, "could not reach the person on WhatsApp (the number "
                                    "cannot receive messages).", once=True)
+
+    async def _confirmed(self, status: Status) -> None:
+        """Meta accepted the message with this tracker: mark it for the instance (maybe this
+        one) whose send of it looked lost, if its row is still being sent."""
+        tracker = status.tracker or ""
+        parts = tracker.split(":")
+        if len(parts) != 3 or parts[0] != "o" or not parts[1].isdigit():
+            return
+        try:
+            chat = whatsapp_chat_id(status.wa_id)
+        except ValueError:
+            chat = None
+        await self.store.mark_while_pending(f"sent:{tracker}", int(parts[1]), chat)
+        event = self._confirm.get(tracker)
+        if event is not None:
+            event.set()
+
+    async def _wait_confirmed(self, tracker: str, event: asyncio.Event) -> bool:
+        """Whether a status for ``tracker`` comes within the grace, to any instance."""
+        deadline = time.monotonic() + self.ambiguous_grace
+        while True:
+            if await self.store.marked(f"sent:{tracker}"):
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), min(left, CONFIRM_POLL_SECONDS))
 
     # --- the per-chat loop ---------------------------------------------------------------
 
@@ -184,7 +217,7 @@ class Delivery:
                 if await self._deliver(chat, row):
                     continue
             else:
-                await self._window_closed(chat)
+                await self._window_closed(chat, row)
             # The row waits; the person's next message wakes this chat (maybe it already has).
             if chat not in self._again:
                 return
@@ -198,19 +231,18 @@ class Delivery:
         out = outgoing_from_payload(chat, row.payload)
         parts = render(out)
         wa_id = wa_id_of(chat)
-        for i in range(self._progress.get(row.id, 0), len(parts)):
+        for i in range(min(row.parts_done, len(parts)), len(parts)):
             outcome = await self._send_part(chat, wa_id, row, parts[i], f"o:{row.id}:{i}")
             if outcome == "window":
                 await self.store.forget_inbound(chat)
-                await self._window_closed(chat)
+                await self._window_closed(chat, row)
                 return False
             if outcome == "failed":
-                self._progress.pop(row.id, None)
                 return True
-            self._progress[row.id] = i + 1
+            if i + 1 < len(parts):  # the last part's record is the row's delivery
+                await self.store.note_parts_done(row, i + 1)
         await self.store.mark_delivered([row], 0)
-        self._progress.pop(row.id, None)
-        if self._invited.pop(chat, False) is not False:
+        if row.invited_for is not None:  # it waited for the person to come back
             await self._tell_staff(chat, "delivered.", icon="✅")
         return True
 
@@ -229,10 +261,8 @@ class Delivery:
                 return "sent"
             except SendError as error:
                 if error.kind == "ambiguous":
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(event.wait(), self.ambiguous_grace)
-                    if event.is_set():
-                        return "sent"  # it did go out: the status says so
+                    if await self._wait_confirmed(tracker, event):
+                        return "sent"  # it did go out: a status says so
                 elif error.kind == "window":
                     return "window"
                 elif error.kind == "permanent":
@@ -265,12 +295,12 @@ class Delivery:
 
     # --- the window ----------------------------------------------------------------------
 
-    async def _window_closed(self, chat: int) -> None:
-        """Invite the person back (once per closed window) and tell staff."""
+    async def _window_closed(self, chat: int, row: PendingMessage) -> None:
+        """Invite the person ``row`` waits for back (once per closed window, whichever
+        instance tries) and tell staff."""
         last = await self.store.last_inbound(chat)
-        if chat in self._invited and self._invited[chat] == last:
+        if not await self.store.note_invited(row, last):
             return
-        self._invited[chat] = last
         ticket = await self.store.open_ticket_for_chat(chat)
         template = self.templates.get("invite_back", ticket.lang if ticket else "en")
         if template is None:
@@ -296,10 +326,8 @@ class Delivery:
         if self.staff_chat_id is None:
             return
         ticket = await self.store.open_ticket_for_chat(chat)
-        if ticket is None or (once and ticket.id in self._told_failed):
+        if ticket is None or (once and not await self.store.mark_once(f"told-failed:{ticket.id}", chat)):
             return
-        if once:
-            self._told_failed.add(ticket.id)
         chats = await self.store.enqueue([Outgoing(self.staff_chat_id, f"{icon} <b>#{ticket.ref}</b>: {text}",
                                                    ticket_id=ticket.id)])
         if self.on_staff_queued is not None:
