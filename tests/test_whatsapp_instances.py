@@ -8,6 +8,7 @@ database, so an instance that takes it over after a crash goes on with the next 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,9 +173,9 @@ async def test_a_person_who_cannot_be_reached_is_reported_once_whichever_instanc
 
 async def test_a_long_answer_goes_on_from_the_part_after_the_last_one_recorded(
         knowledge: KnowledgeHolder, tmp_path: Path, database_url: str | None) -> None:
-    """A row of three WhatsApp messages: instance A sends the first, then stops before the
-    second (its pace holds it; stopped as a crash would stop it); instance B, on the same
-    database, sends the second and the third, not the first again."""
+    """A row of three WhatsApp messages: instance A sends the first and records it, then stops
+    before the second (its pace holds it; stopped as a crash would stop it); instance B, on the
+    same database, sends the second and the third, not the first again."""
     wa = await GraphApiStandin(enforce_window=False).start()
     try:
         a = await instance(wa, knowledge, tmp_path / "data", database_url, max_rate=0.5)
@@ -186,6 +187,8 @@ async def test_a_long_answer_goes_on_from_the_part_after_the_last_one_recorded(
         paragraphs = [f"part {n}: " + "word " * 700 for n in range(3)]  # 3 x 3,508 characters
         a.service.wake(await a.store.enqueue([Outgoing(chat, "\n\n".join(paragraphs))], user_id=chat))
         [first] = await wa.wait_for(PEOPLE[2], lambda m: text_of(m).startswith("part"), timeout=20)
+        while (await a.store.pending(chat, 1))[0].parts_done < 1:  # recorded (else: the known window)
+            await asyncio.sleep(0.01)
         await a.stop()
         b = await instance(wa, knowledge, tmp_path / "data", database_url)
         try:

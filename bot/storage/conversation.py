@@ -34,6 +34,7 @@ class PendingMessage:
     urgent: bool = False  # its ticket is urgent (the staff queue serves those first)
     parts_done: int = 0  # parts the channel accepted already (a row sent as several messages)
     invited_for: float | None = None  # the person was invited back for this last-inbound time
+    last_inbound: float | None = None  # when the person last wrote (a chat with one person)
 
 
 def ticket_from_row(row: Row | None, token: str) -> Ticket | None:

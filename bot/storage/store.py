@@ -56,12 +56,14 @@ def spreadsheet_safe(value: str) -> str:
 def _pending(row: Row) -> PendingMessage:
     return PendingMessage(row["id"], row["chat_id"], json.loads(row["payload"]), row["ticket_id"],
                           row["attempts"], row["attachment"], bool(row["urgent"]), int(row["parts_done"]),
-                          None if row["invited_for"] is None else float(row["invited_for"]))
+                          None if row["invited_for"] is None else float(row["invited_for"]),
+                          None if row["last_inbound"] is None else float(row["last_inbound"]))
 
 
 _PENDING_SQL = (
     "SELECT o.id, o.chat_id, o.payload, o.ticket_id, o.attempts, o.attachment, o.parts_done, o.invited_for,"
-    " COALESCE(t.urgent, 0) AS urgent FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
+    " COALESCE(t.urgent, 0) AS urgent, (SELECT i.at FROM last_inbound i WHERE i.user_id = o.chat_id)"
+    " AS last_inbound FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
     " WHERE o.chat_id = ? AND o.delivered_at IS NULL AND o.failed = 0 ORDER BY o.id LIMIT ?")
 
 
@@ -245,6 +247,11 @@ class Store:
     async def mark_attempt(self, message: PendingMessage, error: str) -> None:
         await self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                               (error[:200], message.id))
+
+    async def mark_sent(self, message: PendingMessage) -> None:
+        """A channel without relay maps (WhatsApp) accepted ``message``: one statement."""
+        await self.db.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
+                              " attachment = NULL WHERE id = ?", (time.time(), message.id))
 
     async def note_parts_done(self, message: PendingMessage, parts: int) -> None:
         """The channel accepted the first ``parts`` messages of a row it sends as several:

@@ -34,9 +34,11 @@ waiting row's person was invited back for (``invited_for``), a send confirmed by
 ``WHATSAPP_MAX_RATE`` is kept by all instances together (:class:`bot.storage.pace.SharedPace`,
 the same shared pace as Telegram's; on SQLite, one process, the sender's own limiter). A chat's
 rows are sent by one instance at a time: the holder of the chat's outbox lease (the same leases
-as Telegram's outbox, docs/storage.md), taken before the chat's loop and renewed before each
-send for ``LEASE_SECONDS`` (longer than the longest back-off), so a killed instance's chats go
-to another within that time.
+as Telegram's outbox, docs/storage.md), taken for ``LEASE_SECONDS`` (longer than the longest
+back-off) before the chat's loop and renewed before a send once ``RENEW_SECONDS`` have passed,
+so a killed instance's chats go to another within that time. A row's window is read with the
+row, and its delivery is one statement: a row that goes in one message costs two round trips
+to the database (read, record) besides the chat's lease.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ from bot.whatsapp.webhook import Status
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 24 * 3600
-LEASE_SECONDS = 60.0  # a chat's lease, renewed before each send: longer than the longest back-off
+LEASE_SECONDS = 60.0  # a chat's lease, renewed before a send: longer than the longest back-off
+RENEW_SECONDS = LEASE_SECONDS / 4  # renewed before a send when taken or renewed longer ago than this
 CONFIRM_POLL_SECONDS = 0.2  # an ambiguous send looks this often for a status another instance got
 TelegramFile = Callable[[MediaRef], Awaitable[tuple[bytes, str]]]
 
@@ -89,6 +92,7 @@ class Delivery:
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._again: set[int] = set()
         self._confirm: dict[str, asyncio.Event] = {}  # wakes a wait here early (the mark decides)
+        self._claimed: dict[int, float] = {}  # chat -> when this instance last took or renewed its lease
         self.holder = "wa-" + uuid.uuid4().hex[:13]  # this instance, in the chat leases it holds
 
     # --- waking -------------------------------------------------------------------------
@@ -187,12 +191,13 @@ class Delivery:
     async def _run(self, chat: int) -> None:
         try:
             while True:
-                if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):
+                if not await self._claim(chat):
                     self._again.discard(chat)
                     return  # another instance sends this chat's rows now
                 try:
                     await self._send_rows(chat)
                 finally:
+                    self._claimed.pop(chat, None)
                     with contextlib.suppress(Exception):  # else it runs out after LEASE_SECONDS
                         await self.store.release_chat(chat, self.holder)
                 if chat not in self._again:  # woken while the lease was given up: once more
@@ -204,6 +209,14 @@ class Delivery:
         except Exception as exc:  # the database: the next wake tries again
             log.error("WhatsApp delivery stopped for a chat: %s", type(exc).__name__)
 
+    async def _claim(self, chat: int) -> bool:
+        """Take or renew the chat's lease (False: another instance holds it)."""
+        now = time.monotonic()
+        if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):
+            return False
+        self._claimed[chat] = now
+        return True
+
     async def _send_rows(self, chat: int) -> None:
         while True:
             self._again.discard(chat)
@@ -213,7 +226,7 @@ class Delivery:
                     continue
                 return
             row = rows[0]
-            if await self._window_open(chat):
+            if self._window_open(row):
                 if await self._deliver(chat, row):
                     continue
             else:
@@ -222,8 +235,8 @@ class Delivery:
             if chat not in self._again:
                 return
 
-    async def _window_open(self, chat: int) -> bool:
-        last = await self.store.last_inbound(chat)
+    def _window_open(self, row: PendingMessage) -> bool:
+        last = row.last_inbound  # read with the row
         return last is not None and self.clock() - last < WINDOW_SECONDS - self.window_margin
 
     async def _deliver(self, chat: int, row: PendingMessage) -> bool:
@@ -241,7 +254,7 @@ class Delivery:
                 return True
             if i + 1 < len(parts):  # the last part's record is the row's delivery
                 await self.store.note_parts_done(row, i + 1)
-        await self.store.mark_delivered([row], 0)
+        await self.store.mark_sent(row)
         if row.invited_for is not None:  # it waited for the person to come back
             await self._tell_staff(chat, "delivered.", icon="✅")
         return True
@@ -252,7 +265,8 @@ class Delivery:
         while True:
             event = self._confirm[tracker] = asyncio.Event()
             try:
-                if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):  # renewed
+                stale = time.monotonic() - self._claimed.get(chat, 0.0) > RENEW_SECONDS
+                if stale and not await self._claim(chat):
                     raise LeaseLost(chat)  # taken over meanwhile: the other instance sends it
                 media_id = await self._media_id(part) if part.kind == "media" else None
                 if part.kind == "media" and media_id is None:
