@@ -155,7 +155,7 @@ class Pair:
 
 async def start_pair(workdir: Path, *, echo: bool, database_url: str | None, max_rate: str | None,
                      standin_rate: float | None) -> Pair:
-    workdir.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     wa = await GraphApiStandin(max_rate=standin_rate).start()
     ports = [free_port(), free_port()]
     data_dirs = [workdir / f"data-{n}" for n in (0, 1)]
