@@ -206,6 +206,15 @@ class Store:
     async def release_chat(self, chat_id: int, holder: str) -> None:
         await self.db.execute("DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ?", (chat_id, holder))
 
+    async def release_chat_if_idle(self, chat_id: int, holder: str) -> bool:
+        """Give up ``holder``'s lease on ``chat_id`` if the chat has no message waiting: one
+        statement instead of a last look at the queue and a release. False when a message is
+        waiting (or the lease is not ``holder``'s)."""
+        return await self.db.execute(
+            "DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ? AND NOT EXISTS (SELECT 1"
+            " FROM outbox WHERE chat_id = ? AND delivered_at IS NULL AND failed = 0)",
+            (chat_id, holder, chat_id)) > 0
+
     async def release_leases(self, holder: str | None = None) -> None:
         """Give up ``holder``'s leases (shutting down), or with None every lease (a SQLite file
         is used by one process: what an earlier, killed one held is free at once)."""

@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 24 * 3600
 LEASE_SECONDS = 60.0  # a chat's lease, renewed before a send: longer than the longest back-off
 RENEW_SECONDS = LEASE_SECONDS / 4  # renewed before a send when taken or renewed longer ago than this
+BATCH = 5  # a chat's rows read at a time
 CONFIRM_POLL_SECONDS = 0.2  # an ambiguous send looks this often for a status another instance got
 TelegramFile = Callable[[MediaRef], Awaitable[tuple[bytes, str]]]
 
@@ -194,12 +195,14 @@ class Delivery:
                 if not await self._claim(chat):
                     self._again.discard(chat)
                     return  # another instance sends this chat's rows now
+                released = False
                 try:
-                    await self._send_rows(chat)
+                    released = await self._send_rows(chat)
                 finally:
                     self._claimed.pop(chat, None)
-                    with contextlib.suppress(Exception):  # else it runs out after LEASE_SECONDS
-                        await self.store.release_chat(chat, self.holder)
+                    if not released:
+                        with contextlib.suppress(Exception):  # else it runs out after LEASE_SECONDS
+                            await self.store.release_chat(chat, self.holder)
                 if chat not in self._again:  # woken while the lease was given up: once more
                     return
         except asyncio.CancelledError:
@@ -217,23 +220,35 @@ class Delivery:
         self._claimed[chat] = now
         return True
 
-    async def _send_rows(self, chat: int) -> None:
+    async def _send_rows(self, chat: int) -> bool:
+        """Send the chat's rows, ``BATCH`` read at a time, until none is left (then the lease is
+        given up in the same statement that finds the queue empty: True) or one must wait for
+        the person (False)."""
+        looked_idle = False
         while True:
             self._again.discard(chat)
-            rows = await self.store.pending(chat, 1, holder=self.holder)
-            if not rows:
-                if chat in self._again:
-                    continue
-                return
-            row = rows[0]
-            if self._window_open(row):
-                if await self._deliver(chat, row):
-                    continue
-            else:
-                await self._window_closed(chat, row)
-            # The row waits; the person's next message wakes this chat (maybe it already has).
-            if chat not in self._again:
-                return
+            rows = await self.store.pending(chat, BATCH, holder=self.holder)
+            if not rows and looked_idle:
+                return False  # the lease is no longer this instance's
+            waiting = False
+            for row in rows:
+                if self._window_open(row):
+                    if await self._deliver(chat, row):
+                        continue
+                else:
+                    await self._window_closed(chat, row)
+                waiting = True
+                break
+            if waiting:
+                # The row waits; the person's next message wakes this chat (maybe it already has).
+                if chat not in self._again:
+                    return False
+                continue
+            if len(rows) == BATCH or chat in self._again:
+                continue
+            if await self.store.release_chat_if_idle(chat, self.holder):
+                return True
+            looked_idle = True  # a row came meanwhile (or the lease was lost): look again
 
     def _window_open(self, row: PendingMessage) -> bool:
         last = row.last_inbound  # read with the row
