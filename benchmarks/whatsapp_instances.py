@@ -36,7 +36,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,7 +55,8 @@ from _botbench import (  # noqa: E402
     wait_for_quiet_machine,
     write_section,
 )
-from pg import _on_server, with_database  # noqa: E402
+from bot_webhook_instances import drop_database, fresh_database  # noqa: E402
+from pg import _on_server  # noqa: E402
 from round_robin import RoundRobin  # noqa: E402
 from tcp_proxy import free_port  # noqa: E402
 from whatsapp_standin import GraphApiStandin  # noqa: E402
@@ -74,25 +74,6 @@ def rss_mib(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def fresh_database(admin_url: str) -> str:
-    name = f"rahnuma_wabench_{uuid.uuid4().hex[:12]}"
-
-    async def create(conn) -> None:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-
-    _on_server(admin_url, create)
-    return with_database(admin_url, name)
-
-
-def drop_database(admin_url: str, url: str) -> None:
-    name = url.rsplit("/", 1)[1].split("?")[0]
-
-    async def drop(conn) -> None:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    _on_server(admin_url, drop)
 
 
 def scalar(url: str, sql: str) -> int:
