@@ -32,6 +32,9 @@ class PendingMessage:
     attempts: int
     attachment: bytes | None = None
     urgent: bool = False  # its ticket is urgent (the staff queue serves those first)
+    parts_done: int = 0  # parts the channel accepted already (a row sent as several messages)
+    invited_for: float | None = None  # the person was invited back for this last-inbound time
+    last_inbound: float | None = None  # when the person last wrote (a chat with one person)
 
 
 def ticket_from_row(row: Row | None, token: str) -> Ticket | None:
@@ -175,7 +178,7 @@ class SqlConversation(WatchRows):
             "SELECT id FROM tickets WHERE user_id = ? ORDER BY id", (user_id,))]
         await self.conn.execute(
             "DELETE FROM relay_map WHERE ticket_id IN (SELECT id FROM tickets WHERE user_id = ?)", (user_id,))
-        for table in ("tickets", "reports", "recent_activity", "users", "last_inbound"):
+        for table in ("tickets", "reports", "recent_activity", "users", "last_inbound", "delivery_marks"):
             await self.conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608
         # Messages to the user or relays of their words to staff: undelivered ones are dropped,
         # delivered ones are bookkeeping that still names the person's chat, so they go too.

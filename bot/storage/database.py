@@ -166,6 +166,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         next_at REAL NOT NULL
     );
     """,
+    # 7: what a channel's delivery must remember whichever instance sends or hears a status:
+    # how many parts of a row the channel accepted (a long answer sent as several messages),
+    # the window a waiting row's person was invited back for, and marks (a send that a status
+    # confirmed, staff told once about a ticket) that any instance may set or read
+    """
+    ALTER TABLE outbox ADD COLUMN parts_done INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN invited_for REAL;
+    CREATE TABLE delivery_marks (
+        key     TEXT PRIMARY KEY,
+        user_id INTEGER,
+        at      REAL NOT NULL
+    );
+    """,
 )
 
 MARKER_NAME = "rahnuma.database-created"

@@ -57,6 +57,14 @@ def shown(url: str) -> str:
     return urlunsplit(urlsplit(safe)._replace(query=""))
 
 
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a connection needs when it goes back to the pool: nothing more than asyncpg always
+    does (an open transaction rolled back, listeners removed). The bot keeps no session state
+    (no SET, LISTEN, cursors or session advisory locks: only transaction locks), so asyncpg's
+    default reset query would be one more round trip per statement for nothing."""
+
+
 class PgConnection(Statements):
     """The seam (:class:`bot.storage.sql.Connection`) over one asyncpg connection."""
 
@@ -118,7 +126,7 @@ class PostgresDatabase(Statements):
         while True:
             try:
                 return await asyncpg.create_pool(self.url, min_size=1, max_size=self.pool_size,
-                                                 command_timeout=COMMAND_TIMEOUT)
+                                                 command_timeout=COMMAND_TIMEOUT, reset=_keep_session)
             except _NOT_YET as exc:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

@@ -55,12 +55,15 @@ def spreadsheet_safe(value: str) -> str:
 
 def _pending(row: Row) -> PendingMessage:
     return PendingMessage(row["id"], row["chat_id"], json.loads(row["payload"]), row["ticket_id"],
-                          row["attempts"], row["attachment"], bool(row["urgent"]))
+                          row["attempts"], row["attachment"], bool(row["urgent"]), int(row["parts_done"]),
+                          None if row["invited_for"] is None else float(row["invited_for"]),
+                          None if row["last_inbound"] is None else float(row["last_inbound"]))
 
 
 _PENDING_SQL = (
-    "SELECT o.id, o.chat_id, o.payload, o.ticket_id, o.attempts, o.attachment,"
-    " COALESCE(t.urgent, 0) AS urgent FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
+    "SELECT o.id, o.chat_id, o.payload, o.ticket_id, o.attempts, o.attachment, o.parts_done, o.invited_for,"
+    " COALESCE(t.urgent, 0) AS urgent, (SELECT i.at FROM last_inbound i WHERE i.user_id = o.chat_id)"
+    " AS last_inbound FROM outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
     " WHERE o.chat_id = ? AND o.delivered_at IS NULL AND o.failed = 0 ORDER BY o.id LIMIT ?")
 
 
@@ -203,6 +206,15 @@ class Store:
     async def release_chat(self, chat_id: int, holder: str) -> None:
         await self.db.execute("DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ?", (chat_id, holder))
 
+    async def release_chat_if_idle(self, chat_id: int, holder: str) -> bool:
+        """Give up ``holder``'s lease on ``chat_id`` if the chat has no message waiting: one
+        statement instead of a last look at the queue and a release. False when a message is
+        waiting (or the lease is not ``holder``'s)."""
+        return await self.db.execute(
+            "DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ? AND NOT EXISTS (SELECT 1"
+            " FROM outbox WHERE chat_id = ? AND delivered_at IS NULL AND failed = 0)",
+            (chat_id, holder, chat_id)) > 0
+
     async def release_leases(self, holder: str | None = None) -> None:
         """Give up ``holder``'s leases (shutting down), or with None every lease (a SQLite file
         is used by one process: what an earlier, killed one held is free at once)."""
@@ -244,6 +256,44 @@ class Store:
     async def mark_attempt(self, message: PendingMessage, error: str) -> None:
         await self.db.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
                               (error[:200], message.id))
+
+    async def mark_sent(self, message: PendingMessage) -> None:
+        """A channel without relay maps (WhatsApp) accepted ``message``: one statement."""
+        await self.db.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
+                              " attachment = NULL WHERE id = ?", (time.time(), message.id))
+
+    async def note_parts_done(self, message: PendingMessage, parts: int) -> None:
+        """The channel accepted the first ``parts`` messages of a row it sends as several:
+        after a crash, whichever instance goes on starts with the next one."""
+        await self.db.execute("UPDATE outbox SET parts_done = ? WHERE id = ? AND parts_done < ?",
+                              (parts, message.id, parts))
+
+    async def note_invited(self, message: PendingMessage, last_inbound: float | None) -> bool:
+        """Record that the person a waiting row is for was invited back for the window that
+        closed after ``last_inbound`` (None: never seen); False when that was done already
+        (by any instance), so an invitation goes once per closed window."""
+        value = -1.0 if last_inbound is None else last_inbound
+        return await self.db.execute(
+            "UPDATE outbox SET invited_for = ? WHERE id = ? AND (invited_for IS NULL OR invited_for <> ?)",
+            (value, message.id, value)) > 0
+
+    async def mark_once(self, key: str, user_id: int | None = None) -> bool:
+        """Set the mark ``key`` (about ``user_id``, who may ask for it to be deleted); False when
+        it was set before, by any instance. Marks are kept a week."""
+        return await self.db.execute(
+            "INSERT INTO delivery_marks (key, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (key, user_id, time.time())) > 0
+
+    async def mark_while_pending(self, key: str, row_id: int, user_id: int | None = None) -> None:
+        """Set the mark ``key`` if outbox row ``row_id`` is still being sent (a status about a
+        message whose row is done needs no mark: nothing waits for it)."""
+        await self.db.execute(
+            "INSERT INTO delivery_marks (key, user_id, at) SELECT ?, ?, ? WHERE EXISTS"
+            " (SELECT 1 FROM outbox WHERE id = ? AND delivered_at IS NULL AND failed = 0)"
+            " ON CONFLICT DO NOTHING", (key, user_id, time.time(), row_id))
+
+    async def marked(self, key: str) -> bool:
+        return await self.db.fetchone("SELECT 1 FROM delivery_marks WHERE key = ?", (key,)) is not None
 
     async def mark_failed(self, messages: list[PendingMessage], error: str) -> None:
         async with self.db.transaction() as conn:
@@ -339,6 +389,7 @@ class Store:
             removed += await conn.execute("DELETE FROM reports WHERE created_at < ?", (cutoff,))
             await conn.execute("DELETE FROM recent_activity WHERE at < ?", (cutoff,))
             await conn.execute("DELETE FROM last_inbound WHERE at < ?", (now - 2 * 86400,))
+            await conn.execute("DELETE FROM delivery_marks WHERE at < ?", (now - 7 * 86400,))
             await conn.execute("DELETE FROM outbox WHERE (delivered_at IS NOT NULL OR failed = 1)"
                                " AND created_at < ?", (now - 86400,))
             await conn.execute("DELETE FROM processed_updates WHERE at < ?",

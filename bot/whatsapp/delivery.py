@@ -7,9 +7,10 @@ it, then records it delivered before reading the next. On a failure (:class:`Sen
 - ``retry``: back-off (0.5 s doubling to 30 s, with jitter) and again, as long as it takes;
 - ``ambiguous`` (the connection dropped after the request went out): the row waits up to
   ``ambiguous_grace`` seconds for a status notification carrying its tracker
-  (``biz_opaque_callback_data`` = ``o:<row>:<part>``); one came: it was delivered; none:
-  it is sent again. This keeps "delivered, but the answer was lost" from doubling a message;
-  a status arriving later than the grace can still leave a duplicate;
+  (``biz_opaque_callback_data`` = ``o:<row>:<part>``), whichever instance Meta posts it to
+  (that instance marks it in ``delivery_marks``); one came: it was delivered; none: it is
+  sent again. This keeps "delivered, but the answer was lost" from doubling a message; a
+  status arriving later than the grace can still leave a duplicate;
 - ``window`` (131047) or a window this side already knows is closed: see below;
 - ``permanent``: the row is marked failed (never retried), and the staff group is told once
   per ticket when the person has an open ticket.
@@ -23,11 +24,21 @@ go out first, in order, and staff hear that they were delivered. A 131047 in a `
 status (Meta accepted the message, then refused it) forgets the window and tells staff, since
 that message is gone.
 
-``WHATSAPP_MAX_RATE`` is kept per instance (the sender's limiter). With several instances on one
-database, a chat's rows are sent by one of them at a time: the holder of the chat's outbox
-lease (the same leases as Telegram's outbox, docs/storage.md), taken before the chat's loop and
-renewed before each send for ``LEASE_SECONDS`` (longer than the longest back-off), so a killed
-instance's chats go to another within that time.
+What this needs to remember lives in the database, so that it does not matter which instance
+sends a row or hears a status about it: the parts of a row already accepted (``parts_done``: a
+long answer goes as several messages; after a crash the next instance starts with the first
+part not recorded, and only a part accepted but not yet recorded can go twice), the window a
+waiting row's person was invited back for (``invited_for``), a send confirmed by a status, and
+"staff were told about this ticket's failure" (``delivery_marks``).
+
+``WHATSAPP_MAX_RATE`` is kept by all instances together (:class:`bot.delivery.SharedPace`,
+the same shared pace as Telegram's; on SQLite, one process, the sender's own limiter). A chat's
+rows are sent by one instance at a time: the holder of the chat's outbox lease (the same leases
+as Telegram's outbox, docs/storage.md), taken for ``LEASE_SECONDS`` (longer than the longest
+back-off) before the chat's loop and renewed before a send once ``RENEW_SECONDS`` have passed,
+so a killed instance's chats go to another within that time. A row's window is read with the
+row, and its delivery is one statement: a row that goes in one message costs two round trips
+to the database (read, record) besides the chat's lease.
 """
 
 from __future__ import annotations
@@ -51,7 +62,10 @@ from bot.whatsapp.webhook import Status
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 24 * 3600
-LEASE_SECONDS = 60.0  # a chat's lease, renewed before each send: longer than the longest back-off
+LEASE_SECONDS = 60.0  # a chat's lease, renewed before a send: longer than the longest back-off
+RENEW_SECONDS = LEASE_SECONDS / 4  # renewed before a send when taken or renewed longer ago than this
+BATCH = 5  # a chat's rows read at a time
+CONFIRM_POLL_SECONDS = 0.2  # an ambiguous send looks this often for a status another instance got
 TelegramFile = Callable[[MediaRef], Awaitable[tuple[bytes, str]]]
 
 
@@ -78,10 +92,8 @@ class Delivery:
         self.clock = clock
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._again: set[int] = set()
-        self._confirm: dict[str, asyncio.Event] = {}  # trackers waiting for a status
-        self._progress: dict[int, int] = {}  # row id -> parts already sent
-        self._invited: dict[int, float | None] = {}  # chat -> the last inbound time it was invited for
-        self._told_failed: set[int] = set()  # tickets told about a permanent failure
+        self._confirm: dict[str, asyncio.Event] = {}  # wakes a wait here early (the mark decides)
+        self._claimed: dict[int, float] = {}  # chat -> when this instance last took or renewed its lease
         self.holder = "wa-" + uuid.uuid4().hex[:13]  # this instance, in the chat leases it holds
 
     # --- waking -------------------------------------------------------------------------
@@ -130,11 +142,9 @@ class Delivery:
     # --- statuses ------------------------------------------------------------------------
 
     async def on_status(self, status: Status) -> None:
-        """A status notification (from the webhook)."""
-        event = self._confirm.get(status.tracker or "")
-        if event is not None and status.status != "failed":
-            event.set()
+        """A status notification (from the webhook), for a message any instance sent."""
         if status.status != "failed":
+            await self._confirmed(status)
             return
         try:
             chat = whatsapp_chat_id(status.wa_id)
@@ -149,19 +159,50 @@ class Delivery:
             await self._tell_staff(chat, "could not reach the person on WhatsApp (the number "
                                    "cannot receive messages).", once=True)
 
+    async def _confirmed(self, status: Status) -> None:
+        """Meta accepted the message with this tracker: mark it for the instance (maybe this
+        one) whose send of it looked lost, if its row is still being sent."""
+        tracker = status.tracker or ""
+        parts = tracker.split(":")
+        if len(parts) != 3 or parts[0] != "o" or not parts[1].isdigit():
+            return
+        try:
+            chat = whatsapp_chat_id(status.wa_id)
+        except ValueError:
+            chat = None
+        await self.store.mark_while_pending(f"sent:{tracker}", int(parts[1]), chat)
+        event = self._confirm.get(tracker)
+        if event is not None:
+            event.set()
+
+    async def _wait_confirmed(self, tracker: str, event: asyncio.Event) -> bool:
+        """Whether a status for ``tracker`` comes within the grace, to any instance."""
+        deadline = time.monotonic() + self.ambiguous_grace
+        while True:
+            if await self.store.marked(f"sent:{tracker}"):
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), min(left, CONFIRM_POLL_SECONDS))
+
     # --- the per-chat loop ---------------------------------------------------------------
 
     async def _run(self, chat: int) -> None:
         try:
             while True:
-                if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):
+                if not await self._claim(chat):
                     self._again.discard(chat)
                     return  # another instance sends this chat's rows now
+                released = False
                 try:
-                    await self._send_rows(chat)
+                    released = await self._send_rows(chat)
                 finally:
-                    with contextlib.suppress(Exception):  # else it runs out after LEASE_SECONDS
-                        await self.store.release_chat(chat, self.holder)
+                    self._claimed.pop(chat, None)
+                    if not released:
+                        with contextlib.suppress(Exception):  # else it runs out after LEASE_SECONDS
+                            await self.store.release_chat(chat, self.holder)
                 if chat not in self._again:  # woken while the lease was given up: once more
                     return
         except asyncio.CancelledError:
@@ -171,26 +212,46 @@ class Delivery:
         except Exception as exc:  # the database: the next wake tries again
             log.error("WhatsApp delivery stopped for a chat: %s", type(exc).__name__)
 
-    async def _send_rows(self, chat: int) -> None:
+    async def _claim(self, chat: int) -> bool:
+        """Take or renew the chat's lease (False: another instance holds it)."""
+        now = time.monotonic()
+        if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):
+            return False
+        self._claimed[chat] = now
+        return True
+
+    async def _send_rows(self, chat: int) -> bool:
+        """Send the chat's rows, ``BATCH`` read at a time, until none is left (then the lease is
+        given up in the same statement that finds the queue empty: True) or one must wait for
+        the person (False)."""
+        looked_idle = False
         while True:
             self._again.discard(chat)
-            rows = await self.store.pending(chat, 1, holder=self.holder)
-            if not rows:
-                if chat in self._again:
-                    continue
-                return
-            row = rows[0]
-            if await self._window_open(chat):
-                if await self._deliver(chat, row):
-                    continue
-            else:
-                await self._window_closed(chat)
-            # The row waits; the person's next message wakes this chat (maybe it already has).
-            if chat not in self._again:
-                return
+            rows = await self.store.pending(chat, BATCH, holder=self.holder)
+            if not rows and looked_idle:
+                return False  # the lease is no longer this instance's
+            waiting = False
+            for row in rows:
+                if self._window_open(row):
+                    if await self._deliver(chat, row):
+                        continue
+                else:
+                    await self._window_closed(chat, row)
+                waiting = True
+                break
+            if waiting:
+                # The row waits; the person's next message wakes this chat (maybe it already has).
+                if chat not in self._again:
+                    return False
+                continue
+            if len(rows) == BATCH or chat in self._again:
+                continue
+            if await self.store.release_chat_if_idle(chat, self.holder):
+                return True
+            looked_idle = True  # a row came meanwhile (or the lease was lost): look again
 
-    async def _window_open(self, chat: int) -> bool:
-        last = await self.store.last_inbound(chat)
+    def _window_open(self, row: PendingMessage) -> bool:
+        last = row.last_inbound  # read with the row
         return last is not None and self.clock() - last < WINDOW_SECONDS - self.window_margin
 
     async def _deliver(self, chat: int, row: PendingMessage) -> bool:
@@ -198,19 +259,18 @@ class Delivery:
         out = outgoing_from_payload(chat, row.payload)
         parts = render(out)
         wa_id = wa_id_of(chat)
-        for i in range(self._progress.get(row.id, 0), len(parts)):
+        for i in range(min(row.parts_done, len(parts)), len(parts)):
             outcome = await self._send_part(chat, wa_id, row, parts[i], f"o:{row.id}:{i}")
             if outcome == "window":
                 await self.store.forget_inbound(chat)
-                await self._window_closed(chat)
+                await self._window_closed(chat, row)
                 return False
             if outcome == "failed":
-                self._progress.pop(row.id, None)
                 return True
-            self._progress[row.id] = i + 1
-        await self.store.mark_delivered([row], 0)
-        self._progress.pop(row.id, None)
-        if self._invited.pop(chat, False) is not False:
+            if i + 1 < len(parts):  # the last part's record is the row's delivery
+                await self.store.note_parts_done(row, i + 1)
+        await self.store.mark_sent(row)
+        if row.invited_for is not None:  # it waited for the person to come back
             await self._tell_staff(chat, "delivered.", icon="✅")
         return True
 
@@ -220,7 +280,8 @@ class Delivery:
         while True:
             event = self._confirm[tracker] = asyncio.Event()
             try:
-                if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):  # renewed
+                stale = time.monotonic() - self._claimed.get(chat, 0.0) > RENEW_SECONDS
+                if stale and not await self._claim(chat):
                     raise LeaseLost(chat)  # taken over meanwhile: the other instance sends it
                 media_id = await self._media_id(part) if part.kind == "media" else None
                 if part.kind == "media" and media_id is None:
@@ -229,10 +290,8 @@ class Delivery:
                 return "sent"
             except SendError as error:
                 if error.kind == "ambiguous":
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(event.wait(), self.ambiguous_grace)
-                    if event.is_set():
-                        return "sent"  # it did go out: the status says so
+                    if await self._wait_confirmed(tracker, event):
+                        return "sent"  # it did go out: a status says so
                 elif error.kind == "window":
                     return "window"
                 elif error.kind == "permanent":
@@ -265,12 +324,12 @@ class Delivery:
 
     # --- the window ----------------------------------------------------------------------
 
-    async def _window_closed(self, chat: int) -> None:
-        """Invite the person back (once per closed window) and tell staff."""
+    async def _window_closed(self, chat: int, row: PendingMessage) -> None:
+        """Invite the person ``row`` waits for back (once per closed window, whichever
+        instance tries) and tell staff."""
         last = await self.store.last_inbound(chat)
-        if chat in self._invited and self._invited[chat] == last:
+        if not await self.store.note_invited(row, last):
             return
-        self._invited[chat] = last
         ticket = await self.store.open_ticket_for_chat(chat)
         template = self.templates.get("invite_back", ticket.lang if ticket else "en")
         if template is None:
@@ -296,10 +355,8 @@ class Delivery:
         if self.staff_chat_id is None:
             return
         ticket = await self.store.open_ticket_for_chat(chat)
-        if ticket is None or (once and ticket.id in self._told_failed):
+        if ticket is None or (once and not await self.store.mark_once(f"told-failed:{ticket.id}", chat)):
             return
-        if once:
-            self._told_failed.add(ticket.id)
         chats = await self.store.enqueue([Outgoing(self.staff_chat_id, f"{icon} <b>#{ticket.ref}</b>: {text}",
                                                    ticket_id=ticket.id)])
         if self.on_staff_queued is not None:

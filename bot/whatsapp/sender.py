@@ -29,6 +29,7 @@ from pywa.types.templates import TemplateLanguage
 from pywa_async import WhatsApp, types
 
 from bot.core.content.templates import Template
+from bot.delivery import SharedPace
 from bot.whatsapp.config import WhatsAppSettings
 from bot.whatsapp.render import WaMessage
 from bot.whatsapp.transport import AiohttpTransport
@@ -72,14 +73,18 @@ def classify(exc: BaseException) -> SendError:
 
 
 class Sender:
-    """One WhatsApp number's client; ``max_rate`` messages per second from this instance."""
+    """One WhatsApp number's client, sending at most ``max_rate`` messages a second: all
+    instances together through ``pace`` (:class:`~bot.delivery.SharedPace`, on a shared
+    database), else this instance alone (one process on SQLite)."""
 
-    def __init__(self, settings: WhatsAppSettings, *, timeout: float = 30.0) -> None:
+    def __init__(self, settings: WhatsAppSettings, *, timeout: float = 30.0,
+                 pace: SharedPace | None = None) -> None:
         self.settings = settings
         self.timeout = timeout
         rate = settings.max_rate
+        self.pace = pace if pace is not None and pace.active else None
         # One message every 1/rate s (no bursts): never more than ``rate`` in any second.
-        self._limiter = AsyncLimiter(1, 1.0 / rate) if rate > 0 else None
+        self._limiter = AsyncLimiter(1, 1.0 / rate) if rate > 0 and self.pace is None else None
         self._session: aiohttp.ClientSession | None = None
         self._http: httpx.AsyncClient | None = None
         self._client: WhatsApp | None = None
@@ -108,7 +113,9 @@ class Sender:
         return self._client
 
     async def _call(self, coro_factory) -> str:
-        if self._limiter is not None:
+        if self.pace is not None:
+            await self.pace.wait()
+        elif self._limiter is not None:
             await self._limiter.acquire()
         try:
             sent = await coro_factory()

@@ -26,6 +26,7 @@ from bot.core.flood import FloodGuard
 from bot.core.i18n import translator
 from bot.core.languages import language_for_code
 from bot.core.markup import escape
+from bot.delivery import SharedPace
 from bot.storage.conversation import SqlConversation
 from bot.storage.store import AlreadyProcessed, DatabaseUnusable, StorageError, Store
 from bot.telegram_app.handlers import telegram_sized
@@ -61,7 +62,7 @@ class WhatsAppService:
         self.clock = clock
         self.on_staff_queued = on_staff_queued
         self.flood = FloodGuard(flood_per_minute)
-        self.sender = Sender(settings)
+        self.sender = Sender(settings, pace=SharedPace(store, "whatsapp", settings.max_rate))
         self.delivery = Delivery(store, self.sender, staff_chat_id=dialogue.staff_chat_id,
                                  templates=templates, telegram_file=telegram_file,
                                  on_staff_queued=on_staff_queued, ambiguous_grace=ambiguous_grace,
