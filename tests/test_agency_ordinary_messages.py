@@ -13,12 +13,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "benchmarks"
 # Messages of those sets that do name a listed agency or licence number.
 NAMES_AN_AGENCY = ("falah", "فلاح", "8112", "۸۱۱۲")
-# A KNOWN BUG, found by the fresh held-out long questions (reading_eval/holdout2.tsv) on
-# 2026-12-02: a long English story ("... a job in saudi ... but he ...") is certified as the demo
-# list's "Saudi Butt Pvt Ltd" (the conjunction "but" read as the name "Butt"). Not fixed yet;
-# listed here so that the suite stays green while any NEW false `licensed` still fails it, and
-# so that the fix must remove this entry. See README "Status and known limits".
-KNOWN_BUGS = {"Saudi Butt Pvt Ltd"}
 
 
 def _messages() -> list[str]:
@@ -41,5 +35,16 @@ def test_ordinary_messages_are_never_licensed() -> None:
     certified = [(m, r.match.name) for m in messages
                  if (r := matcher.check(m)).verdict == "licensed"
                  and not any(w in m.lower() for w in NAMES_AN_AGENCY)]
-    assert [(m, name) for m, name in certified if name not in KNOWN_BUGS] == []
-    assert {name for _, name in certified} == KNOWN_BUGS  # fixed: remove it from KNOWN_BUGS
+    assert certified == []
+
+
+def test_a_filler_word_is_never_a_slip_of_a_list_word() -> None:
+    """ "but" folds like "Butt": found by the held-out long questions on 2026-12-02, when a story
+    about "a job in saudi but ..." was certified as the demo list's "Saudi Butt Pvt Ltd"."""
+    matcher = AgencyMatcher(load_agency_list(ROOT / "content" / "agencies.csv"),
+                            today=date(2026, 11, 1))
+    story = ("the agent gave me a paper to sign for a job in saudi but he is not letting me "
+             "take it home. what should be in the contract")
+    assert matcher.check(story).verdict != "licensed"
+    assert matcher.check("saudi but").verdict != "licensed"
+    assert matcher.check("Saudi Butt").verdict == "licensed"

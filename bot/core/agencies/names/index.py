@@ -631,6 +631,8 @@ class NameIndex:
         key = fold(word)
         wid = self._word_id.get(key)
         if wid is not None:
+            if word in self._fillers and word not in self._raws[wid]:
+                return {wid: UNTRUSTED}   # "but" is the word, not a slip of Butt
             return {wid: 100.0}
         out: dict[int, float] = {}
         for variant in ((key[2:] if key.startswith("al") and len(key) > 4 else None),
@@ -647,6 +649,8 @@ class NameIndex:
                 out.setdefault(wid, min(score, UNTRUSTED))
             return out
         if len(word) == 3 and word.isalpha():   # "Guf", "Swt": one letter dropped
+            if word in self._fillers:   # "but" is the word, never a slip of Butt
+                return out
             for at in self._dropped.get(word, ()):
                 out[at] = max(out.get(at, 0.0), STRONG)
             return out
