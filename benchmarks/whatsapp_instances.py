@@ -2,7 +2,7 @@
 first reply, memory over 10,000 people, and WHATSAPP_MAX_RATE kept by both together.
 
 Usage: RAHNUMA_BENCH_DATABASE_URL=postgresql://… .venv/bin/python benchmarks/whatsapp_instances.py
-       [--rate 75] [--users 10000] [--echo-users 3000] [--limited-rates 25,60] [--limited-seconds 30]
+       [--rate 75] [--users 10000] [--echo-users 3000] [--limited-rates 50,66] [--limited-seconds 30]
        [--no-write]
 
 (scripts/test-postgres.sh start gives a server; each part makes a fresh database on it and drops
@@ -239,7 +239,7 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=75.0)
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--echo-users", type=int, default=3_000)
-    parser.add_argument("--limited-rates", default="25,60",
+    parser.add_argument("--limited-rates", default="50,66",
                         help="people per second at the default limit, comma-separated")
     parser.add_argument("--limited-seconds", type=float, default=30.0)
     parser.add_argument("--no-write", action="store_true")
