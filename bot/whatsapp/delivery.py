@@ -1,10 +1,12 @@
 """Delivering the outbox's WhatsApp rows: per person in order, retried, within the window.
 
-One task per WhatsApp chat reads the chat's oldest undelivered outbox row, renders it
-(:func:`bot.whatsapp.render.render`: one row may take several WhatsApp messages) and sends
-it, then records it delivered before reading the next. On a failure (:class:`SendError`):
+Each WhatsApp chat's oldest undelivered outbox row is rendered
+(:func:`bot.whatsapp.render.render`: one row may take several WhatsApp messages), sent, and
+recorded delivered before the next is read. On a failure (:class:`SendError`):
 
-- ``retry``: back-off (0.5 s doubling to 30 s, with jitter) and again, as long as it takes;
+- ``retry``: back-off (0.5 s doubling to 30 s, with jitter) and again, as long as it takes
+  (a person who cannot be reached is a ``permanent`` error, so nothing is retried for ever
+  for them);
 - ``ambiguous`` (the connection dropped after the request went out): the row waits up to
   ``ambiguous_grace`` seconds for a status notification carrying its tracker
   (``biz_opaque_callback_data`` = ``o:<row>:<part>``), whichever instance Meta posts it to
