@@ -120,6 +120,34 @@ def serve_env(standin: BotApiStandin, data_dir: Path, **extra: str | None) -> di
                         TELEGRAM_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram", **extra)
 
 
+def whatsapp_env(wa: Any, *, verify_token: str, max_rate: str | None = None) -> dict[str, str]:
+    """The ``WHATSAPP_*`` variables that point ``serve`` at a Graph API stand-in ``wa``
+    (tests/whatsapp_standin.py); ``max_rate`` None leaves WHATSAPP_MAX_RATE at its default."""
+    env = dict(WHATSAPP_TOKEN=wa.token, WHATSAPP_PHONE_NUMBER_ID=wa.phone_number_id,
+               WHATSAPP_APP_SECRET=wa.app_secret, WHATSAPP_VERIFY_TOKEN=verify_token,
+               WHATSAPP_API_BASE_URL=wa.base_url)
+    if max_rate is not None:
+        env["WHATSAPP_MAX_RATE"] = max_rate
+    return env
+
+
+async def healthy(url: str, within: float = 90.0) -> bool:
+    """Whether ``url``/healthz answers 200 within ``within`` seconds (a server coming up)."""
+    import aiohttp
+
+    deadline = time.monotonic() + within
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(url + "/healthz") as r:
+                    if r.status == 200:
+                        return True
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            await asyncio.sleep(0.05)
+    return False
+
+
 def echo_bot_env(standin: BotApiStandin, **extra: str) -> dict[str, str]:
     """Environment for benchmarks/echo_bot.py against ``standin``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "HELPLINE_"))}

@@ -38,29 +38,17 @@ REPO = BENCH.parent
 for extra in (BENCH, REPO / "tests", REPO / "tests" / "e2e", REPO / "tests" / "reliability"):
     sys.path.insert(0, str(extra))
 
-from _botbench import load_text, machine_lines, table, write_section  # noqa: E402
+from _botbench import healthy, load_text, machine_lines, table, whatsapp_env, write_section  # noqa: E402
+from bot_webhook_instances import drop_database, fresh_database  # noqa: E402
 from harness import ADMIN_ID, STAFF_CHAT, STAFF_MEMBER, WEBHOOK_SECRET, BotProcess, bot_env  # noqa: E402
 from reliability_kit import tally  # noqa: E402
 from standin import BotApiStandin  # noqa: E402
 from tcp_proxy import free_port  # noqa: E402
-from whatsapp_instances import drop_database, fresh_database  # noqa: E402
 from whatsapp_standin import GraphApiStandin, text_of  # noqa: E402
 
 RESULTS = BENCH / "results" / "whatsapp.md"
 SECTION = "kill -9 in a WhatsApp helpline chat"
 PERSON = "923004445566"
-
-
-async def healthy(url: str, within: float = 120) -> bool:
-    deadline = time.monotonic() + within
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
-        while time.monotonic() < deadline:
-            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-                async with session.get(url + "/healthz") as r:
-                    if r.status == 200:
-                        return True
-            await asyncio.sleep(0.05)
-    return False
 
 
 async def wait_markers(found, expected: list[str], within: float) -> bool:
@@ -85,10 +73,7 @@ async def session(workdir: Path, messages: int, kills: int, seed: int,
     await asyncio.to_thread(workdir.mkdir, parents=True, exist_ok=True)
     env = bot_env(tg, workdir / "data", HOST="127.0.0.1", PORT=str(port),
                   TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET, TELEGRAM_WEBHOOK_URL=url + "/telegram",
-                  WHATSAPP_TOKEN=wa.token,
-                  WHATSAPP_PHONE_NUMBER_ID=wa.phone_number_id, WHATSAPP_APP_SECRET=wa.app_secret,
-                  WHATSAPP_VERIFY_TOKEN="crash-verify", WHATSAPP_API_BASE_URL=wa.base_url,
-                  WHATSAPP_MAX_RATE="0", PYTHONUNBUFFERED="1",
+                  **whatsapp_env(wa, verify_token="crash-verify", max_rate="0"), PYTHONUNBUFFERED="1",
                   **({"DATABASE_URL": database_url} if database_url else {}))
     log = workdir / "serve.log"
     bot = {"p": BotProcess(env, log, args=("serve",))}

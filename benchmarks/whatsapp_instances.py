@@ -2,7 +2,7 @@
 first reply, memory over 10,000 people, and WHATSAPP_MAX_RATE kept by both together.
 
 Usage: RAHNUMA_BENCH_DATABASE_URL=postgresql://… .venv/bin/python benchmarks/whatsapp_instances.py
-       [--rate 75] [--users 10000] [--echo-users 3000] [--limited-rates 25,60] [--limited-seconds 30]
+       [--rate 75] [--users 10000] [--echo-users 3000] [--limited-rates 50,66] [--limited-seconds 30]
        [--no-write]
 
 (scripts/test-postgres.sh start gives a server; each part makes a fresh database on it and drops
@@ -40,8 +40,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import aiohttp
-
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from _botbench import (  # noqa: E402
@@ -49,11 +47,13 @@ from _botbench import (  # noqa: E402
     CONTENT_DIR,
     ChildBot,
     full_bot,
+    healthy,
     load_text,
     machine_lines,
     percentile,
     table,
     wait_for_quiet_machine,
+    whatsapp_env,
     write_section,
 )
 from bot_webhook_instances import drop_database, fresh_database  # noqa: E402
@@ -93,26 +93,10 @@ def wa_env(wa: GraphApiStandin, data_dir: Path, port: int, database_url: str | N
            if not k.startswith(("TELEGRAM_", "HELPLINE_", "DATABASE_", "WHATSAPP_"))}
     env.update(DATA_DIR=str(data_dir), CONTENT_DIR=str(CONTENT_DIR), AGENCIES_FILE=str(AGENCIES_FILE),
                HOST="127.0.0.1", PORT=str(port), PYTHONUNBUFFERED="1",
-               WHATSAPP_TOKEN=wa.token, WHATSAPP_PHONE_NUMBER_ID=wa.phone_number_id,
-               WHATSAPP_APP_SECRET=wa.app_secret, WHATSAPP_VERIFY_TOKEN=VERIFY,
-               WHATSAPP_API_BASE_URL=wa.base_url)
+               **whatsapp_env(wa, verify_token=VERIFY, max_rate=max_rate))
     if database_url:
         env["DATABASE_URL"] = database_url
-    if max_rate is not None:
-        env["WHATSAPP_MAX_RATE"] = max_rate
     return env
-
-
-async def up(url: str, within: float = 90) -> None:
-    deadline = time.monotonic() + within
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            with contextlib.suppress(aiohttp.ClientError):
-                async with session.get(url + "/healthz") as r:
-                    if r.status == 200:
-                        return
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"{url} did not come up")
 
 
 @dataclass
@@ -150,12 +134,10 @@ async def start_pair(workdir: Path, *, echo: bool, database_url: str | None, max
         child.start()
         children.append(child)
     urls = [f"http://127.0.0.1:{p}" for p in ports]
-    try:
-        await asyncio.gather(*(up(u) for u in urls))
-    except TimeoutError:
+    if not all(await asyncio.gather(*(healthy(u) for u in urls))):
         for child in children:
             print(child.log_tail(), file=sys.stderr)
-        raise
+        raise TimeoutError("serve did not come up")
     balancer = await RoundRobin(urls).start()
     wa.webhook_url = balancer.url + "/whatsapp"
     return Pair(wa, balancer, children, data_dirs)
@@ -257,7 +239,7 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=75.0)
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--echo-users", type=int, default=3_000)
-    parser.add_argument("--limited-rates", default="25,60",
+    parser.add_argument("--limited-rates", default="50,66",
                         help="people per second at the default limit, comma-separated")
     parser.add_argument("--limited-seconds", type=float, default=30.0)
     parser.add_argument("--no-write", action="store_true")

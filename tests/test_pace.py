@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import time
 from pathlib import Path
 
@@ -18,8 +20,11 @@ class Shared:
         self._store = store
         self.shared = True
 
-    async def send_slot(self, name: str, interval: float) -> float:
-        return await self._store.send_slot(name, interval)
+        self.round_trips = 0
+
+    async def send_slots(self, name: str, interval: float, count: int) -> float:
+        self.round_trips += 1
+        return await self._store.send_slots(name, interval, count)
 
 
 @pytest.fixture
@@ -55,3 +60,28 @@ async def test_one_instance_or_no_limit_waits_for_nothing(store: Store) -> None:
     for _ in range(50):
         await SharedPace(store, "telegram", 1).wait()
     assert time.monotonic() - started < 0.5
+
+
+async def test_many_instances_sending_at_once_never_exceed_the_rate_in_any_second(store: Store) -> None:
+    # three instances, each with many sends waiting at once, at max_rate 40
+    instances = [SharedPace(Shared(store), "whatsapp", 40) for _ in range(3)]
+    sent: list[float] = []
+
+    async def send(pace: SharedPace) -> None:
+        await pace.wait()
+        sent.append(time.time())
+
+    await asyncio.gather(*(send(pace) for pace in instances for _ in range(30)))
+    sent.sort()
+    assert len(sent) == 90
+    in_any_second = max(sum(1 for t in sent[i:] if t < start + 1.0) for i, start in enumerate(sent))
+    assert in_any_second <= 40
+    assert all(later - earlier > 0 for earlier, later in itertools.pairwise(sent))
+    assert len(sent) / (sent[-1] - sent[0]) > 0.8 * 40  # and the rate is used, not wasted
+
+
+async def test_sends_waiting_together_take_their_slots_in_one_round_trip(store: Store) -> None:
+    shared = Shared(store)
+    pace = SharedPace(shared, "whatsapp", 200)
+    await asyncio.gather(*(pace.wait() for _ in range(16)))
+    assert shared.round_trips <= 2  # the first alone, then the 15 that waited meanwhile

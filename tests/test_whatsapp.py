@@ -69,6 +69,19 @@ def knowledge() -> KnowledgeHolder:
     return KnowledgeHolder(REPO / "content", REPO / "content" / "agencies.csv")
 
 
+async def serve_adapter(service: WhatsAppService) -> tuple[web.AppRunner, str]:
+    """``service``'s webhook on a free local port, started, with short back-offs (tests):
+    the runner (to clean up) and the base URL."""
+    service.delivery.backoff = (0.01, 0.05)
+    app = web.Application()
+    service.channel.add_routes(app)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    await service.start()
+    return runner, f"http://127.0.0.1:{runner.addresses[0][1]}"
+
+
 async def start_bot(tmp_path: Path, knowledge: KnowledgeHolder, **standin: object) -> AsyncIterator[Bot]:
     clock = FakeClock()
     wa = GraphApiStandin(clock=clock, **standin)  # type: ignore[arg-type]
@@ -79,17 +92,8 @@ async def start_bot(tmp_path: Path, knowledge: KnowledgeHolder, **standin: objec
                                 api_base_url=wa.base_url, max_rate=0)
     service = WhatsAppService(settings, store, Dialogue(knowledge, STAFF), templates=TEMPLATES,
                               clock=clock, ambiguous_grace=1.0)
-    service.delivery.backoff = (0.01, 0.05)
-    app = web.Application()
-    service.channel.add_routes(app)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    url = f"http://127.0.0.1:{port}"
+    runner, url = await serve_adapter(service)
     wa.webhook_url = f"{url}/whatsapp"
-    await service.start()
     try:
         yield Bot(wa, service, store, url, clock)
     finally:
@@ -389,9 +393,5 @@ async def test_rows_nobody_woke_are_found_and_sent(bot: Bot) -> None:
     await bot.wa.user_sends(PERSON, "/start")
     await bot.says(PERSON)
     await bot.store.enqueue([Outgoing(CHAT, "left behind")], user_id=CHAT)
-    sweeper = asyncio.get_running_loop().create_task(bot.service.delivery.run(every=0.05))
-    try:
-        [sent] = await bot.says(PERSON)
-        assert text_of(sent) == "left behind"
-    finally:
-        sweeper.cancel()
+    [sent] = await bot.says(PERSON)  # the background scan finds it
+    assert text_of(sent) == "left behind"

@@ -27,7 +27,7 @@ from bot.core.markup import html_to_plain
 from bot.storage import open_store
 from bot.storage.store import Store
 from bot.whatsapp import WhatsAppService, WhatsAppSettings
-from tests.test_whatsapp import TEMPLATES
+from tests.test_whatsapp import TEMPLATES, serve_adapter
 from tests.whatsapp_standin import GraphApiStandin, text_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,15 +62,8 @@ async def instance(wa: GraphApiStandin, knowledge: KnowledgeHolder, data_dir: Pa
                                 api_base_url=wa.base_url, max_rate=max_rate)
     service = WhatsAppService(settings, store, Dialogue(knowledge, STAFF), templates=TEMPLATES,
                               ambiguous_grace=2.0)
-    service.delivery.backoff = (0.01, 0.05)
-    app = web.Application()
-    service.channel.add_routes(app)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    await service.start()
-    return Instance(service, store, runner, f"http://127.0.0.1:{runner.addresses[0][1]}")
+    runner, url = await serve_adapter(service)
+    return Instance(service, store, runner, url)
 
 
 @dataclass

@@ -42,7 +42,8 @@ class Queue(Protocol):
 class ChatSenders:
     def __init__(self, store: Store, queue: Queue, *, holder: str, failures: FailureLog,
                  lease: float = 5.0, renew: float = 1.0, poll: float = 0.5,
-                 linger: Callable[[int], float] = lambda _chat: 0.0) -> None:
+                 linger: Callable[[int], float] = lambda _chat: 0.0,
+                 owns: Callable[[int], bool] = lambda _chat: True) -> None:
         self.store = store
         self.queue = queue
         self.holder = holder  # this instance, in the leases it holds
@@ -50,6 +51,7 @@ class ChatSenders:
         self.renew = renew
         self.poll = poll
         self.linger = linger  # seconds a chat's lease is kept after its queue ran empty
+        self.owns = owns  # the chats this channel sends to (the scan finds every channel's)
         self._failures = failures
         self._tasks: dict[int, asyncio.Task] = {}
         self._again: set[int] = set()  # woken while its sender was reading: look once more
@@ -61,6 +63,8 @@ class ChatSenders:
         """Messages for these chats were committed: send them now, in the background."""
         now = time.monotonic()
         for chat_id in chat_ids:
+            if not self.owns(chat_id):
+                continue
             if chat_id in self._tasks:
                 self._again.add(chat_id)
             elif self._not_before.get(chat_id, 0) <= now:
@@ -72,6 +76,19 @@ class ChatSenders:
     def back_off(self, chat_id: int, seconds: float) -> None:
         """Do not try this chat again for ``seconds`` (its lease is kept meanwhile)."""
         self._not_before[chat_id] = time.monotonic() + seconds
+
+    async def idle(self, within: float = MAX_BACKOFF) -> None:
+        """Wait until no chat is being sent to, or due to be tried again within ``within``
+        seconds (tests, benchmarks). A retry that came due is the scan's within ``poll`` seconds."""
+        while True:
+            now = time.monotonic()
+            if not self._tasks and not any(now - 2 * self.poll < t <= now + within
+                                           for t in self._not_before.values()):
+                return
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+            else:
+                await asyncio.sleep(min(self.poll, 0.05))
 
     async def start(self) -> None:
         if not self.store.shared:

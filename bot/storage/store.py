@@ -223,15 +223,17 @@ class Store:
         else:
             await self.db.execute("DELETE FROM outbox_leases WHERE holder = ?", (holder,))
 
-    async def send_slot(self, name: str, interval: float) -> float:
-        """Reserve the next free slot of a pace every instance shares (one every ``interval``
-        seconds); returns how many seconds from now it is. One statement per message."""
+    async def send_slots(self, name: str, interval: float, count: int = 1) -> float:
+        """Reserve the next ``count`` free slots of a pace every instance shares (one every
+        ``interval`` seconds); returns the time (``time.time()``) of the first, the others
+        following it every ``interval``. One statement, whatever ``count``."""
         now = time.time()
+        span = interval * count
         row = await self.db.fetchone(
             "INSERT INTO send_slots (name, next_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
             " next_at = (CASE WHEN send_slots.next_at > ? THEN send_slots.next_at ELSE ? END) + ?"
-            " RETURNING next_at", (name, now + interval, now, now, interval))
-        return (float(row[0]) - interval - now) if row is not None else 0.0
+            " RETURNING next_at", (name, now + span, now, now, span))
+        return float(row[0]) - span if row is not None else now
 
     async def pending_count(self) -> int:
         row = await self.db.fetchone(

@@ -96,7 +96,8 @@ class Outbox:
         self._failures = FailureLog(log)
         self.senders = ChatSenders(store, self, holder=uuid.uuid4().hex[:16], failures=self._failures,
                                    lease=LEASE_SECONDS, renew=RENEW_SECONDS,
-                                   linger=lambda chat: GROUP_INTERVAL if chat < 0 else 0.0)
+                                   linger=lambda chat: GROUP_INTERVAL if chat < 0 else 0.0,
+                                   owns=lambda chat: channel_of(chat) == "telegram")
         self._group_sent: dict[int, float] = {}  # group -> when this instance last sent to it
         self.staff = staff or StaffChat(None)
         self.on_staff_unreachable = on_staff_unreachable

@@ -1,10 +1,12 @@
 """Delivering the outbox's WhatsApp rows: per person in order, retried, within the window.
 
-One task per WhatsApp chat reads the chat's oldest undelivered outbox row, renders it
-(:func:`bot.whatsapp.render.render`: one row may take several WhatsApp messages) and sends
-it, then records it delivered before reading the next. On a failure (:class:`SendError`):
+Each WhatsApp chat's oldest undelivered outbox row is rendered
+(:func:`bot.whatsapp.render.render`: one row may take several WhatsApp messages), sent, and
+recorded delivered before the next is read. On a failure (:class:`SendError`):
 
-- ``retry``: back-off (0.5 s doubling to 30 s, with jitter) and again, as long as it takes;
+- ``retry``: back-off (0.5 s doubling to 30 s, with jitter) and again, as long as it takes
+  (a person who cannot be reached is a ``permanent`` error, so nothing is retried for ever
+  for them);
 - ``ambiguous`` (the connection dropped after the request went out): the row waits up to
   ``ambiguous_grace`` seconds for a status notification carrying its tracker
   (``biz_opaque_callback_data`` = ``o:<row>:<part>``), whichever instance Meta posts it to
@@ -32,13 +34,15 @@ waiting row's person was invited back for (``invited_for``), a send confirmed by
 "staff were told about this ticket's failure" (``delivery_marks``).
 
 ``WHATSAPP_MAX_RATE`` is kept by all instances together (:class:`bot.delivery.SharedPace`,
-the same shared pace as Telegram's; on SQLite, one process, the sender's own limiter). A chat's
-rows are sent by one instance at a time: the holder of the chat's outbox lease (the same leases
-as Telegram's outbox, docs/storage.md), taken for ``LEASE_SECONDS`` (longer than the longest
-back-off) before the chat's loop and renewed before a send once ``RENEW_SECONDS`` have passed,
-so a killed instance's chats go to another within that time. A row's window is read with the
-row, and its delivery is one statement: a row that goes in one message costs two round trips
-to the database (read, record) besides the chat's lease.
+the same shared pace as Telegram's; on SQLite, one process, the sender's own limiter). The
+per-chat loop is Telegram's: :class:`bot.delivery.ChatSenders` (one sender per chat, the chat's
+outbox lease among instances, the background scan for rows nobody woke and retries that came
+due); this class is its :class:`~bot.delivery.Queue` (``next``: the chat's oldest row unless it
+waits for the person; ``deliver``: send its parts, record the outcome). A retry is a back-off
+of the chat (``ChatSenders.back_off``, 0.5 s doubling to 30 s with jitter, counted in the row's
+``attempts``); a chat whose row waits for the person gives up its lease and is looked at again
+by this instance after ``WINDOW_RECHECK`` seconds, or at once when the person writes here (any
+other instance that hears them sends it).
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from bot.channels import channel_of, wa_id_of, whatsapp_chat_id
 from bot.core.content.templates import Templates
 from bot.core.dialogue.messages import MediaRef, Outgoing
+from bot.delivery import ChatSenders
+from bot.logging_setup import FailureLog
 from bot.storage.conversation import PendingMessage, outgoing_from_payload
 from bot.storage.store import Store
 from bot.whatsapp.render import WaMessage, render
@@ -62,15 +68,15 @@ from bot.whatsapp.webhook import Status
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 24 * 3600
-LEASE_SECONDS = 60.0  # a chat's lease, renewed before a send: longer than the longest back-off
-RENEW_SECONDS = LEASE_SECONDS / 4  # renewed before a send when taken or renewed longer ago than this
-BATCH = 5  # a chat's rows read at a time
+WINDOW_RECHECK = 300.0  # a chat whose row waits for the person is looked at again this often
+LEASE_SECONDS = 5.0  # a chat's lease runs out this long after its holder last renewed it
+RENEW_SECONDS = 1.0  # how often an instance renews its leases
 CONFIRM_POLL_SECONDS = 0.2  # an ambiguous send looks this often for a status another instance got
 TelegramFile = Callable[[MediaRef], Awaitable[tuple[bytes, str]]]
 
 
-class LeaseLost(Exception):
-    """Another instance took the chat over (this one stalled past its lease): stop sending."""
+def _is_whatsapp(chat: int) -> bool:
+    return channel_of(chat) == "whatsapp"
 
 
 class Delivery:
@@ -90,54 +96,99 @@ class Delivery:
         self.window_margin = window_margin
         self.backoff = backoff
         self.clock = clock
-        self._tasks: dict[int, asyncio.Task[None]] = {}
-        self._again: set[int] = set()
         self._confirm: dict[str, asyncio.Event] = {}  # wakes a wait here early (the mark decides)
-        self._claimed: dict[int, float] = {}  # chat -> when this instance last took or renewed its lease
-        self.holder = "wa-" + uuid.uuid4().hex[:13]  # this instance, in the chat leases it holds
+        self.senders = ChatSenders(store, self, holder="wa-" + uuid.uuid4().hex[:13],
+                                   failures=FailureLog(log), lease=LEASE_SECONDS, renew=RENEW_SECONDS,
+                                   owns=_is_whatsapp)
 
     # --- waking -------------------------------------------------------------------------
 
-    def wake(self, chats: Iterable[int]) -> None:
-        """Start (or nudge) the sender of each WhatsApp chat among ``chats``."""
-        for chat in chats:
-            if channel_of(chat) != "whatsapp":
-                continue
-            task = self._tasks.get(chat)
-            if task is not None and not task.done():
-                self._again.add(chat)
-                continue
-            task = self._tasks[chat] = asyncio.get_running_loop().create_task(self._run(chat))
-            task.add_done_callback(lambda t, c=chat: self._tasks.pop(c, None) if self._tasks.get(c) is t
-                                   else None)  # memory stays flat over many people
+    def wake(self, chats: Iterable[int], *, wrote: int | None = None) -> None:
+        """Send the rows of each WhatsApp chat among ``chats`` now; ``wrote``: the person of
+        this chat just wrote (their window is open again: what waited for it goes now)."""
+        if wrote is not None:
+            self.senders.back_off(wrote, 0)
+        self.senders.wake(chats)
 
-    async def resume(self) -> None:
-        """After a start: every WhatsApp chat with undelivered rows."""
-        self.wake(await self.store.chats_with_pending_messages())
-
-    async def run(self, every: float = 60.0) -> None:
-        """In the background: every ``every`` seconds, chats whose rows are still waiting
-        (a sender stopped by a database error, a restart of another instance)."""
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await self.resume()
-            except Exception as exc:  # the database: next time
-                log.warning("WhatsApp delivery could not look for waiting messages: %s",
-                            type(exc).__name__)
+    async def start(self) -> None:
+        """Chats with rows left over (an earlier run, another instance) are found at once."""
+        await self.senders.start()
 
     async def idle(self) -> None:
-        """Wait until no chat has a sender running (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
-            await asyncio.sleep(0)  # let the done callbacks run
+        """Wait until no chat is being sent to or retried soon (tests, benchmarks)."""
+        await self.senders.idle(within=self.backoff[1] * 1.2)
 
     async def close(self) -> None:
-        tasks = list(self._tasks.values())
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
+        await self.senders.stop()
+
+    # --- the Queue that ChatSenders drives -------------------------------------------------
+
+    async def next(self, chat: int) -> list[PendingMessage]:
+        """The chat's oldest row; none while it waits for the person (invited back once)."""
+        rows = await self.store.pending(chat, 1, holder=self.senders.holder)
+        if rows and not self._window_open(rows[0]):
+            await self._window_closed(chat, rows[0])
+            self.senders.back_off(chat, WINDOW_RECHECK)
+            return []  # the lease is given up: whichever instance hears the person sends it
+        return rows
+
+    async def deliver(self, batch: list[PendingMessage]) -> bool:
+        """Send every part of the row not yet accepted; record the outcome. False: held back."""
+        row = batch[0]
+        chat = row.chat_id
+        parts = render(outgoing_from_payload(chat, row.payload))
+        wa_id = wa_id_of(chat)
+        for i in range(min(row.parts_done, len(parts)), len(parts)):
+            outcome = await self._send_part(chat, wa_id, row, parts[i], f"o:{row.id}:{i}")
+            if outcome == "window":
+                await self.store.forget_inbound(chat)
+                return True  # next() finds the row waiting: the person is invited back
+            if outcome == "failed":
+                return True
+            if outcome == "retry":
+                low, high = self.backoff
+                self.senders.back_off(chat, min(high, low * 2 ** min(row.attempts, 10))
+                                      * random.uniform(0.8, 1.2))
+                return False
+            if i + 1 < len(parts):  # the last part's record is the row's delivery
+                await self.store.note_parts_done(row, i + 1)
+        await self.store.mark_sent(row)
+        if row.invited_for is not None:  # it waited for the person to come back
+            await self._tell_staff(chat, "delivered.", icon="✅")
+        return True
+
+    def _window_open(self, row: PendingMessage) -> bool:
+        last = row.last_inbound  # read with the row
+        return last is not None and self.clock() - last < WINDOW_SECONDS - self.window_margin
+
+    async def _send_part(self, chat: int, wa_id: str, row: PendingMessage, part: WaMessage,
+                         tracker: str) -> str:
+        """"sent", "window", "failed" (for good: staff told) or "retry" (attempt recorded)."""
+        event = self._confirm[tracker] = asyncio.Event()
+        try:
+            media_id = await self._media_id(part) if part.kind == "media" else None
+            if part.kind == "media" and media_id is None:
+                part = WaMessage("text", part.text or f"[{part.media.kind if part.media else 'file'}]")
+            await self.sender.send(wa_id, part, tracker, media_id)
+            return "sent"
+        except SendError as error:
+            if error.kind == "ambiguous":
+                if await self._wait_confirmed(tracker, event):
+                    return "sent"  # it did go out: a status says so
+            elif error.kind == "window":
+                return "window"
+            elif error.kind == "permanent":
+                log.warning("a WhatsApp message failed for good: code %s", error.code)
+                await self.store.mark_failed([row], str(error))
+                reason = ("the number cannot receive messages" if error.code in UNREACHABLE_CODES
+                          else f"WhatsApp error {error.code}")
+                await self._tell_staff(chat, f"could not reach the person on WhatsApp ({reason}).",
+                                       once=True)
+                return "failed"
+            await self.store.mark_attempt(row, str(error))
+            return "retry"
+        finally:
+            self._confirm.pop(tracker, None)
 
     # --- statuses ------------------------------------------------------------------------
 
@@ -186,128 +237,6 @@ class Delivery:
                 return False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(event.wait(), min(left, CONFIRM_POLL_SECONDS))
-
-    # --- the per-chat loop ---------------------------------------------------------------
-
-    async def _run(self, chat: int) -> None:
-        try:
-            while True:
-                if not await self._claim(chat):
-                    self._again.discard(chat)
-                    return  # another instance sends this chat's rows now
-                released = False
-                try:
-                    released = await self._send_rows(chat)
-                finally:
-                    self._claimed.pop(chat, None)
-                    if not released:
-                        with contextlib.suppress(Exception):  # else it runs out after LEASE_SECONDS
-                            await self.store.release_chat(chat, self.holder)
-                if chat not in self._again:  # woken while the lease was given up: once more
-                    return
-        except asyncio.CancelledError:
-            raise
-        except LeaseLost:
-            log.warning("WhatsApp delivery: another instance took a chat over")
-        except Exception as exc:  # the database: the next wake tries again
-            log.error("WhatsApp delivery stopped for a chat: %s", type(exc).__name__)
-
-    async def _claim(self, chat: int) -> bool:
-        """Take or renew the chat's lease (False: another instance holds it)."""
-        now = time.monotonic()
-        if not await self.store.claim_chat(chat, self.holder, LEASE_SECONDS):
-            return False
-        self._claimed[chat] = now
-        return True
-
-    async def _send_rows(self, chat: int) -> bool:
-        """Send the chat's rows, ``BATCH`` read at a time, until none is left (then the lease is
-        given up in the same statement that finds the queue empty: True) or one must wait for
-        the person (False)."""
-        looked_idle = False
-        while True:
-            self._again.discard(chat)
-            rows = await self.store.pending(chat, BATCH, holder=self.holder)
-            if not rows and looked_idle:
-                return False  # the lease is no longer this instance's
-            waiting = False
-            for row in rows:
-                if self._window_open(row):
-                    if await self._deliver(chat, row):
-                        continue
-                else:
-                    await self._window_closed(chat, row)
-                waiting = True
-                break
-            if waiting:
-                # The row waits; the person's next message wakes this chat (maybe it already has).
-                if chat not in self._again:
-                    return False
-                continue
-            if len(rows) == BATCH or chat in self._again:
-                continue
-            if await self.store.release_chat_if_idle(chat, self.holder):
-                return True
-            looked_idle = True  # a row came meanwhile (or the lease was lost): look again
-
-    def _window_open(self, row: PendingMessage) -> bool:
-        last = row.last_inbound  # read with the row
-        return last is not None and self.clock() - last < WINDOW_SECONDS - self.window_margin
-
-    async def _deliver(self, chat: int, row: PendingMessage) -> bool:
-        """Send every part of ``row``; True when the row is done (delivered or failed)."""
-        out = outgoing_from_payload(chat, row.payload)
-        parts = render(out)
-        wa_id = wa_id_of(chat)
-        for i in range(min(row.parts_done, len(parts)), len(parts)):
-            outcome = await self._send_part(chat, wa_id, row, parts[i], f"o:{row.id}:{i}")
-            if outcome == "window":
-                await self.store.forget_inbound(chat)
-                await self._window_closed(chat, row)
-                return False
-            if outcome == "failed":
-                return True
-            if i + 1 < len(parts):  # the last part's record is the row's delivery
-                await self.store.note_parts_done(row, i + 1)
-        await self.store.mark_sent(row)
-        if row.invited_for is not None:  # it waited for the person to come back
-            await self._tell_staff(chat, "delivered.", icon="✅")
-        return True
-
-    async def _send_part(self, chat: int, wa_id: str, row: PendingMessage, part: WaMessage,
-                         tracker: str) -> str:
-        attempt = 0
-        while True:
-            event = self._confirm[tracker] = asyncio.Event()
-            try:
-                stale = time.monotonic() - self._claimed.get(chat, 0.0) > RENEW_SECONDS
-                if stale and not await self._claim(chat):
-                    raise LeaseLost(chat)  # taken over meanwhile: the other instance sends it
-                media_id = await self._media_id(part) if part.kind == "media" else None
-                if part.kind == "media" and media_id is None:
-                    part = WaMessage("text", part.text or f"[{part.media.kind if part.media else 'file'}]")
-                await self.sender.send(wa_id, part, tracker, media_id)
-                return "sent"
-            except SendError as error:
-                if error.kind == "ambiguous":
-                    if await self._wait_confirmed(tracker, event):
-                        return "sent"  # it did go out: a status says so
-                elif error.kind == "window":
-                    return "window"
-                elif error.kind == "permanent":
-                    log.warning("a WhatsApp message failed for good: code %s", error.code)
-                    await self.store.mark_failed([row], str(error))
-                    reason = ("the number cannot receive messages" if error.code in UNREACHABLE_CODES
-                              else f"WhatsApp error {error.code}")
-                    await self._tell_staff(chat, f"could not reach the person on WhatsApp ({reason}).",
-                                           once=True)
-                    return "failed"
-                await self.store.mark_attempt(row, str(error))
-                low, high = self.backoff
-                await asyncio.sleep(min(high, low * 2 ** min(attempt, 10)) * random.uniform(0.8, 1.2))
-                attempt += 1
-            finally:
-                self._confirm.pop(tracker, None)
 
     async def _media_id(self, part: WaMessage) -> str | None:
         """The WhatsApp media id for a part's file: a WhatsApp file as it is, a Telegram one

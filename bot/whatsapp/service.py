@@ -10,8 +10,6 @@ as an outbox row and the person's last-inbound time commit together, or none of 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import sqlite3
 import time
@@ -68,25 +66,19 @@ class WhatsAppService:
                                  on_staff_queued=on_staff_queued, ambiguous_grace=ambiguous_grace,
                                  clock=clock)
         self.channel = WhatsAppChannel(settings, self.handle, self.delivery.on_status)
-        self._background: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.sender.start()
-        await self.delivery.resume()
-        self._background = asyncio.get_running_loop().create_task(self.delivery.run())
+        await self.delivery.start()
 
     async def stop(self) -> None:
-        if self._background is not None:
-            self._background.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._background
-            self._background = None
         await self.delivery.close()
         await self.sender.close()
 
-    def wake(self, chats: set[int]) -> None:
-        """Rows were queued: WhatsApp chats here, the rest (the staff group) to Telegram."""
-        self.delivery.wake(chats)
+    def wake(self, chats: set[int], *, wrote: int | None = None) -> None:
+        """Rows were queued: WhatsApp chats here, the rest (the staff group) to Telegram;
+        ``wrote``: this person just wrote (see :meth:`Delivery.wake`)."""
+        self.delivery.wake(chats, wrote=wrote)
         others = {c for c in chats if channel_of(c) != "whatsapp"}
         if others and self.on_staff_queued is not None:
             self.on_staff_queued(others)
@@ -113,9 +105,9 @@ class WhatsAppService:
             done = await self._sorry(incoming, key, now)
             if done is None:
                 return
-            self.wake(done)
+            self.wake(done, wrote=incoming.chat_id)
             return
-        self.wake(done.queued_chats | {incoming.chat_id})  # the window is open again: what waits goes
+        self.wake(done.queued_chats | {incoming.chat_id}, wrote=incoming.chat_id)  # what waited goes
 
     async def _queue(self, conv: SqlConversation, incoming: Incoming, result: Result) -> None:
         for message in result.messages:
