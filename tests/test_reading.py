@@ -173,6 +173,18 @@ def test_words_people_use_for_the_same_thing(reader: Reader, text: str, topic: s
     assert reader.read(text).topic_id == topic
 
 
+@pytest.mark.parametrize(("text", "topic"), [
+    # unpaid salary is its own topic now, not the general help-abroad one
+    ("kafeel ne 5 mahine se tankhwa nahi di, ab kya karun?", "unpaid-wages"),
+    # an overland route through Iran is the irregular route, whatever the agent charges
+    ("I want to go to italy through iran by road, the agent says it costs 20 lakh. is it safe?",
+     "irregular-routes"),
+])
+def test_the_specific_topic_answers_not_the_general_one(reader: Reader, text: str,
+                                                        topic: str) -> None:
+    assert reader.read(text).topic_id == topic
+
+
 def test_asking_for_help_is_not_thanks(reader: Reader) -> None:
     for text in ("madad ki zaroorat hai", "مجھے مدد کی ضرورت ہے", "thanks, how do i renew my iqama"):
         assert reader.read(text).intent != "small_talk", text
