@@ -161,12 +161,15 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Measured {date.today()} on CPython {platform.python_version()}, {platform.platform()}, "
         f"CPU: {cpu_model()}, {os.cpu_count()} logical cores, each process pinned to one. "
-        f"Before: the code of commit {args.against} (the matcher's plain-Python loop over the "
-        "postings); now: this tree; same content, same messages, run one after the other in "
+        f"Before: the code of commit {args.against}"
+        + (" (the matcher's plain-Python loop over the postings)" if args.against == BEFORE else "")
+        + "; now: this tree; same content, same messages, run one after the other in "
         f"each of {args.rounds} rounds of {args.seconds:g} CPU seconds per measure; medians. "
         f"Load average (1, 5, 15 min) {load_before} before and {load_after} after: the machine "
-        "is shared, so CPU time is counted, not wall-clock time. Results identical "
-        "(benchmarks/reading_identical.py). The first four rows read the set round-robin after "
+        "is shared, so CPU time is counted, not wall-clock time. "
+        + ("Results identical (benchmarks/reading_identical.py). " if args.against == BEFORE else
+           "The two codes may answer differently (a reading change, not a speed change). ")
+        + "The first four rows read the set round-robin after "
         "one pass (typo corrections remembered, as in a bot that has run a while); the last two "
         "read each message once with a reader just built (every unknown word of 4+ letters "
         "looked up among the known words with rapidfuzz, at most 8 per question). Start-up: "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.content.answering import Answerer
+from bot.core.content.answering import LONG_THRESHOLD, LONG_WORDS, Answerer
 from bot.core.content.loader import load_content
 from bot.core.reading import INTENTS, Reader
 from bot.core.urgency import UrgentWords
@@ -131,6 +131,28 @@ def test_a_long_story_is_answered_from_its_question(reader: Reader) -> None:
     assert reader.read(urdu).topic_id == "protector-registration"
 
 
+@pytest.mark.parametrize("text", [
+    "my cousin went to saudi on a driver visa two years ago and now his iqama has expired and the "
+    "kafeel is not renewing it he cannot go to the hospital or the bank what can he do about it",
+    "میں دبئی میں ایک کمپنی میں کام کرتا ہوں کمپنی نے چار مہینے سے تنخواہ نہیں دی اور کہتے ہیں کام "
+    "چھوڑا تو مفرور کر دیں گے میں کہاں شکایت کروں",
+    "my daughter got married last month in lahore and the guests were many and the caterer asked "
+    "for more money now what is a good menu for a wedding dinner for three hundred guests",
+])
+def test_a_story_without_full_stops_is_still_a_long_message(reader: Reader, text: str) -> None:
+    # many people write a whole story as one line: 25+ words are held to the long threshold
+    assert len(text.split()) >= LONG_WORDS and "." not in text and "۔" not in text
+    r = reader.read(text)
+    assert r.answer is not None
+    assert (r.answer.topic is not None) == (r.answer.score >= LONG_THRESHOLD)
+
+
+def test_a_run_on_story_gets_its_topic(reader: Reader) -> None:
+    unpaid = ("میں دبئی میں ایک کمپنی میں کام کرتا ہوں کمپنی نے چار مہینے سے تنخواہ نہیں دی اور "
+              "کہتے ہیں کام چھوڑا تو مفرور کر دیں گے میں کہاں شکایت کروں")
+    assert reader.read(unpaid).topic_id == "unpaid-wages"
+
+
 def test_a_vague_question_leaves_the_topic_to_the_story(reader: Reader) -> None:
     # "will we get anything?" names no topic: the injury told before it decides
     story = ("میرے شوہر کویت میں تھے اور وہاں کام کے دوران حادثے میں زخمی ہو گئے۔ اب وہ کام نہیں "
@@ -148,6 +170,18 @@ def test_a_vague_question_leaves_the_topic_to_the_story(reader: Reader) -> None:
     ("کمپنی نے تین مہینے سے سیلری نہیں دی", "unpaid-wages"),   # the English loanword
 ])
 def test_words_people_use_for_the_same_thing(reader: Reader, text: str, topic: str) -> None:
+    assert reader.read(text).topic_id == topic
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    # unpaid salary is its own topic now, not the general help-abroad one
+    ("kafeel ne 5 mahine se tankhwa nahi di, ab kya karun?", "unpaid-wages"),
+    # an overland route through Iran is the irregular route, whatever the agent charges
+    ("I want to go to italy through iran by road, the agent says it costs 20 lakh. is it safe?",
+     "irregular-routes"),
+])
+def test_the_specific_topic_answers_not_the_general_one(reader: Reader, text: str,
+                                                        topic: str) -> None:
     assert reader.read(text).topic_id == topic
 
 

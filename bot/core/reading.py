@@ -37,6 +37,7 @@ INTENTS = ("question", "agency", "small_talk", "off_topic", "unclear")
 MAX_CHARS = 4096          # what one Telegram message can hold; longer text is read for danger only
 NAME_WORDS = 6            # after "Check a recruiter", a text this short is a name to check
 OFF_TOPIC_FLOOR = 0.1     # below this best topic score, nothing in the message is about migration
+GUIDE_SHARE = 0.8         # a named destination's guide answers when it scores this share of the best
 # Question words: "how do I check a licence" is a question, "is X licensed" a look-up.
 HOW_WORDS = frozenset(match_words(
     "how where which what when why whom kaise kese kaisay kesay kahan kab kyun kyon konsa kaunsa "
@@ -137,6 +138,8 @@ class Reader:
             answer = replace(answer, lang=out_lang, topic=topic)
         if len(countries) == 1 and self.countries.asks_for_embassy(words):
             answer = self._guide_for_embassy(answer, countries[0], out_lang)
+        elif len(countries) == 1:
+            answer = self._guide_when_close(answer, countries[0], out_lang)
         if answer.topic is not None:
             intent = "question"
         elif not urgent and self._off_topic(cleaned, words, answer):   # danger is never off topic
@@ -150,6 +153,17 @@ class Reader:
     def _countries(self, words: list[str], lang: str) -> tuple[str, ...]:
         return tuple(t for t in self.countries.topics_in(words)
                      if self.tree.topic(lang, t) or self.tree.topic("en", t))
+
+    def _guide_when_close(self, answer: Answer, guide_id: str, lang: str) -> Answer:
+        """One destination named, and its guide scores close to the best topic: the guide
+        answers (a country's names are domain-wide words that count little, so a guide is
+        rarely first on words alone), and the topic the words found is offered with it."""
+        if answer.topic is None or answer.topic_id == guide_id:
+            return answer
+        score = dict(answer.candidates).get(guide_id)
+        if score is None or score < GUIDE_SHARE * answer.score:
+            return answer
+        return self._guide_for_embassy(answer, guide_id, lang)
 
     def _guide_for_embassy(self, answer: Answer, guide_id: str, lang: str) -> Answer:
         """The embassy, consulate or welfare attaché of the one destination named: that

@@ -47,6 +47,10 @@ THRESHOLD = 0.24  # below this best score: no topic (chosen on the labelled set,
 # The same for a long message, whose score is half its question sentences (chosen on
 # benchmarks/reading_eval/dev.tsv; long off-topic stories there stay below 0.16).
 LONG_THRESHOLD = 0.2
+# A message of this many words is long even when written without a full stop (many people
+# write a whole story as one run-on line, in Urdu script especially): its threshold is
+# LONG_THRESHOLD too.
+LONG_WORDS = 25
 MAX_QUESTION_CHARS = 4096  # what one Telegram message holds; longer text is not a question
 # Long messages: a story, then the question. Sentences end at . ? ! ۔ ؟ or a new line.
 _SENTENCE_END = re.compile(r"(?<=[.?!۔؟])\s+|\n+")
@@ -380,6 +384,8 @@ class Answerer:
         threshold = self.threshold
         if whole or len(sentences) < 2:
             ranked, also = self.scores(cleaned), ()
+            if len(cleaned.split()) >= LONG_WORDS:
+                threshold = min(threshold, LONG_THRESHOLD)
         else:
             ranked, also = self._long(cleaned, sentences, detection.lang)
             threshold = min(threshold, LONG_THRESHOLD)
