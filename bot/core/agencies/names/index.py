@@ -294,9 +294,13 @@ class NameIndex:
             typed = pos.text
             if is_arabic(typed) or typed in spelled or typed.isdigit():
                 continue
-            for wid in pos.options:
+            with_article = self._word_id.get("al" + fold(typed))
+            for wid in (*pos.options, *(() if with_article is None else (with_article,))):
                 for j in self._words[wid].postings:
-                    if j != idx and j not in out and typed in self.entries[j].spelled:
+                    spelled_j = self.entries[j].spelled
+                    # "Falah" as Al-Falah writes it (after its article), not as Fallah does
+                    if j != idx and j not in out and (typed in spelled_j
+                                                      or "al" + typed in spelled_j):
                         out.append(j)
         return out[:MAX_CANDIDATES]
 
@@ -680,9 +684,12 @@ class NameIndex:
                     score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
                 out[wid] = max(out.get(wid, 0.0), score)
         for wid, score in out.items():
-            same_length = [r for r in self._raws[wid] if len(r) == len(word) and r != word]
-            if score > WEAK and same_length and all(_far_substitution(word, r)
-                                                    for r in same_length):
+            same_length = [(word, r) for r in self._raws[wid] if len(r) == len(word) and r != word]
+            ref = self._words[wid].key
+            if len(ref) == len(key) and ref != key:   # Razi / Raabi (folded: rabi)
+                same_length.append((key, ref))
+            if score > WEAK and same_length and all(_far_substitution(a, b)
+                                                    for a, b in same_length):
                 out[wid] = WEAK   # Karan for Kiran: another name, not a slip of the finger
         return out
 
