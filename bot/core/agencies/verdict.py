@@ -360,6 +360,13 @@ class AgencyMatcher:
                         or (other.kind == "similar" and name.kind in ("none", "unknown"))
                         or (other.reason == "shared_name" and name.reason != "shared_name")):
                     return other
+                if other.kind == "similar" and name.kind == "similar":
+                    # "saudi but": Saudi Butt, whose words the text spells one for one (read
+                    # with the filler as a name word), is among the candidates, first.
+                    spelled = [(m, i) for m, _, key in self._names.exact_keys(dual.positions)
+                               for i in self._names.by_key[key]]
+                    if spelled:
+                        return _Name("similar", spelled[:2] + name.ranked, name.reason, True)
         return name
 
     def _read_name(self, reading: Reading, *, rank: bool = True) -> _Name:
