@@ -151,9 +151,11 @@ def table(tally: dict, categories, never: tuple[str, ...]) -> list[str]:
     return lines
 
 
-def score(rows: list[Row], entries: list, matcher_factory=None) -> tuple[list[str], float]:
+def score(rows: list[Row], entries: list, matcher_factory=None, *,
+          show: bool = False) -> tuple[list[str], float]:
     """(table lines, list load seconds) for `entries` against `rows`. `matcher_factory` builds
-    the matcher from the loaded list (default: the bot's AgencyMatcher)."""
+    the matcher from the loaded list (default: the bot's AgencyMatcher); `show` prints each
+    miss."""
     import agency_real_accuracy as acc
 
     from bot.core.agencies import load_agency_list
@@ -173,7 +175,7 @@ def score(rows: list[Row], entries: list, matcher_factory=None) -> tuple[list[st
         matcher = matcher_factory(agency_list)
         load_s = time.perf_counter() - t0
     base = acc.Baselines(agency_list.agencies)
-    tally = acc.run(matcher, base, queries, show=False)
+    tally = acc.run(matcher, base, queries, show=show, part="held-out 3")
     return table(tally, acc.CATEGORIES, acc.NEVER), load_s
 
 
@@ -183,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check-data", action="store_true",
                         help="validate the data file only; does not run the matcher")
     parser.add_argument("--real", type=Path, default=build.REAL_NAMES)
+    parser.add_argument("--show-misses", action="store_true",
+                        help="print every miss (held-out 3 is a development set since "
+                             "2026-12-02)")
     args = parser.parse_args(argv)
     if not args.real.exists():
         print(f"skipped: {args.real} is absent (the real names live in ../shared/data)")
@@ -201,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             print(p)
         print("data OK" if not problems else f"{len(problems)} problem(s)")
         return 1 if problems else 0
-    lines, load_s = score(rows, QUERIES)
+    lines, load_s = score(rows, QUERIES, show=args.show_misses)
     lines += ["", f"Machine: {cpu_model()}, 2 cores shared with other work, load average "
               f"{load_average()}; list of {len(rows):,} names loaded and indexed in "
               f"{load_s * 1000:.0f} ms."]

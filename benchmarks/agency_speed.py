@@ -82,18 +82,22 @@ def time_each(fn, queries: list[str]) -> list[float]:
     return out
 
 
-def load_time(rows: int = 2_500, repeats: int = 5) -> float:
-    """Median seconds to read the CSV of `rows` agencies and build the matcher's index."""
+def load_time(rows: int = 2_500, repeats: int = 5) -> tuple[float, float]:
+    """Median seconds to read and validate the CSV of `rows` agencies (`load_agency_list`) and
+    to build the matcher's index on it (`AgencyMatcher`): (load, index)."""
     agencies = generate(rows, SEED)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "agencies.csv"
         write_agency_list(path, agencies, demo_provenance(rows, SEED))
-        times = []
+        loads, indexes = [], []
         for _ in range(repeats):
             t0 = time.perf_counter()
-            AgencyMatcher(load_agency_list(path))
-            times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+            agency_list = load_agency_list(path)
+            t1 = time.perf_counter()
+            AgencyMatcher(agency_list)
+            loads.append(t1 - t0)
+            indexes.append(time.perf_counter() - t1)
+    return statistics.median(loads), statistics.median(indexes)
 
 
 def run(size: int, n_queries: int) -> dict:
@@ -113,7 +117,7 @@ def run(size: int, n_queries: int) -> dict:
             "b50": percentile(base, 50), "b99": percentile(base, 99)}
 
 
-def report(results: list[dict], load_s: float) -> list[str]:
+def report(results: list[dict], load: tuple[float, float]) -> list[str]:
     lines = ["| agencies | queries | Rahnuma p50 | Rahnuma p99 | goal p99 | extractOne p50 | "
              "extractOne p99 | p50 ratio | p99 ratio | pass |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|"]
@@ -124,9 +128,11 @@ def report(results: list[dict], load_s: float) -> list[str]:
             f"≤ {GOALS_MS[r['size']]:.0f} ms | {r['b50']:.2f} ms | {r['b99']:.2f} ms | "
             f"{r['b50'] / r['p50']:.0f}× faster | {r['b99'] / r['p99']:.0f}× faster | "
             f"{'✅' if ok else '❌'} |")
-    lines += ["", f"Load + index 2,500 rows (CSV read, validation, matcher index), median of 5: "
-              f"**{load_s * 1000:.0f} ms** (goal < {LOAD_GOAL_S * 1000:.0f} ms) "
-              f"{'✅' if load_s < LOAD_GOAL_S else '❌'}.",
+    load_s = sum(load)
+    lines += ["", f"Load + index 2,500 rows, median of 5: `load_agency_list` (CSV read and "
+              f"validation) {load[0] * 1000:.0f} ms + `AgencyMatcher` (index) "
+              f"{load[1] * 1000:.0f} ms = **{load_s * 1000:.0f} ms** (goal < "
+              f"{LOAD_GOAL_S * 1000:.0f} ms) {'✅' if load_s < LOAD_GOAL_S else '❌'}.",
               "Index build alone: " + ", ".join(f"{r['size']:,} agencies {r['index_s']:.2f} s"
                                                 for r in results) + "."]
     return lines
@@ -139,13 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     info = machine()
     print(info)
-    load_s = load_time()
+    load = load_time()
+    print(f"load {load[0] * 1000:.0f} ms + index {load[1] * 1000:.0f} ms (2,500 rows)")
     results = []
     for size in SIZES:
         n = args.queries if size <= 10_000 else max(100, args.queries // 2)
         results.append(run(size, n))
         print(results[-1])
-    lines = report(results, load_s)
+    lines = report(results, load)
     print("\n".join(lines))
     if not args.no_write:
         body = ["## Speed", "", "`.venv/bin/python benchmarks/agency_speed.py` — per-query "

@@ -648,3 +648,17 @@ def test_shipped_list_matches_the_generator() -> None:
     shipped = (ROOT / "content" / "agencies.csv").read_bytes()
     generated = files.canonical_csv_bytes(make_demo_agencies.generate())
     assert shipped == generated
+
+
+def test_plain_and_script_cells_are_cleaned_alike(tmp_path: Path) -> None:
+    """The fast path for plain ASCII cells gives what the full cleaning gives."""
+    path = write(tmp_path / "w.csv", f"{HEADER}\n"
+                 '"0001/LHR","  Zed \t Two   Manpower ",,,,,valid,\n'
+                 '"Lic. No. 2/lhr","Kaf\u00e9\u200b  Gulf",,,,,Active,31-12-2027\n'
+                 '"LIC/0003/KAR","\u0627\u0644\u0641\u0644\u0627\u062d   Overseas",,,,,valid,\n')
+    agencies, problems = read_agency_file(path)
+    assert problems == []
+    assert [(a.license_no, a.name) for a in agencies] == [
+        ("0001/LHR", "Zed Two Manpower"), ("2/LHR", "Kaf\u00e9 Gulf"),
+        ("0003/KAR", "\u0627\u0644\u0641\u0644\u0627\u062d Overseas")]
+    assert agencies[1].valid_until == dt.date(2027, 12, 31)

@@ -46,5 +46,8 @@ def test_a_filler_word_is_never_a_slip_of_a_list_word() -> None:
     story = ("the agent gave me a paper to sign for a job in saudi but he is not letting me "
              "take it home. what should be in the contract")
     assert matcher.check(story).verdict != "licensed"
-    assert matcher.check("saudi but").verdict != "licensed"
+    result = matcher.check("saudi but")
+    assert result.verdict == "similar"
+    # ... but the agency whose words it spells one for one is offered, first
+    assert result.candidates[0].agency.name == "Saudi Butt Pvt Ltd"
     assert matcher.check("Saudi Butt").verdict == "licensed"

@@ -164,6 +164,24 @@ _NEGATION = re.compile(
     re.IGNORECASE)
 
 
+def business_agrees(query: frozenset[str], agency: frozenset[str], words: int) -> bool:
+    """Can a name of `words` distinctive words and the business-word classes `query` be the
+    agency's with `agency`?
+
+    Every class typed must be the agency's, but a `soft_business` one (OEP, overseas) that a
+    person adds to any name ("Gulf Khan overseas" for Gulf Khan OEP, "Rahmat Vision overseas"
+    for Rehmat Vision Human Resources, "Hoti Overseas Enterprises" for Hoti Enterprises).
+    With one distinctive word, overseas standing alone for the agency's own business words
+    is another name: "Kumrat Overseas" is not Kumrat Enterprises (one word, and none of its
+    business words, says too little)."""
+    if not (query - SOFT_CLASSES) <= agency:
+        return False
+    added = (query & SOFT_CLASSES) - agency - {"oep"}
+    if not added or words > 1:
+        return True
+    return bool(query & agency) or not (agency - SOFT_CLASSES)
+
+
 def qualified(text: str) -> bool:
     """Does the text say sub agent, branch, fake, or start with "Not"? ("real or fake?" does not)."""
     text = _ALTERNATIVE.sub(" ", text)
@@ -342,6 +360,13 @@ class AgencyMatcher:
                         or (other.kind == "similar" and name.kind in ("none", "unknown"))
                         or (other.reason == "shared_name" and name.reason != "shared_name")):
                     return other
+                if other.kind == "similar" and name.kind == "similar":
+                    # "saudi but": Saudi Butt, whose words the text spells one for one (read
+                    # with the filler as a name word), is among the candidates, first.
+                    spelled = [(m, i) for m, _, key in self._names.exact_keys(dual.positions)
+                               for i in self._names.by_key[key]]
+                    if spelled:
+                        return _Name("similar", spelled[:2] + name.ranked, name.reason, True)
         return name
 
     def _read_name(self, reading: Reading, *, rank: bool = True) -> _Name:
@@ -368,16 +393,19 @@ class AgencyMatcher:
             return (_Name("similar", scored, "near_miss", True) if scored
                     else _Name("unknown", [], "no_match", True))
         entries = self._names.entries
-        query_classes = reading.generic - SOFT_CLASSES
         found = [(mean, weakest, idx) for mean, weakest, key in keys
                  for idx in self._names.by_key[key]]
-        fit = [f for f in found if query_classes <= entries[f[2]].generic
+        fit = [f for f in found if business_agrees(reading.generic, entries[f[2]].generic,
+                                                    len(positions))
                and not self._names.other_name(positions, f[2])]
         if reading.city:
             in_city = [f for f in fit if entries[f[2]].city in (reading.city, "")]
             fit = in_city
         if not fit:
             scored = [(m * 0.8, i) for m, _, i in found] + near()
+            if rank and len(positions) == 1 and found:
+                # "Madina Overseas": every agency with the word (Al- or not) may be the one.
+                scored += [(found[0][0] * 0.7, j) for j in self._names.siblings(found[0][2])]
             return _Name("similar", self._spelled_first(positions, scored),
                          "lookalike_business", True)
 
@@ -450,6 +478,11 @@ class AgencyMatcher:
             return False   # two words of a name that is on no list (together or apart)
         if not reading_name.words:
             return True
+        if reading.positions and not business_agrees(
+                reading.generic, self._names.entries[idx].generic, len(reading.positions)):
+            # "Mian Travels 5107/RWP" for Mian Faisal Enterprises: a name beside the licence
+            # whose business words are not its holder's is another agency's name.
+            return False
         holder = set(self._names.entries[idx].words)
         # Without business words, a place abroad ("a job in Dubai") is where the job is, not
         # a name that points at another agency.

@@ -25,6 +25,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def cell_text(value: object) -> str:
+    if value.__class__ is str:   # the usual case (CSV and HTML cells), first
+        return value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -35,6 +37,10 @@ def cell_text(value: object) -> str:
 def clean_cell(value: object) -> tuple[str, str | None]:
     """(cleaned text, problem or None): NFC, invisible marks dropped, white space collapsed."""
     raw = cell_text(value)
+    if raw.isascii() and len(raw) <= MAX_CELL_CHARS and (raw.isprintable()
+                                                         or not _BAD_CONTROL.search(raw)):
+        # Plain ASCII (most cells): nothing to normalize, no invisible mark; only spaces.
+        return " ".join(raw.split()), None
     if len(raw) > MAX_CELL_CHARS:
         return "", f"the cell is {len(raw):,} characters long; the limit is {MAX_CELL_CHARS:,}"
     bad = _BAD_CONTROL.search(raw)
@@ -49,6 +55,8 @@ _LICENSE_PREFIX = re.compile(
     r"^(?:oep\b[\s.:#-]*)?(?:licen[cs]e|lic)?[\s.:#-]*(?:no\b|number\b|num\b)?[\s.:#-]*",
     re.IGNORECASE)
 _LICENSE_FORM = re.compile(r"^(?:[A-Z]{1,6}/)*\d{1,6}(?:/[A-Z]{1,6})+$")
+_CANONICAL_LICENSE = re.compile(r"\d{1,6}(?:/[A-Z]{1,6})+\Z", re.ASCII)
+_LICENSE_PIECE = re.compile(r"[A-Z]+|\d+", re.ASCII)
 _URDU_DIGITS = {cp: ord("0") + i for i, cp in enumerate(range(0x06F0, 0x06FA))}
 _URDU_DIGITS.update({cp: ord("0") + i for i, cp in enumerate(range(0x0660, 0x066A))})
 
@@ -58,15 +66,14 @@ def normalize_license_no(text: str) -> str | None:
 
     Uppercase, slash-separated, leading zeros kept: `1234/LHR`, `0696/RWP`, `MPD/2671/LHR`.
     """
+    if _CANONICAL_LICENSE.match(text):   # already canonical (the list in use): as it is
+        return text
     s = unicodedata.normalize("NFKC", text).translate(_URDU_DIGITS).strip()
     if not s:
         return None
     s = _LICENSE_PREFIX.sub("", s, count=1) if not s[:1].isdigit() else s
-    s = s.upper()
-    parts = [p for p in re.split(r"[^A-Z0-9]+", s) if p]
-    pieces: list[str] = []
-    for part in parts:  # split "1234LHR" into "1234", "LHR"
-        pieces.extend(re.findall(r"[A-Z]+|\d+", part))
+    # "1234LHR" -> "1234", "LHR"; anything else separates
+    pieces = _LICENSE_PIECE.findall(s.upper())
     canonical = "/".join(pieces)
     if not _LICENSE_FORM.match(canonical) or sum(p.isdigit() for p in pieces) != 1:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.core.agencies.listing.cells import (
     STATUS_WORDS,
@@ -32,6 +33,11 @@ _EXAMPLE_HEADERS = {
 
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+92|0092|0)\d{2,4}[\s\-]?\d{6,8}(?!\d)")
 _DATE_FIX = "Write the date as YYYY-MM-DD, for example 2027-03-12, or leave it empty"
+
+
+def _fingerprint(cells: Sequence[object]) -> tuple[str, ...]:
+    """A row's cells as text, to tell an exact copy from another row with the same licence."""
+    return tuple(cell_text(c).strip() for c in cells)
 
 
 def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[RowProblem]]:
@@ -70,7 +76,7 @@ def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[R
                  or table.date_order)
 
     agencies: list[Agency] = []
-    seen_license: dict[str, tuple[int, tuple[str, ...]]] = {}
+    seen_license: dict[str, tuple[int, Sequence[object]]] = {}
     for number, cells in data:
         values: dict[str, str] = {}
         raw: dict[str, object] = {}
@@ -138,10 +144,9 @@ def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[R
                 bad("valid_until", problem, _DATE_FIX)
 
         if license_no is not None:
-            fingerprint = tuple(cell_text(c).strip() for c in cells)
             if license_no in seen_license:
-                first_row, first_print = seen_license[license_no]
-                if fingerprint == first_print:
+                first_row, first_cells = seen_license[license_no]
+                if _fingerprint(cells) == _fingerprint(first_cells):
                     bad(None, f"this row is an exact copy of row {first_row}",
                         "Delete one of the two rows")
                 else:
@@ -150,7 +155,7 @@ def validate_rows(table: Table, header_index: int) -> tuple[list[Agency], list[R
                         "Each licence must appear once: keep the correct row, delete the other")
                 failed.add("license_no")
             else:
-                seen_license[license_no] = (number, fingerprint)
+                seen_license[license_no] = (number, cells)
 
         if failed or license_no is None or status is None:
             continue

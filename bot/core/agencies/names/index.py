@@ -61,6 +61,7 @@ MAX_WORD = 30              # a longer "word" is noise, never part of a name
 MAX_SPLIT = 24             # words longer than this are not tried as two joined list words
 MAX_SPLITS = 8             # words of one reading tried as two joined list words (bounded cost)
 CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
+_LEGAL_FORMS = LEGAL - {"and", "the", "of"}   # Co., Pvt, Ltd: the form of a whole name
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
 
@@ -78,6 +79,10 @@ def canonical_words(tokens: Sequence[str]) -> list[str]:
             out.append(tok + nxt)
             i += 2
             continue
+        if nxt is not None and _split_business(tok, nxt):
+            out.append(tok + nxt)   # «انٹر نیشنل», «انٹر پرائزز», "inter national"
+            i += 2
+            continue
         if (tok in ARTICLES and nxt is not None and not is_arabic(nxt) and nxt.isalpha()
                 and not latin_generic(nxt)):
             out.append(tok + nxt)
@@ -91,6 +96,17 @@ def canonical_words(tokens: Sequence[str]) -> list[str]:
         out.append(tok)
         i += 1
     return out
+
+
+def _split_business(tok: str, nxt: str) -> bool:
+    """Two words that are one business word written apart («انٹر نیشنل» International, «انٹر
+    پرائزز» Enterprises, "enter prises"), the second no business word alone."""
+    if is_arabic(tok) != is_arabic(nxt):
+        return False
+    if is_arabic(tok):
+        return lex(tok + nxt) in GENERIC_ARABIC_KEYS and lex(nxt) not in GENERIC_ARABIC_KEYS
+    return (tok.isalpha() and nxt.isalpha() and latin_generic(tok + nxt)
+            and not latin_generic(nxt))
 
 
 @dataclass(slots=True)
@@ -139,6 +155,7 @@ class Reading:
     stray: int = 0           # words of the message on no list at all (a sentence, not a name)
     chatter: int = 0         # filler words of the message ("M/s", "the", "and" aside)
     asks: bool = False       # the message has a word that asks about an agency ("licensed")
+    legal_form: bool = False  # the message has a legal form (Co., Pvt, Ltd; not "and", "the")
 
 
 class NameIndex:
@@ -189,9 +206,11 @@ class NameIndex:
         self._arabic_fillers = FILLER_ARABIC_KEYS
         # An Urdu/Sindhi filler that reads as a list word (السلام / Al-Aslam, Sindhi مون / Moon)
         # is read as a name word only in the dual reading.
+        # So is one that is the loanword of a list word (جاب "job": Aslam Doria Job Center).
         self.dual_script = frozenset(
             f for f in FILLER_ARABIC_KEYS
-            if len(arabic_key(f)[2]) >= 2 and top_score(self._skeleton_hits(f, 0.0)) >= 96.0)
+            if (len(arabic_key(f)[2]) >= 2 and top_score(self._skeleton_hits(f, 0.0)) >= 96.0)
+            or self._loan_of_name(f))
 
     # -- index --------------------------------------------------------------------------------
     def _word(self, key: str, raw: str) -> int:
@@ -258,7 +277,7 @@ class NameIndex:
         if len(key) != 1 or reading.generic:   # legal words (and, the, Pvt) are not enough
             return False
         word = self._words[key[0]]
-        if word.key in ORDINARY_FOLDS or reading.stray:
+        if reading.stray:
             return True
         if any(lex(p.text) in PLACE_KEYS for p in reading.positions):
             return True   # a place alone ("Doha") says where, not which agency
@@ -272,6 +291,10 @@ class NameIndex:
                for p in reading.positions):
             # A short word corrected ("joke"), or a long one only through its folded form
             # ("weather"); "Talentroy" for Talentory is a slip.
+            return True
+        if reading.legal_form and sum(not self.entries[i].generic for i in self.by_key[key]) == 1:
+            return False   # the whole name: "Hussain & Co.", one word and a legal form only
+        if word.key in ORDINARY_FOLDS:
             return True
         # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
         # When some of them write it exactly as typed, those are the ones it may mean
@@ -294,9 +317,16 @@ class NameIndex:
             typed = pos.text
             if is_arabic(typed) or typed in spelled or typed.isdigit():
                 continue
-            for wid in pos.options:
+            if typed in KNOWN_WORDS and any(w in KNOWN_WORDS and fold(w) == fold(typed)
+                                            for w in spelled):
+                continue   # a name in another of its spellings (Saleem for Salim): the same
+            with_article = self._word_id.get("al" + fold(typed))
+            for wid in (*pos.options, *(() if with_article is None else (with_article,))):
                 for j in self._words[wid].postings:
-                    if j != idx and j not in out and typed in self.entries[j].spelled:
+                    spelled_j = self.entries[j].spelled
+                    # "Falah" as Al-Falah writes it (after its article), not as Fallah does
+                    if j != idx and j not in out and (typed in spelled_j
+                                                      or "al" + typed in spelled_j):
                         out.append(j)
         return out[:MAX_CANDIDATES]
 
@@ -440,7 +470,8 @@ class NameIndex:
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
                         parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
-                        chatter=chatter, asks=asks)
+                        chatter=chatter, asks=asks,
+                        legal_form=any(tok in _LEGAL_FORMS for tok in toks))
 
     def name_spans(self, text: str, limit: int = 4, *, dual: bool = False) -> list[str]:
         """The places of a sentence where a name ends at its business words and the sentence
@@ -485,13 +516,20 @@ class NameIndex:
                 if is_arabic(tok):
                     if ((lex(tok) in self._arabic_fillers
                          and not (dual and lex(tok) in self.dual_script))
-                            or self._after_name(toks, i)):
+                            or (self._after_name(toks, i) and not self._loan_of_name(tok)
+                                and not _split_business(toks[i - 1], tok))):
                         kinds[i] = "filler"   # «... ریکروٹنگ ایجنسی والوں نے ویزا ...»
                 elif (tok in self._fillers and not self._joins(toks, i)
                       and not (dual and tok in self.dual and not self._after_name(toks, i))):
                     kinds[i] = "filler"
                 i += 1
         return kinds
+
+    def _loan_of_name(self, tok: str) -> bool:
+        """An English word of a listed name written in Urdu/Sindhi script (سینٹر: Universal
+        Employment Center): a name word after the business words, not the sentence."""
+        latin = LOANWORD_KEYS.get(lex(tok))
+        return latin is not None and fold(latin) in self._word_id
 
     def _joins(self, toks: list[str], i: int) -> bool:
         """A one-letter connector between two name words ("Koh-i-Suleman"), not the word "I"."""
@@ -680,9 +718,12 @@ class NameIndex:
                     score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
                 out[wid] = max(out.get(wid, 0.0), score)
         for wid, score in out.items():
-            same_length = [r for r in self._raws[wid] if len(r) == len(word) and r != word]
-            if score > WEAK and same_length and all(_far_substitution(word, r)
-                                                    for r in same_length):
+            same_length = [(word, r) for r in self._raws[wid] if len(r) == len(word) and r != word]
+            ref = self._words[wid].key
+            if len(ref) == len(key) and ref != key:   # Razi / Raabi (folded: rabi)
+                same_length.append((key, ref))
+            if score > WEAK and same_length and all(_far_substitution(a, b)
+                                                    for a, b in same_length):
                 out[wid] = WEAK   # Karan for Kiran: another name, not a slip of the finger
         return out
 

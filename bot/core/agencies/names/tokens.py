@@ -33,6 +33,8 @@ def arabic_key(word: str) -> tuple[str, str, str]:
 
 def _strip_marks(text: str) -> str:
     """Combining marks (accents, harakat) removed."""
+    if text.isascii():   # most names: no mark to remove
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
