@@ -3,231 +3,45 @@
 Usage: .venv/bin/python benchmarks/agency_heldout3.py [--no-write] [--real FILE]
        .venv/bin/python benchmarks/agency_heldout3.py --check-data
 
-Scores the hand-typed queries of `benchmarks/agency_real/heldout3_data.py` exactly as
-`agency_real_accuracy.py` scores the second held-out set (its judge, run, baselines, categories
-and goals are imported, not copied), against plain `rapidfuzz.process.extractOne(WRatio,
-score_cutoff=85)` and a portal-style substring search in the same run, on the same evaluation
-list (`build.eval_rows`, seed 2026). Prints only category totals, never a query, and writes
-the section `<!-- agency-heldout3 -->` of benchmarks/results/agency.md. The set is measured
-once, after the matcher work it checks has landed; never tune on it.
+The scorer of `benchmarks/agency_heldout4.py` run on the third set (`heldout3_data.py`), with
+this script's own name, CLI and output: it scores the hand-typed queries exactly as
+`agency_real_accuracy.py` scores the second held-out set, against plain
+`rapidfuzz.process.extractOne(WRatio, score_cutoff=85)` and a portal-style substring search in
+the same run, on the same evaluation list (`build.eval_rows`, seed 2026). Prints only category
+totals, never a query, and writes the section `<!-- agency-heldout3 -->` of
+benchmarks/results/agency.md. The set is measured once, after the matcher work it checks has
+landed; never tune on it.
 
-`--check-data` validates the data file alone and does not run (or import) the matcher: every
-licence number exists in ../shared/data/beoe_real_names.csv, every phone is the evaluation
-list's phone of the agency named, every status query names an agency whose status is not
-valid, every query (but greetings) lists a held-out-3 agency, no query stands word for word
-in the tuning, held-out or second held-out queries, and so on.
+`--check-data` validates the data file alone and does not run (or import) the matcher (see
+`agency_heldout4.check_data`).
 """
 
 from __future__ import annotations
 
-import argparse
-import re
 import sys
-import tempfile
-import time
-from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-sys.path.insert(0, str(ROOT / "benchmarks" / "agency_real"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import build  # noqa: E402
-from _machine import cpu_model, load_average  # noqa: E402
-from build import Row, tokens  # noqa: E402
-from tune_data import SINDHI as TUNE_SD  # noqa: E402
-from tune_data import URDU as TUNE_UR  # noqa: E402
+import agency_heldout4 as _scorer
+from agency_heldout4 import is_heldout3, score, table  # noqa: F401
 
-MARKER = "agency-heldout3"
-EXPECTS = {"agency", "never", "similar"}
-URDU_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+MARKER = _scorer.SETS[3].marker
 
 
-def _canonical(lic: str) -> str:
-    return re.sub(r"\s*/\s*", "/", lic.strip())
-
-
-def is_heldout3(row: Row) -> bool:
-    """Licence numbers ending in 7, by the rule heldout2 uses for 3 (minus hand-written ones)."""
-    num = int(re.match(r"\s*(\d+)", row.license_no).group(1))
-    hand_written = row.license_no in TUNE_UR or row.license_no in TUNE_SD
-    return num % 10 == 7 and not row.heldout and not hand_written
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def check_data(entries: list, real: list[tuple[str, str]], rows: list[Row],
+def check_data(entries: list, real: list[tuple[str, str]], rows: list,
                elsewhere: set[str] = frozenset()) -> list[str]:
-    """Problems with the data file (empty when it is sound). Never runs the matcher.
-    `elsewhere`: the other evaluation sets' queries (lower case, spaces folded); a query typed
-    here must not stand in any of them word for word."""
-    from heldout2_data import QUERIES as HELDOUT2
-
-    problems: list[str] = []
-    real_lics = {_canonical(lic) for lic, _ in real}
-    by_canon = {r.canonical: r for r in rows}
-    held3 = {r.canonical for r in rows if is_heldout3(r)}
-    phones = {re.sub(r"\D", "", r.phone): r for r in rows}
-    names = {" ".join(tokens(r.name)) for r in rows}
-    categories = {c for c, *_ in HELDOUT2}
-    seen: set[str] = set()
-    for i, entry in enumerate(entries):
-        where = f"entry {i}"
-        if not (isinstance(entry, tuple) and len(entry) == 4):
-            problems.append(f"{where}: not a (category, query, expect, licences) tuple")
-            continue
-        cat, text, expect, lics = entry
-        if cat not in categories:
-            problems.append(f"{where}: category {cat!r} is not one of heldout2's")
-        if expect not in EXPECTS:
-            problems.append(f"{where}: expect {expect!r} is not one of {sorted(EXPECTS)}")
-        if not isinstance(text, str) or not text.strip():
-            problems.append(f"{where}: empty query")
-            continue
-        if text in seen:
-            problems.append(f"{where}: duplicate query")
-        if _norm(text) in elsewhere:
-            problems.append(f"{where}: the same query stands in another evaluation set")
-        seen.add(text)
-        if not isinstance(lics, list):
-            problems.append(f"{where}: licence numbers must be a list")
-            continue
-        for lic in lics:
-            if lic not in real_lics:
-                problems.append(f"{where}: licence {lic} is not in the real list")
-        if any(lic not in by_canon for lic in lics):
-            continue
-        if expect == "agency" and not lics:
-            problems.append(f"{where}: 'agency' names no licence")
-        if expect == "similar" and not 2 <= len(lics) <= 5:
-            problems.append(f"{where}: 'similar' must list 2 to 5 agencies (at most 5 candidates)")
-        if cat == "unrelated" and lics:
-            problems.append(f"{where}: an unrelated query names an agency")
-        if cat != "unrelated" and not set(lics) & held3:
-            problems.append(f"{where}: lists no held-out-3 agency")
-        if expect == "agency" and lics and cat in ("statuses", "borrowed") \
-                and by_canon[lics[0]].verdict == "licensed":
-            problems.append(f"{where}: a {cat} query whose first agency is valid")
-        if expect == "never" and tokens(text) and " ".join(tokens(text)) in names:
-            problems.append(f"{where}: a 'never' query that is exactly a real agency's name")
-        digits = re.sub(r"\D", "", text.translate(URDU_DIGITS))
-        if len(digits) >= 10:   # a phone: it must be the evaluation list's phone of that agency
-            hit = [r for d, r in phones.items() if d[-10:] == digits[-10:]]
-            if not hit or hit[0].canonical not in lics:
-                problems.append(f"{where}: the phone is not the listed agency's")
-    counts = Counter(e[0] for e in entries if isinstance(e, tuple) and e)
-    for cat in sorted(categories):
-        if counts[cat] < 15:
-            problems.append(f"category {cat}: {counts[cat]} queries (fewer than 15)")
-    return problems
-
-
-def table(tally: dict, categories, never: tuple[str, ...]) -> list[str]:
-    """Category totals, one row each: n, Rahnuma, extractOne, portal search."""
-    lines = ["| Category | goal | n | Rahnuma | extractOne | portal search |",
-             "|---|---:|---:|---:|---:|---:|"]
-
-    def pct(x: int, n: int) -> str:
-        return f"{x / n:.1%}" if n else "—"
-
-    for cat, label, goal in categories:
-        t = tally[cat]
-        mark = "" if (t.n == 0 or t.ours / t.n >= goal) else " ❌"
-        lines.append(f"| {label} | {goal:.0%} | {t.n} | {pct(t.ours, t.n)}{mark} | "
-                     f"{pct(t.fuzzy, t.n)} | {pct(t.portal, t.n)} |")
-    n = sum(t.n for t in tally.values())
-    lines.append(f"| **All** | | {n} | {pct(sum(t.ours for t in tally.values()), n)} | "
-                 f"{pct(sum(t.fuzzy for t in tally.values()), n)} | "
-                 f"{pct(sum(t.portal for t in tally.values()), n)} |")
-    traps = sum(tally[c].n for c in never)
-    lines += ["", "False `licensed` (every category, including the wrong agency certified): "
-              f"Rahnuma **{sum(t.false_ours for t in tally.values())}**, extractOne "
-              f"{sum(t.false_fuzzy for t in tally.values())}, portal search "
-              f"{sum(t.false_portal for t in tally.values())} ({traps} look-alike, borrowed, "
-              "negated and unrelated queries)."]
-    return lines
-
-
-def score(rows: list[Row], entries: list, matcher_factory=None, *,
-          show: bool = False) -> tuple[list[str], float]:
-    """(table lines, list load seconds) for `entries` against `rows`. `matcher_factory` builds
-    the matcher from the loaded list (default: the bot's AgencyMatcher); `show` prints each
-    miss."""
-    import agency_real_accuracy as acc
-
-    from bot.core.agencies import load_agency_list
-
-    if matcher_factory is None:
-        from bot.core.agencies import AgencyMatcher
-
-        def matcher_factory(agency_list):
-            return AgencyMatcher(agency_list, today=build.TODAY)
-
-    queries = build.heldout2_queries(rows, entries)
-    with tempfile.TemporaryDirectory() as tmp:
-        dest = Path(tmp) / "eval_agencies.csv"
-        build.write_list(rows, dest)
-        t0 = time.perf_counter()
-        agency_list = load_agency_list(dest)
-        matcher = matcher_factory(agency_list)
-        load_s = time.perf_counter() - t0
-    base = acc.Baselines(agency_list.agencies)
-    tally = acc.run(matcher, base, queries, show=show, part="held-out 3")
-    return table(tally, acc.CATEGORIES, acc.NEVER), load_s
+    """Problems with a held-out-3 data file (empty when it is sound). Never runs the matcher."""
+    return _scorer.check_data(entries, real, rows, elsewhere, number=3)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--check-data", action="store_true",
-                        help="validate the data file only; does not run the matcher")
-    parser.add_argument("--real", type=Path, default=build.REAL_NAMES)
-    parser.add_argument("--show-misses", action="store_true",
-                        help="print every miss (held-out 3 is a development set since "
-                             "2026-12-02)")
-    args = parser.parse_args(argv)
-    if not args.real.exists():
-        print(f"skipped: {args.real} is absent (the real names live in ../shared/data)")
-        return 0
-    from heldout3_data import QUERIES
-
-    real = build.read_real(args.real)
-    rows = build.eval_rows(real)
-    if args.check_data:
-        _, tune, held, held2 = build.build(args.real)   # the generator only, not the matcher
-        elsewhere = {_norm(q.query) for q in (*tune, *held, *held2)}
-        problems = check_data(QUERIES, real, rows, elsewhere)
-        counts = Counter(c for c, *_ in QUERIES)
-        print(f"{len(QUERIES)} queries: " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())))
-        for p in problems:
-            print(p)
-        print("data OK" if not problems else f"{len(problems)} problem(s)")
-        return 1 if problems else 0
-    lines, load_s = score(rows, QUERIES, show=args.show_misses)
-    lines += ["", f"Machine: {cpu_model()}, 2 cores shared with other work, load average "
-              f"{load_average()}; list of {len(rows):,} names loaded and indexed in "
-              f"{load_s * 1000:.0f} ms."]
-    print("\n".join(lines))
-    if not args.no_write:
-        import agency_real_accuracy as acc
-
-        body = ["## Third held-out set (heldout3)", "",
-                "`.venv/bin/python benchmarks/agency_heldout3.py` — "
-                f"{len(QUERIES)} queries typed by hand on 2026-12-02 "
-                "(`benchmarks/agency_real/heldout3_data.py`) on the agencies whose licence "
-                "number ends in 7, by someone who did not read the matcher, committed before it "
-                "was first scored and measured once, after the matcher work landed; only these "
-                "category totals are ever printed. Same evaluation list, judge and baselines as "
-                "the \"Real BE&OE names\" section (extractOne = `rapidfuzz.process.extractOne"
-                "(query, names, scorer=WRatio, score_cutoff=85)` read as licensed; portal "
-                "search = a case-insensitive substring of the name or licence number).", "",
-                *lines]
-        acc.write_section(acc.RESULTS, MARKER, body)
-        print(f"wrote {acc.RESULTS.relative_to(ROOT)}")
-    return 0
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--set" in argv:
+        raise SystemExit("agency_heldout3.py scores the third set only; "
+                         "use agency_heldout4.py --set N")
+    return _scorer.main(["--set", "3", *argv], default_set=3,
+                        script="benchmarks/agency_heldout3.py")
 
 
 if __name__ == "__main__":
