@@ -35,8 +35,12 @@ from bot.core.agencies.names.index import MAX_CANDIDATES, MAX_READ, STRONG, Name
 from bot.core.agencies.names.tokens import is_arabic, lex
 from bot.core.agencies.names.vocabulary import (
     ALTERNATIVES,
+    ASKING,
+    FILLER_ARABIC,
+    FILLER_LATIN,
     GREETINGS,
     NEGATIONS,
+    NEGATIONS_AFTER,
     PLACE_KEYS,
     QUALIFIERS,
     SOFT_CLASSES,
@@ -162,6 +166,16 @@ _GREETING = _phrases(GREETINGS)
 _NEGATION = re.compile(
     rf"(?:^|[,.;:!?(\-\"']\s*)(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS))})\s+\w",
     re.IGNORECASE)
+_NEGATION_AFTER = re.compile(
+    rf"([^\W\d_]+)\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS_AFTER))})"
+    r"(?:\s+(?:hai|hain|he|hay|ہے|ہیں|آهي|آهن))?[\s?.!]*$", re.IGNORECASE)
+_NOT_A_NAME = FILLER_LATIN | FILLER_ARABIC | ASKING | {"ya", "or", "یا", "يا"}
+
+
+def _negated_after(text: str) -> bool:
+    """ "ye X nahi hai", «X نہیں»: a negation right after the name, at the end of the text."""
+    match = _NEGATION_AFTER.search(text[-80:])   # the end only: bounded cost
+    return bool(match) and match.group(1).lower() not in _NOT_A_NAME
 
 
 def business_agrees(query: frozenset[str], agency: frozenset[str], words: int) -> bool:
@@ -185,7 +199,8 @@ def business_agrees(query: frozenset[str], agency: frozenset[str], words: int) -
 def qualified(text: str) -> bool:
     """Does the text say sub agent, branch, fake, or start with "Not"? ("real or fake?" does not)."""
     text = _ALTERNATIVE.sub(" ", text)
-    return bool(_QUALIFIER.search(text) or _NEGATION.search(text.strip()))
+    return bool(_QUALIFIER.search(text) or _NEGATION.search(text.strip())
+                or _negated_after(text.strip()))
 
 
 # --- the matcher ------------------------------------------------------------------------------

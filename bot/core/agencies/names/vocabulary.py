@@ -16,7 +16,7 @@ WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yam
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
               "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
-              "known_words", "known_names", "asking", "distinct_names", "places")
+              "negations_after", "known_words", "known_names", "asking", "distinct_names", "places")
 
 
 class WordListError(ValueError):
@@ -88,7 +88,7 @@ def load_word_lists(path: Path | None = None) -> dict:
         "distinct_names": _distinct(data["distinct_names"]),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
-                "known_words", "known_names", "asking", "places"):
+                "negations_after", "known_words", "known_names", "asking", "places"):
         out[key] = _words(data[key], key)
     return out
 
@@ -121,6 +121,7 @@ QUALIFIERS = WORDS["qualifiers"]
 ALTERNATIVES = WORDS["alternatives"]
 GREETINGS = WORDS["greetings"]
 NEGATIONS = WORDS["negations"]
+NEGATIONS_AFTER = WORDS["negations_after"]
 # Spellings of names that fold alike but are other names (Javed / Javad): spelling -> (line, group).
 DISTINCT_NAMES: dict[str, tuple[int, int]] = WORDS["distinct_names"]
 # Words that ask about an agency ("licensed", «رجسٹرڈ»): see `Reading.asks`.
