@@ -9,19 +9,11 @@ and a legal form ("Hussain & Co."), business words written apart in Urdu script 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from bot.core.agencies import AgencyMatcher, CheckResult
-from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
-
-TODAY = date(2026, 12, 1)
-
-
-def _a(lic: str, name: str, phone: str = "") -> Agency:
-    return Agency(lic, name, "", "", "", phone, Status.VALID, date(2028, 1, 1))
-
+from bot.core.agencies import CheckResult
+from tests.small_lists import agency as _a
+from tests.small_lists import licences, matcher
 
 AGENCIES = (
     _a("2001/MLK", "Zelmat Enterprises"),
@@ -42,15 +34,11 @@ AGENCIES = (
     _a("2016/KAR", "Universal Employment Center"),
     _a("2017/KAR", "Aslam Doria Job Center"),
 )
-MATCHER = AgencyMatcher(AgencyList(AGENCIES, Provenance("test", TODAY, demo=True)), today=TODAY)
+MATCHER = matcher(AGENCIES)
 
 
 def check(text: str) -> CheckResult:
     return MATCHER.check(text)
-
-
-def licences(result: CheckResult) -> list[str]:
-    return [c.agency.license_no for c in result.candidates]
 
 
 @pytest.mark.parametrize("text", ["Zelmat Overseas", "zelmat overseas pvt ltd"])

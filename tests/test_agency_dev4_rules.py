@@ -4,23 +4,18 @@ names that the name lists lacked (Ziad is not a slip of Zia). Made-up agencies, 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from bot.core.agencies import AgencyMatcher
-from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
+from tests import small_lists
 
-TODAY = date(2026, 12, 1)
-AGENCIES = (
-    Agency("3001/KAR", "Greenkol Overseas", "", "", "", "", Status.VALID, date(2028, 1, 1)),
-    Agency("3002/MLK", "Zia Recruiting Agency", "", "", "", "", Status.VALID, date(2028, 1, 1)),
-)
+AGENCIES = (small_lists.agency("3001/KAR", "Greenkol Overseas"),
+            small_lists.agency("3002/MLK", "Zia Recruiting Agency"))
 
 
 @pytest.fixture(scope="module")
 def matcher() -> AgencyMatcher:
-    return AgencyMatcher(AgencyList(AGENCIES, Provenance("test", TODAY, demo=False)), today=TODAY)
+    return small_lists.matcher(AGENCIES)
 
 
 @pytest.mark.parametrize("text", ["ye Greenkol Overseas nahi hai", "Greenkol Overseas nahi",

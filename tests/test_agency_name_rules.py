@@ -6,19 +6,11 @@ Roman-Urdu particles around a phone number."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from bot.core.agencies import AgencyMatcher, CheckResult
-from bot.core.agencies.records import Agency, AgencyList, Provenance, Status
-
-TODAY = date(2026, 12, 1)
-
-
-def _a(lic: str, name: str, phone: str = "") -> Agency:
-    return Agency(lic, name, "", "", "", phone, Status.VALID, date(2028, 1, 1))
-
+from bot.core.agencies import CheckResult
+from tests.small_lists import agency as _a
+from tests.small_lists import licences, matcher
 
 AGENCIES = (
     _a("1001/LHR", "Zorko Travel Services"),
@@ -36,15 +28,11 @@ AGENCIES = (
     _a("1013/GRT", "Doha Manpower Bureau"),
     _a("1014/LHR", "Gelan Sethi Overseas"),
 )
-MATCHER = AgencyMatcher(AgencyList(AGENCIES, Provenance("test", TODAY, demo=True)), today=TODAY)
+MATCHER = matcher(AGENCIES)
 
 
 def check(text: str) -> CheckResult:
     return MATCHER.check(text)
-
-
-def licences(result: CheckResult) -> list[str]:
-    return [c.agency.license_no for c in result.candidates]
 
 
 @pytest.mark.parametrize("text", ["what is zorko", "zorko kahan hai bhai", "where do I find zorko"])
