@@ -197,7 +197,8 @@ def business_agrees(query: frozenset[str], agency: frozenset[str], words: int) -
 
 
 def qualified(text: str) -> bool:
-    """Does the text say sub agent, branch, fake, or start with "Not"? ("real or fake?" does not)."""
+    """Does the text say sub agent, branch, fake, start with "Not" or end with "X nahi (hai)"?
+    ("real or fake?" and "asli hai ya nahi?" do not)."""
     text = _ALTERNATIVE.sub(" ", text)
     return bool(_QUALIFIER.search(text) or _NEGATION.search(text.strip())
                 or _negated_after(text.strip()))
