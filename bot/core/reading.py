@@ -137,7 +137,7 @@ class Reader:
             topic = self.answerer.topic_in(answer.topic_id, out_lang) if answer.topic_id else None
             answer = replace(answer, lang=out_lang, topic=topic)
         if len(countries) == 1 and self.countries.asks_for_embassy(words):
-            answer = self._guide_for_embassy(answer, countries[0], out_lang)
+            answer = self._country_guide(answer, countries[0], out_lang)
         elif len(countries) == 1:
             answer = self._guide_when_close(answer, countries[0], out_lang)
         if answer.topic is not None:
@@ -163,11 +163,11 @@ class Reader:
         score = dict(answer.candidates).get(guide_id)
         if score is None or score < GUIDE_SHARE * answer.score:
             return answer
-        return self._guide_for_embassy(answer, guide_id, lang)
+        return self._country_guide(answer, guide_id, lang)
 
-    def _guide_for_embassy(self, answer: Answer, guide_id: str, lang: str) -> Answer:
-        """The embassy, consulate or welfare attaché of the one destination named: that
-        country's guide has them; the topic the words alone found is offered with it."""
+    def _country_guide(self, answer: Answer, guide_id: str, lang: str) -> Answer:
+        """The one destination named: its guide answers (it has the embassy, consulate and
+        welfare attaché too), and the topic the words alone found is offered with it."""
         guide = self.answerer.topic_in(guide_id, lang)
         if guide is None or answer.topic_id == guide_id:
             return answer

@@ -35,8 +35,8 @@ from bot.core.agencies.names.index import MAX_CANDIDATES, MAX_READ, STRONG, Name
 from bot.core.agencies.names.tokens import is_arabic, lex
 from bot.core.agencies.names.vocabulary import (
     ALTERNATIVES,
-    ASKING,
-    FILLER_ARABIC,
+    ASKING_KEYS,
+    FILLER_ARABIC_KEYS,
     FILLER_LATIN,
     GREETINGS,
     NEGATIONS,
@@ -169,13 +169,13 @@ _NEGATION = re.compile(
 _NEGATION_AFTER = re.compile(
     rf"([^\W\d_]+)\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS_AFTER))})"
     r"(?:\s+(?:hai|hain|he|hay|ہے|ہیں|آهي|آهن))?[\s?.!]*$", re.IGNORECASE)
-_NOT_A_NAME = FILLER_LATIN | FILLER_ARABIC | ASKING | {"ya", "or", "یا", "يا"}
+_NOT_A_NAME = FILLER_LATIN | FILLER_ARABIC_KEYS | ASKING_KEYS   # "ya" / «یا» are fillers
 
 
 def _negated_after(text: str) -> bool:
     """ "ye X nahi hai", «X نہیں»: a negation right after the name, at the end of the text."""
     match = _NEGATION_AFTER.search(text[-80:])   # the end only: bounded cost
-    return bool(match) and match.group(1).lower() not in _NOT_A_NAME
+    return bool(match) and lex(match.group(1).lower()) not in _NOT_A_NAME
 
 
 def business_agrees(query: frozenset[str], agency: frozenset[str], words: int) -> bool:
