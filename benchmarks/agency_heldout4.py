@@ -1,16 +1,17 @@
-"""Agency-check accuracy on a hand-typed held-out set (held-out 3 or 4): category totals only.
+"""Agency-check accuracy on a hand-typed held-out set (held-out 3, 4 or 5): category totals only.
 
-Usage: .venv/bin/python benchmarks/agency_heldout4.py [--set 3|4] [--no-write] [--real FILE]
-       .venv/bin/python benchmarks/agency_heldout4.py [--set 3|4] --check-data
+Usage: .venv/bin/python benchmarks/agency_heldout4.py [--set 3|4|5] [--no-write] [--real FILE]
+       .venv/bin/python benchmarks/agency_heldout4.py [--set 3|4|5] --check-data
 
 One scorer for the hand-typed held-out sets (`--set 4`, the default: the fourth,
-`benchmarks/agency_real/heldout4_data.py`; `--set 3`: the third, `heldout3_data.py`, which
-`benchmarks/agency_heldout3.py` still runs with its own CLI and output). The queries are scored
+`benchmarks/agency_real/heldout4_data.py`; `--set 5`: the fifth, `heldout5_data.py`;
+`--set 3`: the third, `heldout3_data.py`, which `benchmarks/agency_heldout3.py` still runs with
+its own CLI and output). The queries are scored
 exactly as `agency_real_accuracy.py` scores the second held-out set (its judge, run, baselines,
 categories and goals are imported, not copied), against plain `rapidfuzz.process.extractOne(
 WRatio, score_cutoff=85)` and a portal-style substring search in the same run, on the same
 evaluation list (`build.eval_rows`, seed 2026). Prints only category totals, never a query, and
-writes the set's section (`<!-- agency-heldout3 -->` / `<!-- agency-heldout4 -->`) of
+writes the set's section (`<!-- agency-heldout3 -->`, `-4 -->` or `-5 -->`) of
 benchmarks/results/agency.md. Each set is measured once, after the matcher work it checks has
 landed; never tune on it.
 
@@ -18,8 +19,10 @@ landed; never tune on it.
 licence number exists in ../shared/data/beoe_real_names.csv, every phone is the evaluation
 list's phone of the agency named, every status query names an agency whose status is not
 valid, every query (but unrelated text) lists one of the set's agencies, no query stands word for
-word in the earlier sets' queries, and so on; held-out 4 also checks that no look-alike is a
-listed name by the evaluation oracle and that the plain name categories name valid agencies.
+word in the earlier sets' queries, and so on; held-outs 4 and 5 also check that no look-alike
+is a listed name by the evaluation oracle and that the plain name categories name valid agencies;
+held-out 5 also that its draw shares no agency with held-outs 3 and 4 and that a quarter of its
+queries at least are traps (never `licensed`).
 """
 
 from __future__ import annotations
@@ -49,7 +52,12 @@ EXPECTS = {"agency", "never", "similar"}
 URDU_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 HELDOUT4_SEED = 20261202
 HELDOUT4_SIZE = 220
-# Categories whose queries name one agency by its name alone: its status must be valid (set 4).
+HELDOUT5_SEED = 520261202
+HELDOUT5_SIZE = 200
+# Categories that must never come back `licensed` (agency_real_accuracy.NEVER, without importing
+# the matcher).
+TRAPS = ("lookalike_name", "lookalike_business", "borrowed", "negated", "unrelated")
+# Categories whose queries name one agency by its name alone: its status must be valid (sets 4, 5).
 PLAIN = ("exact", "case_punct", "ms", "typos", "business", "roman_urdu", "urdu", "sindhi",
          "sentences")
 
@@ -76,6 +84,16 @@ def heldout4_agencies(rows: list[Row]) -> set[str]:
     return {r.canonical for r in drawn}
 
 
+def heldout5_agencies(rows: list[Row]) -> set[str]:
+    """The fifth set's agencies (canonical licence numbers): a seeded draw of 200 over every row
+    of the list, in its order, that is neither held-out 3's (number ending in 7) nor one of
+    held-out 4's drawn agencies."""
+    taken = heldout4_agencies(rows)
+    pool = [r for r in rows if _number(r) % 10 != 7 and r.canonical not in taken]
+    drawn = random.Random(HELDOUT5_SEED).sample(pool, min(HELDOUT5_SIZE, len(pool)))
+    return {r.canonical for r in drawn}
+
+
 @dataclass(frozen=True)
 class HeldoutSet:
     number: int
@@ -88,7 +106,9 @@ class HeldoutSet:
     def members(self, rows: list[Row]) -> set[str]:
         if self.number == 3:
             return {r.canonical for r in rows if is_heldout3(r)}
-        return heldout4_agencies(rows)
+        if self.number == 4:
+            return heldout4_agencies(rows)
+        return heldout5_agencies(rows)
 
     def queries(self) -> list:
         return __import__(self.data).QUERIES
@@ -100,6 +120,9 @@ SETS = {
     4: HeldoutSet(4, "heldout4_data", "agency-heldout4", "Fourth held-out set (heldout4)",
                   "on 220 agencies drawn with a fixed seed over the whole list (numbers ending "
                   "in 7 excluded)", ("heldout3_data",)),
+    5: HeldoutSet(5, "heldout5_data", "agency-heldout5", "Fifth held-out set (heldout5)",
+                  "on 200 agencies drawn with a fixed seed over the whole list, held-outs 3 and "
+                  "4's agencies excluded", ("heldout3_data", "heldout4_data")),
 }
 
 
@@ -164,7 +187,10 @@ def check_data(entries: list, real: list[tuple[str, str]], rows: list[Row],
         if expect == "never" and tokens(text) and " ".join(tokens(text)) in names:
             problems.append(f"{where}: a 'never' query that is exactly a real agency's name")
         if oracle is not None:
-            if cat in ("lookalike_name", "lookalike_business") and oracle.names_agency(text):
+            # The oracle reads Latin letters only: a look-alike in Urdu or Sindhi script (no
+            # Latin word) was checked by hand.
+            if cat in ("lookalike_name", "lookalike_business") and tokens(text) \
+                    and oracle.names_agency(text):
                 problems.append(f"{where}: a look-alike that names a listed agency")
             if cat in PLAIN and expect == "agency" and lics \
                     and by_canon[lics[0]].verdict != "licensed":
@@ -178,7 +204,33 @@ def check_data(entries: list, real: list[tuple[str, str]], rows: list[Row],
     for cat in sorted(categories):
         if counts[cat] < 15:
             problems.append(f"category {cat}: {counts[cat]} queries (fewer than 15)")
+    if number >= 5:
+        earlier = SETS[3].members(rows) | SETS[4].members(rows)
+        if members & earlier:
+            problems.append(f"{label}: {len(members & earlier)} agencies drawn by held-outs 3/4")
+        traps = sum(counts[c] for c in TRAPS)
+        if traps * 4 < len(entries):
+            problems.append(f"{label}: {traps} traps of {len(entries)} queries (under a quarter)")
     return problems
+
+
+def earlier_queries(number: int, real_path: Path = build.REAL_NAMES) -> set[str]:
+    """Every query (lower case, spaces folded) of the evaluation sets before held-out `number`:
+    the generated tuning and held-out 1 queries, held-out 2, and the earlier hand-typed sets."""
+    _, tune, held, held2 = build.build(real_path)   # the generator only, not the matcher
+    elsewhere = {_norm(q.query) for q in (*tune, *held, *held2)}
+    for module in SETS[number].earlier:
+        elsewhere |= {_norm(text) for _, text, _, _ in __import__(module).QUERIES}
+    return elsewhere
+
+
+def check_set(number: int, real_path: Path = build.REAL_NAMES) -> list[str]:
+    """Problems with held-out set `number`'s data file, checked against the real names at
+    `real_path` and every earlier set (what `--check-data` prints). Never runs the matcher; the
+    data tests of every set call this one function."""
+    real = build.read_real(real_path)
+    return check_data(SETS[number].queries(), real, build.eval_rows(real),
+                      earlier_queries(number, real_path), number=number)
 
 
 def table(tally: dict, categories, never: tuple[str, ...]) -> list[str]:
@@ -244,8 +296,9 @@ def main(argv: list[str] | None = None, default_set: int = 4,
                         help="validate the data file only; does not run the matcher")
     parser.add_argument("--real", type=Path, default=build.REAL_NAMES)
     parser.add_argument("--show-misses", action="store_true",
-                        help="list the misses (both sets were measured once on 2026-12-02 and "
-                             "are development sets since)")
+                        help="list the misses (sets 3 and 4 were measured once on 2026-12-02 "
+                             "and are development sets since; never for set 5 before its one "
+                             "measurement)")
     args = parser.parse_args(argv)
     if not args.real.exists():
         print(f"skipped: {args.real} is absent (the real names live in ../shared/data)")
@@ -256,11 +309,7 @@ def main(argv: list[str] | None = None, default_set: int = 4,
     real = build.read_real(args.real)
     rows = build.eval_rows(real)
     if args.check_data:
-        _, tune, held, held2 = build.build(args.real)   # the generator only, not the matcher
-        elsewhere = {_norm(q.query) for q in (*tune, *held, *held2)}
-        for module in hset.earlier:
-            elsewhere |= {_norm(text) for _, text, _, _ in __import__(module).QUERIES}
-        problems = check_data(entries, real, rows, elsewhere, number=hset.number)
+        problems = check_set(hset.number, args.real)
         counts = Counter(c for c, *_ in entries)
         print(f"{len(entries)} queries: " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())))
         for p in problems:

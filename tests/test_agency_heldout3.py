@@ -7,24 +7,26 @@ benchmarks/agency_heldout3.py).
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL = Path(os.environ.get("SHARED_DIR") or ROOT.parent / "shared") / "data" / "beoe_real_names.csv"
-sys.path.insert(0, str(ROOT / "benchmarks" / "agency_real"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+# The held-out data tests share one header and one check: the shared scorer puts
+# benchmarks/agency_real on the path and resolves the real names as the benchmarks do.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-import agency_heldout3  # noqa: E402
-from build import Row  # noqa: E402
+import agency_heldout3
+import agency_heldout4 as scorer
+from build import Row
+
+REAL = scorer.build.REAL_NAMES
 
 
 @pytest.mark.skipif(not REAL.exists(), reason="../shared/data is absent")
 def test_the_data_names_real_licences_and_the_evaluation_lists_phones(capsys):
+    assert scorer.check_set(3) == []
     assert agency_heldout3.main(["--check-data", "--real", str(REAL)]) == 0
     assert capsys.readouterr().out.rstrip().endswith("data OK")
 
