@@ -455,6 +455,12 @@ class AgencyMatcher:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
                 elsewhere = self._names.written_elsewhere(positions, top[0][2])
+                rivals = [] if elsewhere else self._rivals(reading, top[0][2])
+                if rivals:
+                    # "Pak Makkah" for Pak Makkah Enterprises and M. Pak Makkah Manpower
+                    # Services: the words it gives are both's; which one is not said.
+                    ranked = [(top[0][0], top[0][2])] + [(top[0][0] * 0.95, j) for j in rivals]
+                    return _Name("similar", ranked, "shared_name", True)
                 if not elsewhere:
                     return _Name("one", [(top[0][0], top[0][2])], "name", True)
                 # A word typed as other agencies write it, that this one writes otherwise:
@@ -464,6 +470,31 @@ class AgencyMatcher:
         ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
         return _Name("similar", self._spelled_first(positions, ranked), reason, True)
+
+    def _rivals(self, reading: Reading, idx: int) -> list[int]:
+        """Other agencies the name is as much as agency `idx`'s: their distinctive words are
+        the ones typed (and perhaps more), and the query's business words, city and spellings
+        fit them too ("Marhaba Overseas": Marhaba Overseas (SMC-Private) Limited and Marhaba
+        Overseas Employment Promoter). None when the query is the whole name as the list
+        writes it (its business words and legal form), or its business words say which."""
+        entries = self._names.entries
+        chosen = entries[idx]
+        if reading.generic == chosen.generic and (reading.legal_form or not chosen.legal):
+            return []
+        typed = {p.text for p in reading.positions if not is_arabic(p.text)}
+        as_typed = bool(typed) and typed <= chosen.spelled
+        out: list[int] = []
+        for j in self._names.supersets(idx):
+            other = entries[j]
+            if ((reading.generic & chosen.generic) - other.generic
+                    or (as_typed and not typed <= other.spelled)   # "Al-Qaseem", not Al-Qasim
+                    or not business_agrees(reading.generic, other.generic,
+                                           len(reading.positions))
+                    or self._names.other_name(reading.positions, j)
+                    or (reading.city and other.city not in (reading.city, ""))):
+                continue
+            out.append(j)
+        return out
 
     def _spelled_first(self, positions: list, scored: list[tuple[float, int]]
                        ) -> list[tuple[float, int]]:

@@ -62,6 +62,7 @@ MAX_SPLIT = 24             # words longer than this are not tried as two joined 
 MAX_SPLITS = 8             # words of one reading tried as two joined list words (bounded cost)
 CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
 _LEGAL_FORMS = LEGAL - {"and", "the", "of"}   # Co., Pvt, Ltd: the form of a whole name
+ONSET_PENALTY = 12.0       # a script word and a list word, one of which begins with a vowel
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
 
@@ -128,6 +129,7 @@ class _Entry:
     city: str
     weight: float
     spelled: frozenset[str] = frozenset()   # its Latin words as written (lower case)
+    legal: bool = False   # the name has a legal form (Pvt, Ltd, Co.)
 
 
 @dataclass(slots=True)
@@ -169,13 +171,14 @@ class NameIndex:
         self._initials: set[int] = set()   # list words written as initials ("S.B", "H.A.K.")
         self._raws: dict[int, set[str]] = defaultdict(set)   # each list word as written
         self.by_key: dict[tuple[int, ...], list[int]] = defaultdict(list)
-        entries: list[tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]] = []
+        entries: list[tuple[tuple[int, ...], frozenset[str], str, frozenset[str], bool]] = []
         for idx, agency in enumerate(agencies):
             entries.append(self._index_name(idx, agency))
         self._finish_vocabulary(len(agencies))
         self.entries = [
-            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)), spelled)
-            for words, generic, city, spelled in entries
+            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)), spelled,
+                   legal)
+            for words, generic, city, spelled, legal in entries
         ]
         self._weights = [e.weight for e in self.entries]
         self._keys = [w.key for w in self._words]
@@ -229,7 +232,7 @@ class NameIndex:
         return wid
 
     def _index_name(self, idx: int, agency: Agency
-                    ) -> tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]:
+                    ) -> tuple[tuple[int, ...], frozenset[str], str, frozenset[str], bool]:
         words: list[int] = []
         spelled: set[str] = set()
         generic: set[str] = set()
@@ -262,7 +265,8 @@ class NameIndex:
         key = tuple(words)
         if key:
             self.by_key[key].append(idx)
-        return key, frozenset(generic), city_key(agency.city), frozenset(spelled)
+        return (key, frozenset(generic), city_key(agency.city), frozenset(spelled),
+                any(t in _LEGAL_FORMS for t in raw))
 
     def _finish_vocabulary(self, n: int) -> None:
         for word in self._words:
@@ -335,6 +339,21 @@ class NameIndex:
         found = sorted({i for w, sc in position.options.items() if sc >= STRONG
                         for i in self._words[w].postings})
         return found if 1 < len(found) <= MAX_CANDIDATES else []
+
+    def supersets(self, idx: int, limit: int = MAX_CANDIDATES) -> list[int]:
+        """Other agencies whose distinctive words include all of this one's and more ("M. Pak
+        Makkah Manpower Services" for Pak Makkah Enterprises), or are the same words."""
+        words = set(self.entries[idx].words)
+        if not words:
+            return []
+        rarest = min(words, key=lambda w: len(self._words[w].postings))
+        out: list[int] = []
+        for j in self._words[rarest].postings:
+            if j != idx and words <= set(self.entries[j].words):
+                out.append(j)
+                if len(out) >= limit:
+                    break
+        return out
 
     def siblings(self, idx: int, limit: int = MAX_CANDIDATES) -> list[int]:
         """Other agencies sharing one of this agency's words (Al- or not: Madina, Al-Madina)."""
@@ -517,6 +536,7 @@ class NameIndex:
                     if ((lex(tok) in self._arabic_fillers
                          and not (dual and lex(tok) in self.dual_script))
                             or (self._after_name(toks, i) and not self._loan_of_name(tok)
+                                and not self._is_generic(tok)
                                 and not _split_business(toks[i - 1], tok))):
                         kinds[i] = "filler"   # «... ریکروٹنگ ایجنسی والوں نے ویزا ...»
                 elif (tok in self._fillers and not self._joins(toks, i)
@@ -671,6 +691,8 @@ class NameIndex:
         if wid is not None:
             if word in self._fillers and word not in self._raws[wid]:
                 return {wid: UNTRUSTED}   # "but" is the word, not a slip of Butt
+            if self._another_known(word, wid):
+                return {wid: UNTRUSTED}   # "Tuba" is a name, not a spelling of Toba
             return {wid: 100.0}
         out: dict[int, float] = {}
         for variant in ((key[2:] if key.startswith("al") and len(key) > 4 else None),
@@ -697,6 +719,19 @@ class NameIndex:
         for wid, score in self._typo_options(word, key).items():
             out[wid] = max(out.get(wid, 0.0), score)
         return out
+
+    def _another_known(self, word: str, wid: int) -> bool:
+        """A typed real name or word that folds like list word `wid` but is written otherwise
+        than the list writes it, where none of the list's spellings is a known name ("Tuba"
+        for Toba): perhaps another name, so the fold is not trusted. Spellings that differ
+        only as `_plain_spelling` says are the same name ("Kainat" for Kainaat); two known
+        spellings that fold alike are one name (Saleem, Salim) unless `distinct_names` says
+        otherwise (see `other_name`)."""
+        raws = self._raws[wid]
+        if word not in KNOWN_WORDS or word in raws or any(r in KNOWN_WORDS for r in raws):
+            return False
+        plain = _plain_spelling(word)
+        return all(_plain_spelling(r) != plain for r in raws if r.isascii())
 
     def _typo_options(self, word: str, key: str) -> dict[int, float]:
         """Keyboard slips: OSA distance 1 (2 for words of 7+ letters) on the vocabulary only."""
@@ -767,7 +802,9 @@ class NameIndex:
             if ends_vowel != (w.key[-1] in "aeiou"):
                 score -= 4.0
             if _vowel_onset(word) != (w.key[0] in "aeiou"):
-                score -= 4.0
+                # رضیہ is not Aaraiz, عثمان is not Saman: a name that begins with a vowel is
+                # written with ا / آ / ع in Urdu and Sindhi, and one that does not, without.
+                score -= ONSET_PENALTY
             out[wid] = min(score, 97.0)
         return out
 
@@ -793,6 +830,20 @@ def _far_substitution(typed: str, ref: str) -> bool:
         return False
     # Rows are offset by about half a key: neighbours are at most one row and one key apart.
     return abs(pa[0] - pb[0]) > 1 or abs(pa[1] - pb[1]) > 1
+
+
+_PLAIN = ((re.compile(r"ee"), "i"), (re.compile(r"oo|ou"), "u"), (re.compile(r"q"), "k"),
+          (re.compile(r"eh"), "ah"),
+          (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[aeiou])h$"), ""))
+
+
+def _plain_spelling(word: str) -> str:
+    """A Latin spelling without the differences of one name's spellings: doubled letters,
+    ee/i, oo/u, ou/u, q/k, eh/ah, a final h (Kainaat, Kainat; Rimshah, Rimsha; Qazi, Kazi;
+    Mehboob, Mahboob)."""
+    for pattern, repl in _PLAIN:
+        word = pattern.sub(repl, word)
+    return word
 
 
 def _known(word: str, key: str) -> bool:
@@ -842,7 +893,7 @@ def _by_length(keys: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[list[
 def _vowel_onset(word: str) -> bool:
     """Starts with a vowel (ا/ع …), not counting the ا written before st/sk (اسٹار = Star)."""
     w = lex(word)
-    if w[:1] not in ("ا", "ع"):
+    if w[:1] not in ("ا", "آ", "ع"):
         return False
     return not (len(w) > 2 and w[1] == "س" and w[2] in "ٹتکپ")
 
