@@ -126,3 +126,43 @@ def test_a_script_word_is_not_read_as_a_name_it_cannot_be(script: AgencyMatcher,
                                                          wrong: str) -> None:
     result = script.check(text)
     assert not (result.verdict == "licensed" and result.match.license_no == wrong)
+
+
+# --- licence numbers written short (the lead's probe, 2026-12-02) -----------------------------
+NUMBERS = (small_lists.agency("0035/KAR", "Haroon Recruiting Agency"),
+           small_lists.agency("0412/KAR", "Sadoon Overseas"),
+           small_lists.agency("0412/LHR", "Gulnar Overseas"))
+
+
+@pytest.fixture(scope="module")
+def numbers() -> AgencyMatcher:
+    return small_lists.matcher(NUMBERS)
+
+
+@pytest.mark.parametrize("text", ["lic no 35", "licence 35 karachi", "license no. 35",
+                                  "لائسنس نمبر ۳۵", "licence # 035", "OEP 35",
+                                  "Haroon Recruiting Agency licence no 35"])
+def test_a_short_licence_number_after_a_licence_word_is_read(numbers: AgencyMatcher,
+                                                             text: str) -> None:
+    result = numbers.check(text)
+    assert result.verdict == "licensed"
+    assert result.match.license_no == "0035/KAR"
+
+
+def test_a_city_beside_a_number_two_offices_use_narrows_it(numbers: AgencyMatcher) -> None:
+    assert numbers.check("licence 412 lahore").match.license_no == "0412/LHR"
+    both = numbers.check("licence no 412")
+    assert both.verdict == "similar"
+    assert set(small_lists.licences(both)) == {"0412/KAR", "0412/LHR"}
+
+
+@pytest.mark.parametrize("text", ["35", "3 mahine", "2 saal se kaam kar raha hoon",
+                                  "licence 3 saal pehle mila", "lic 35 hazar rupay"])
+def test_small_numbers_in_ordinary_text_are_no_licence(numbers: AgencyMatcher,
+                                                       text: str) -> None:
+    assert numbers.check(text).match is None
+
+
+def test_a_made_up_name_with_a_short_licence_number_is_not_licensed(numbers: AgencyMatcher
+                                                                    ) -> None:
+    assert numbers.check("Qwerty Zxcv Agency lic 35").verdict != "licensed"

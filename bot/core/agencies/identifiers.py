@@ -20,6 +20,16 @@ OFFICE_CODES = frozenset({
     "QTA", "HYD", "SGD", "BWP", "GJT", "SKR", "MPR", "KAR", "PWR", "MTN", "GRT", "ABT",
 })
 
+# The Protector office codes of a city's office (the city as `vocabulary.CITIES` names it): a
+# licence number written without its code, beside the city, is looked for among these.
+OFFICE_OF_CITY: dict[str, tuple[str, ...]] = {
+    "lahore": ("LHR",), "karachi": ("KAR", "KHI"), "rawalpindi": ("RWP",), "islamabad": ("ISB",),
+    "peshawar": ("PWR", "PEW", "PSW"), "malakand": ("MLK",), "sialkot": ("SKT",),
+    "multan": ("MTN", "MLN", "MUX"), "gujranwala": ("GRW", "GRT"), "faisalabad": ("FSD",),
+    "dera ghazi khan": ("DGK",), "quetta": ("QTA",), "hyderabad": ("HYD",), "sukkur": ("SKR",),
+    "gujrat": ("GJT",), "mirpur": ("MPR",),
+}
+
 _LICENSE = re.compile(
     r"(?<![A-Z0-9])(?:([A-Z]{2,4})\s*[/\\\-.]\s*)?(\d{1,5})\s*(?:[/\\\-.,_]\s*){0,2}([A-Z]{3})"
     r"(?![A-Z])")

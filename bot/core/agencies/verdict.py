@@ -26,6 +26,7 @@ from pathlib import Path
 from bot.core.agencies.identifiers import (
     MAX_QUERY_CHARS,
     OFFICE_CODES,
+    OFFICE_OF_CITY,
     find_licenses,
     find_phones,
     parse_license,
@@ -41,9 +42,11 @@ from bot.core.agencies.names.vocabulary import (
     GREETINGS,
     NEGATIONS,
     NEGATIONS_AFTER,
+    NUMBER_UNITS,
     PLACE_KEYS,
     QUALIFIERS,
     SOFT_CLASSES,
+    cities_in,
 )
 from bot.core.agencies.records import Agency, AgencyList, Notice, Provenance, Status
 from bot.core.text import ascii_digits, clean
@@ -65,6 +68,15 @@ _STATUS_VERDICT = {
 _SEVERITY = [Status.BLACKLISTED, Status.CANCELLED, Status.SUSPENDED, Status.INVALID,
              Status.SURRENDERED, Status.EXPIRED, Status.VALID]
 _BARE_NUMBER = re.compile(r"(?<![\d/.\-])(\d{4})(?![\d/.\-])")
+# A licence word, perhaps "no" / "number" / «نمبر», then 1-4 digits that no office code or
+# other digits follow ("lic no 35", "licence # 35", «لائسنس نمبر 35»; digits already ASCII).
+_SHORT_NUMBER = re.compile(
+    r"(?:(?<![^\W\d_])(?:licen[cs]e|lisence|liscense|licence|lic|oepl|oep)(?![^\W\d_])"
+    r"|لائسنس|لائیسنس|لائسينس)\s*[.:]?\s*"
+    r"(?:(?:no|nr|num|number)(?![^\W\d_])\.?|#|نمبر)?\s*[.:#\-]?\s*"
+    r"(\d{1,4})(?![\d/\\\-]|\.\d|\s*[/\\]\s*[A-Za-z])", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
+NUMBER_UNIT_KEYS = frozenset(lex(w) for w in NUMBER_UNITS)
 _NUMBER_WORD = re.compile(r"\b(?:licen[cs]e|lic|oep|oepl|no|number)\b|لائسنس|نمبر|لائسنس",
                           re.IGNORECASE)
 
@@ -280,6 +292,8 @@ class AgencyMatcher:
             return self._result(query, "not_found", None, (), "empty")
         digits = ascii_digits(text[:MAX_READ])
         evidence, rest = self._identifiers(digits)
+        short, rest = self._short_numbers(rest, MAX_IDENTIFIERS - len(evidence))
+        evidence += short
         rest = _QUALIFIER.sub(" ", rest)   # "sub agent", "branch": read below, not as a name
         rest = _GREETING.sub(" ", rest)    # "Allah Hafiz": never a name
         name = self._name(rest)
@@ -324,7 +338,36 @@ class AgencyMatcher:
         hits = self._by_number.get(int(numbers[0]), [])
         if not hits and not _NUMBER_WORD.search(rest):
             return None
-        return _Evidence("license_no", numbers[0], list(hits))
+        return self._number_evidence(int(numbers[0]), rest)
+
+    def _short_numbers(self, rest: str, limit: int) -> tuple[list[_Evidence], str]:
+        """Licence numbers of 1-4 digits after a licence word, without their office code and
+        leading zeros ("lic no 35", "licence 35 karachi", «لائسنس نمبر ۳۵»), unless a word
+        follows that makes the number a quantity ("licence 3 saal pehle"); and the text
+        without those numbers."""
+        found: list[_Evidence] = []
+        spans: list[tuple[int, int]] = []
+        for m in _SHORT_NUMBER.finditer(rest):
+            if len(found) >= limit:
+                break
+            after = _WORD_AFTER.match(rest, m.end(1))
+            if after and lex(after.group(1).lower()) in NUMBER_UNIT_KEYS:
+                continue
+            found.append(self._number_evidence(int(m.group(1)), rest))
+            spans.append(m.span(1))
+        for a, b in reversed(spans):
+            rest = rest[:a] + " " + rest[b:]
+        return found, rest
+
+    def _number_evidence(self, number: int, text: str) -> _Evidence:
+        """A licence number without its office code: every agency with that number, or those
+        of the office of a city the text names, when the number alone is not unique."""
+        hits = list(self._by_number.get(number, []))
+        if len(hits) > 1:
+            codes = {code for city in cities_in(text) for code in OFFICE_OF_CITY.get(city, ())}
+            hits = [i for i in hits if parse_license(self._list[i].license_no)[2] in codes] or hits
+        value = self._list[hits[0]].license_no if len(hits) == 1 else f"{number:04d}"
+        return _Evidence("license_no", value, hits)
 
     # -- names --------------------------------------------------------------------------------
     def _name(self, text: str) -> _Name:

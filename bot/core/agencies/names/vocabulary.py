@@ -16,7 +16,8 @@ WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yam
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
               "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
-              "negations_after", "known_words", "known_names", "asking", "distinct_names", "places")
+              "negations_after", "known_words", "known_names", "asking", "distinct_names", "places",
+              "number_units")
 
 
 class WordListError(ValueError):
@@ -88,7 +89,8 @@ def load_word_lists(path: Path | None = None) -> dict:
         "distinct_names": _distinct(data["distinct_names"]),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
-                "negations_after", "known_words", "known_names", "asking", "places"):
+                "negations_after", "known_words", "known_names", "asking", "places",
+                "number_units"):
         out[key] = _words(data[key], key)
     return out
 
@@ -126,6 +128,8 @@ NEGATIONS_AFTER = WORDS["negations_after"]
 DISTINCT_NAMES: dict[str, tuple[int, int]] = WORDS["distinct_names"]
 # Words that ask about an agency ("licensed", «رجسٹرڈ»): see `Reading.asks`.
 ASKING = WORDS["asking"]
+# Words that make a number a quantity ("3 saal"), not a licence number: see `verdict`.
+NUMBER_UNITS = WORDS["number_units"]
 
 # Cities (as a name's last words they say where the agency is, not which one it is).
 CITIES: dict[str, tuple[str, ...]] = {
@@ -216,3 +220,16 @@ def city_key(city: str) -> str:
     """A list's city cell -> the city's name (Pindi -> rawalpindi), else its tokens."""
     toks = tuple(raw_tokens(city))
     return CITY_PHRASES.get(toks, " ".join(toks))
+
+
+def cities_in(text: str) -> list[str]:
+    """The cities a text names anywhere ("licence 35 karachi" -> ["karachi"])."""
+    toks = raw_tokens(text[:1_000])[:64]
+    found: list[str] = []
+    for i in range(len(toks)):
+        for size in range(min(CITY_MAX, len(toks) - i), 0, -1):
+            city = CITY_PHRASES.get(tuple(toks[i:i + size]))
+            if city and city not in found:
+                found.append(city)
+                break
+    return found
