@@ -166,3 +166,42 @@ def test_small_numbers_in_ordinary_text_are_no_licence(numbers: AgencyMatcher,
 def test_a_made_up_name_with_a_short_licence_number_is_not_licensed(numbers: AgencyMatcher
                                                                     ) -> None:
     assert numbers.check("Qwerty Zxcv Agency lic 35").verdict != "licensed"
+
+
+# --- business words dropped or shortened, Roman Urdu (held-out 4 misses, by cause) ------------
+SPELLINGS = (small_lists.agency("3401/MLK", "Daryal Recruiting Agency"),
+             small_lists.agency("3402/MLK", "Sultan Brothers R/Agy PVT (LTD)"),
+             small_lists.agency("3403/RWP", "Nageena Overseas Employment Promoter"),
+             small_lists.agency("3404/LHR", "Duaa-e-Nagina"),
+             small_lists.agency("3405/MTN", "Zakariya Overseas Recruiting Agency"),
+             small_lists.agency("3406/KAR", "Bahria Recruiting Agency"),
+             small_lists.agency("3407/RWP", "Saadoon Associates"),
+             small_lists.agency("3408/PWR", "Saydon Overseas Employment Promoters"))
+
+
+@pytest.fixture(scope="module")
+def spellings() -> AgencyMatcher:
+    return small_lists.matcher(SPELLINGS)
+
+
+@pytest.mark.parametrize(("text", "licence"), [
+    ("Daryal R. Agency", "3401/MLK"),           # "R." before Agency is Recruiting
+    ("Daryal R/Agy", "3401/MLK"),
+    ("Daryal R.Agency", "3401/MLK"),
+    ("Sultan Brothers Recruiting Agency Pvt Ltd", "3402/MLK"),
+    # a spelling with a letter undoubled; another agency writes it so, with no business words
+    ("Nagina Overseas Employment Promoter", "3403/RWP"),
+    ("zakria overseas recruiting agency", "3405/MTN"),   # only vowels differ
+])
+def test_shortened_business_words_and_roman_spellings_identify(spellings: AgencyMatcher,
+                                                               text: str, licence: str) -> None:
+    result = spellings.check(text)
+    assert result.verdict == "licensed"
+    assert result.match.license_no == licence
+
+
+def test_a_spelling_another_agency_writes_is_still_not_certain(spellings: AgencyMatcher) -> None:
+    # Saadoon is written so by Saadoon Associates; Saydon folds alike: a look-alike
+    result = spellings.check("Saadoon Overseas Employment Promoters")
+    assert result.verdict == "similar"
+    assert {"3407/RWP", "3408/PWR"} <= set(small_lists.licences(result))

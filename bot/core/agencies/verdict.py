@@ -497,7 +497,14 @@ class AgencyMatcher:
         if len(top) == 1 and strong:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
-                elsewhere = self._names.written_elsewhere(positions, top[0][2])
+                # When this one writes the word as typed but for doubled letters and the like,
+                # only those the query's business words may be ("Kainat Overseas Employment
+                # Promoter" is Kainaat Overseas …, not Duaa-e-Kainat; "Saadoon Overseas …" is
+                # still not surely Saydon Overseas …: Saadoon Associates writes it so).
+                alike = self._names.spelled_alike(positions, top[0][2])
+                elsewhere = [j for j in self._names.written_elsewhere(positions, top[0][2])
+                             if not alike or business_agrees(reading.generic, entries[j].generic,
+                                                             len(positions))]
                 rivals = [] if elsewhere else self._rivals(reading, top[0][2])
                 if rivals:
                     # "Pak Makkah" for Pak Makkah Enterprises and M. Pak Makkah Manpower

@@ -23,6 +23,8 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from bot.core.agencies.names.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
 from bot.core.agencies.names.vocabulary import (
+    ABBREVIATION_MAX,
+    ABBREVIATIONS,
     ARTICLES,
     ASKING_KEYS,
     CITY_MAX,
@@ -69,8 +71,10 @@ UNTRUSTED = 60.0           # a typed word that is itself a real name or word, re
 def canonical_words(tokens: Sequence[str]) -> list[str]:
     """Articles joined to their word (Al Falah -> alfalah), connectors dropped, Man Power joined.
 
-    Applied identically to list names and to queries, so both sides agree.
+    Applied identically to list names and to queries, so both sides agree. Abbreviations
+    are written out first ("R. Agency" is Recruiting Agency).
     """
+    tokens = _expand_abbreviations(tokens)
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -96,6 +100,25 @@ def canonical_words(tokens: Sequence[str]) -> list[str]:
             tok = tok[:-2]
         out.append(tok)
         i += 1
+    return out
+
+
+def _expand_abbreviations(tokens: Sequence[str]) -> Sequence[str]:
+    """"r agy" -> "recruiting agency" (content/agency_words.yaml `abbreviations`)."""
+    if not ABBREVIATION_MAX or len(tokens) < 2:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(ABBREVIATION_MAX, len(tokens) - i), 1, -1):
+            long = ABBREVIATIONS.get(tuple(tokens[i:i + size]))
+            if long:
+                out.extend(long)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 
@@ -333,6 +356,13 @@ class NameIndex:
                                                       or "al" + typed in spelled_j):
                         out.append(j)
         return out[:MAX_CANDIDATES]
+
+    def spelled_alike(self, positions: list[Position], idx: int) -> bool:
+        """Does agency `idx` write every typed Latin word as typed, but for the differences of
+        one name's spellings (`_plain_spelling`: "Kainat" for Kainaat)?"""
+        plain = {_plain_spelling(w) for w in self.entries[idx].spelled}
+        typed = [p.text for p in positions if not is_arabic(p.text)]
+        return bool(typed) and all(_plain_spelling(t) in plain for t in typed)
 
     def sharing(self, position: Position) -> list[int]:
         """The agencies with a word this position surely is, when they are few (2-5)."""
@@ -749,6 +779,10 @@ class NameIndex:
                 if probe.startswith(ref) and len(probe) - len(ref) >= 2:
                     continue   # "Royalty" is another word, not a slip of "Royal"
                 score = 100.0 - 10.0 * dist
+                if dist == 2 and len(sk := skeleton(key)) >= 3 and sk == self._words[wid].skel:
+                    # Only vowels differ ("Zakria" for Zakariya): a Roman-Urdu spelling of
+                    # the name, as sure as one slip (a known name never gets here: `_known`).
+                    score = 100.0 - 10.0 * 1
                 if _suffixed(probe, ref) or _suffixed(ref, probe):
                     score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
                 out[wid] = max(out.get(wid, 0.0), score)

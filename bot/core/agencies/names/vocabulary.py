@@ -17,7 +17,7 @@ _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script"
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
               "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
               "negations_after", "known_words", "known_names", "asking", "distinct_names", "places",
-              "number_units")
+              "number_units", "abbreviations")
 
 
 class WordListError(ValueError):
@@ -43,6 +43,19 @@ def _phrases(value: object, where: str) -> dict[str, tuple[tuple[str, ...], ...]
         raise WordListError(f"{where}: expected 'name: phrase | phrase' lines")
     return {str(k): tuple(tuple(p.split()) for p in str(v).split("|") if p.split())
             for k, v in value.items()}
+
+
+def _abbreviations(value: object) -> dict[tuple[str, ...], tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise WordListError("abbreviations: expected 'short words: long words' lines")
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for short, long in value.items():
+        key, words = tuple(str(short).split()), tuple(str(long).split())
+        if len(key) < 2 or not words:
+            raise WordListError(f"abbreviations: {short!r}: expected two or more words, "
+                                "then ':' and the words they stand for")
+        out[key] = words
+    return out
 
 
 def _distinct(lines: list) -> dict[str, tuple[int, int]]:
@@ -87,6 +100,7 @@ def load_word_lists(path: Path | None = None) -> dict:
         "alternatives": tuple(str(q) for q in (data["alternatives"] or [])),
         "greetings": tuple(str(q) for q in (data["greetings"] or [])),
         "distinct_names": _distinct(data["distinct_names"]),
+        "abbreviations": _abbreviations(data["abbreviations"]),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
                 "negations_after", "known_words", "known_names", "asking", "places",
@@ -128,6 +142,9 @@ NEGATIONS_AFTER = WORDS["negations_after"]
 DISTINCT_NAMES: dict[str, tuple[int, int]] = WORDS["distinct_names"]
 # Words that ask about an agency ("licensed", «رجسٹرڈ»): see `Reading.asks`.
 ASKING = WORDS["asking"]
+# "r agency" -> ("recruiting", "agency"): see `index.canonical_words`.
+ABBREVIATIONS: dict[tuple[str, ...], tuple[str, ...]] = WORDS["abbreviations"]
+ABBREVIATION_MAX = max((len(k) for k in ABBREVIATIONS), default=0)
 # Words that make a number a quantity ("3 saal"), not a licence number: see `verdict`.
 NUMBER_UNITS = WORDS["number_units"]
 
