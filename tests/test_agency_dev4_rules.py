@@ -205,3 +205,33 @@ def test_a_spelling_another_agency_writes_is_still_not_certain(spellings: Agency
     result = spellings.check("Saadoon Overseas Employment Promoters")
     assert result.verdict == "similar"
     assert {"3407/RWP", "3408/PWR"} <= set(small_lists.licences(result))
+
+
+# --- Urdu and Sindhi script: loanwords, a letter of «ایس ایم سی», ش/خ/غ before ہ ---------------
+LOANS = (small_lists.agency("3501/RWP", "Asian Star"),
+         small_lists.agency("3502/LHR", "Ismail Aviation International"),
+         small_lists.agency("3503/RWP", "Sea Crest Overseas"),
+         small_lists.agency("3504/MLK", "Shehram Manpower Services"),
+         small_lists.agency("3505/GRT", "Shahzad Kayani and Brothers"),
+         small_lists.agency("3506/KAR", "Mashhood Enterprises"),
+         small_lists.agency("3507/KAR", "Tahir Overseas (SMC-Private) Limited"))
+
+
+@pytest.fixture(scope="module")
+def loans() -> AgencyMatcher:
+    return small_lists.matcher(LOANS)
+
+
+@pytest.mark.parametrize(("text", "licence"), [
+    ("ایشین اسٹار", "3501/RWP"), ("ايشين اسٽار", "3501/RWP"),    # Asian: a loanword
+    ("سی کرسٹ اوورسیز", "3503/RWP"), ("سي ڪرسٽ اوورسيز", "3503/RWP"),
+    ("شہرام مین پاور سروسز", "3504/MLK"),       # ش + ہ: Shehram, Shahzad
+    ("شہزاد کیانی اینڈ برادرز", "3505/GRT"),
+    ("مشہود انٹرپرائزز", "3506/KAR"),            # ... and Mashhood still
+    ("طاہر اوورسیز ایس ایم سی پرائیویٹ لمیٹڈ", "3507/KAR"),   # «سی» after a name: legal
+])
+def test_script_loanwords_and_digraphs_are_read(loans: AgencyMatcher, text: str,
+                                                licence: str) -> None:
+    result = loans.check(text)
+    assert result.verdict == "licensed"
+    assert result.match.license_no == licence

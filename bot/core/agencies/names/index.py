@@ -21,8 +21,16 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.core.agencies.names.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
+from bot.core.agencies.names.tokens import (
+    arabic_key,
+    arabic_key_after_digraph,
+    fold,
+    is_arabic,
+    lex,
+    raw_tokens,
+)
 from bot.core.agencies.names.vocabulary import (
+    ABBREVIATION_FIRST,
     ABBREVIATION_MAX,
     ABBREVIATIONS,
     ARTICLES,
@@ -105,7 +113,7 @@ def canonical_words(tokens: Sequence[str]) -> list[str]:
 
 def _expand_abbreviations(tokens: Sequence[str]) -> Sequence[str]:
     """"r agy" -> "recruiting agency" (content/agency_words.yaml `abbreviations`)."""
-    if not ABBREVIATION_MAX or len(tokens) < 2:
+    if len(tokens) < 2 or ABBREVIATION_FIRST.isdisjoint(tokens):
         return tokens
     out: list[str] = []
     i = 0
@@ -613,7 +621,10 @@ class NameIndex:
         for i, tok in enumerate(toks):
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             garbled = generic is not None or (len(tok) <= 2 and self._is_generic(nxt))
-            if self._is_generic(tok) or (garbled and self._garbled_suffix(tok)):
+            if (not words and generic is None and nxt and self._loan_of_name(tok)
+                    and not self._is_generic(nxt)):
+                words.append(tok)   # «سی کرسٹ» Sea Crest: the letter C of «ایس ایم سی» is legal
+            elif self._is_generic(tok) or (garbled and self._garbled_suffix(tok)):
                 generic = generic or set()
                 cls = business_class(tok) or self._slip_class(tok)
                 if cls and cls != "legal":
@@ -827,11 +838,16 @@ class NameIndex:
         tr, key, sk = arabic_key(word)
         ends_vowel = lex(word)[-1] in "اویےہ" and not tr.endswith("h")
         out: dict[int, float] = {}
-        for wid in self._skel.get(sk, ()):
+        wids = self._skel.get(sk, [])
+        alt = arabic_key_after_digraph(word)
+        if alt is not None and self._skel.get(alt[2]):   # شہزاد: Shahzad, not only "shzad"
+            wids = [*wids, *self._skel[alt[2]]]
+        for wid in dict.fromkeys(wids):
             if wid in self._initials:   # S.B, H.A.: initials are never an Urdu word (سب)
                 continue
             w = self._words[wid]
-            ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key))
+            ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key),
+                        *((fuzz.ratio(alt[1], w.key),) if alt is not None else ()))
             score = 88.0 + 0.1 * ratio - penalty
             if ends_vowel != (w.key[-1] in "aeiou"):
                 score -= 4.0

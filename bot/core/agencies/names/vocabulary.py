@@ -145,6 +145,7 @@ ASKING = WORDS["asking"]
 # "r agency" -> ("recruiting", "agency"): see `index.canonical_words`.
 ABBREVIATIONS: dict[tuple[str, ...], tuple[str, ...]] = WORDS["abbreviations"]
 ABBREVIATION_MAX = max((len(k) for k in ABBREVIATIONS), default=0)
+ABBREVIATION_FIRST = frozenset(k[0] for k in ABBREVIATIONS)
 # Words that make a number a quantity ("3 saal"), not a licence number: see `verdict`.
 NUMBER_UNITS = WORDS["number_units"]
 
