@@ -235,3 +235,29 @@ def test_script_loanwords_and_digraphs_are_read(loans: AgencyMatcher, text: str,
     result = loans.check(text)
     assert result.verdict == "licensed"
     assert result.match.license_no == licence
+
+
+# --- names in sentences: the sentence's own words (through, "k bare me", «قابل اعتماد») -------
+SENTENCES = (small_lists.agency("3601/MLK", "Zarnab International"),
+             small_lists.agency("3602/SKT", "Al-Qandeel Enterprises"),
+             small_lists.agency("3603/LHR", "K & Sons HR Solutions"),
+             small_lists.agency("3604/RWP", "Gulnar Recruiting Agency"),
+             small_lists.agency("3605/PWR", "Kabul Traders"))   # «قابل» "able" reads as Kabul
+
+
+@pytest.fixture(scope="module")
+def sentences() -> AgencyMatcher:
+    return small_lists.matcher(SENTENCES)
+
+
+@pytest.mark.parametrize(("text", "licence"), [
+    ("my cousin got a visa through Zarnab International, are they legit?", "3601/MLK"),
+    ("Al-Qandeel Enterprises k bare me bataen", "3602/SKT"),
+    ("K & Sons HR Solutions", "3603/LHR"),          # "k" is a filler and a listed name's word
+    ("گلنار ریکروٹنگ ایجنسی والے قابل اعتماد ہیں؟", "3604/RWP"),
+])
+def test_a_name_inside_a_sentence_is_found(sentences: AgencyMatcher, text: str,
+                                           licence: str) -> None:
+    result = sentences.check(text)
+    assert result.verdict == "licensed"
+    assert result.match.license_no == licence
