@@ -261,3 +261,16 @@ def test_a_name_inside_a_sentence_is_found(sentences: AgencyMatcher, text: str,
     result = sentences.check(text)
     assert result.verdict == "licensed"
     assert result.match.license_no == licence
+
+
+def test_a_town_after_a_name_says_where_and_alone_is_a_name_word() -> None:
+    matcher = small_lists.matcher([small_lists.agency("3701/MLK", "Daryal International"),
+                                   small_lists.agency("3702/MLK", "Swat Enterprises"),
+                                   small_lists.agency("3703/MLK", "Swat Corporation")])
+    assert matcher.check("M/s Daryal International, Swat").match.license_no == "3701/MLK"
+    assert matcher.check("Daryal International Mardan").match.license_no == "3701/MLK"
+    assert matcher.check("Swat Enterprises").match.license_no == "3702/MLK"
+    alone = matcher.check("Swat")
+    assert alone.verdict == "similar"
+    assert set(small_lists.licences(alone)) == {"3702/MLK", "3703/MLK"}
+    assert matcher.check("Lahore").verdict == "not_found"

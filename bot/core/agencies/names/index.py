@@ -52,6 +52,7 @@ from bot.core.agencies.names.vocabulary import (
     PLACE_KEYS,
     PREFIXES,
     STEMS,
+    TOWNS,
     business_class,
     city_key,
     latin_generic,
@@ -609,10 +610,14 @@ class NameIndex:
                  ) -> tuple[list[Position], set[str] | None, str | None]:
         """One run of words between filler words -> (positions, generic words, city)."""
         city = None
-        # A city at the end says where the agency is ("Al Falah Overseas, Lahore").
+        # A city at the end says where the agency is ("Al Falah Overseas, Lahore"); after
+        # business words alone it is a name's word ("Swat Enterprises"). A city alone names
+        # no agency ("Lahore").
         for size in range(min(CITY_MAX, len(seg)), 0, -1):
             name = CITY_PHRASES.get(tuple(seg[-size:]))
-            if name:
+            if name and ((size == len(seg) and name not in TOWNS)
+                         or (size < len(seg)
+                             and not all(self._is_generic(t) for t in seg[:-size]))):
                 city, seg = name, seg[:-size]
                 break
         generic: set[str] | None = None

@@ -170,6 +170,31 @@ CITIES: dict[str, tuple[str, ...]] = {
     "larkana": ("larkana", "لاڑکانہ", "لاڙڪاڻو"),
     "mirpur": ("mirpur", "میرپور"),
 }
+# More towns: read as where the agency is only after a name ("Kalam International, Swat"); one
+# alone may be a name's word ("Swat": Swat Enterprises, SWAT Corporation).
+TOWNS: dict[str, tuple[str, ...]] = {
+    "swat": ("swat", "سوات"),
+    "mardan": ("mardan", "مردان"),
+    "abbottabad": ("abbottabad", "abbotabad", "ایبٹ آباد", "ایبٹآباد"),
+    "sargodha": ("sargodha", "سرگودھا"),
+    "bahawalpur": ("bahawalpur", "بہاولپور"),
+    "jhelum": ("jhelum", "جہلم"),
+    "sahiwal": ("sahiwal", "ساہیوال"),
+    "okara": ("okara", "اوکاڑہ"),
+    "kasur": ("kasur", "قصور"),
+    "sheikhupura": ("sheikhupura", "شیخوپورہ"),
+    "mansehra": ("mansehra", "مانسہرہ"),
+    "nowshera": ("nowshera", "نوشہرہ"),
+    "kohat": ("kohat", "کوہاٹ"),
+    "bannu": ("bannu", "بنوں"),
+    "chakwal": ("chakwal", "چکوال"),
+    "attock": ("attock", "اٹک"),
+    "rahim yar khan": ("rahim yar khan", "رحیم یار خان"),
+    "muzaffarabad": ("muzaffarabad", "مظفرآباد", "مظفر آباد"),
+    "nawabshah": ("nawabshah", "نوابشاہ", "نواب شاہ"),
+    "jacobabad": ("jacobabad", "جیکب آباد"),
+    "gwadar": ("gwadar", "گوادر"),
+}
 
 # Ordinary words and names: one of them alone never identifies an agency ("Dubai", "Star").
 ORDINARY_WORDS = WORDS["known_words"]
@@ -224,7 +249,7 @@ def business_class(tok: str) -> str | None:
 def _city_phrases() -> dict[tuple[str, ...], str]:
     """Each written form of a city, as tokens -> the city."""
     phrases: dict[tuple[str, ...], str] = {}
-    for city, forms in CITIES.items():
+    for city, forms in (CITIES | TOWNS).items():
         for form in forms:
             phrases[tuple(raw_tokens(form))] = city
     return phrases
