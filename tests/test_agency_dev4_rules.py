@@ -274,3 +274,13 @@ def test_a_town_after_a_name_says_where_and_alone_is_a_name_word() -> None:
     assert alone.verdict == "similar"
     assert set(small_lists.licences(alone)) == {"3702/MLK", "3703/MLK"}
     assert matcher.check("Lahore").verdict == "not_found"
+
+
+def test_a_long_vowel_the_script_writes_tells_two_names_apart() -> None:
+    matcher = small_lists.matcher([small_lists.agency("3801/RWP", "Hameed Recruiting Agency"),
+                                   small_lists.agency("3802/MLK", "Hammad Recruiting Agency"),
+                                   small_lists.agency("3803/RWP", "Dollar Enterprises")])
+    assert matcher.check("حمید ریکروٹنگ ایجنسی").match.license_no == "3801/RWP"   # ی: ee
+    assert matcher.check("حماد ریکروٹنگ ایجنسی").match.license_no == "3802/MLK"   # ا: a
+    assert matcher.check("حميد ريڪروٽنگ ايجنسي").match.license_no == "3801/RWP"
+    assert matcher.check("ڈالر انٹرپرائزز").match.license_no == "3803/RWP"   # English o: ا

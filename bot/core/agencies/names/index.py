@@ -59,6 +59,7 @@ from bot.core.agencies.names.vocabulary import (
 )
 from bot.core.agencies.records import Agency
 from bot.core.romanize import skeleton
+from bot.core.transliterate import ASPIRATE, transliterate_word, urdu_letters
 
 MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
@@ -73,6 +74,7 @@ MAX_SPLIT = 24             # words longer than this are not tried as two joined 
 MAX_SPLITS = 8             # words of one reading tried as two joined list words (bounded cost)
 CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
 _LEGAL_FORMS = LEGAL - {"and", "the", "of"}   # Co., Pvt, Ltd: the form of a whole name
+LONG_VOWEL_PENALTY = 10.0  # a script word's written long vowel that the list word lacks
 ONSET_PENALTY = 12.0       # a script word and a list word, one of which begins with a vowel
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
@@ -860,8 +862,90 @@ class NameIndex:
                 # رضیہ is not Aaraiz, عثمان is not Saman: a name that begins with a vowel is
                 # written with ا / آ / ع in Urdu and Sindhi, and one that does not, without.
                 score -= ONSET_PENALTY
+            if all(_long_vowel_conflict(word, raw) for raw in self._raws[wid] if raw.isascii()
+                   ) and any(raw.isascii() for raw in self._raws[wid]):
+                # حمید is not Hammad: a long vowel the script writes (ی, و, ا) between two
+                # consonants is not the vowel every Latin spelling has there.
+                score -= LONG_VOWEL_PENALTY
             out[wid] = min(score, 97.0)
         return out
+
+
+_DIGRAPH_SYMBOLS = (("sh", "S"), ("kh", "X"), ("gh", "G"), ("ch", "C"), ("th", "T"),
+                    ("ph", "P"), ("bh", "B"), ("dh", "D"), ("zh", "Z"))
+_VOWEL_CLASS = {"a": "A", "e": "AI", "i": "I", "y": "I", "o": "UA", "u": "U", "w": "U"}
+
+
+@lru_cache(maxsize=CACHE_WORDS)
+def _vowel_slots(text: str) -> tuple[str, tuple[frozenset[str], ...]]:
+    """(consonants, the vowel classes between each two of them) of a Latin spelling or a
+    transliteration: "hammad" -> ("hmd", ({A}, {A})), "hmid" -> ("hmd", ({}, {I})). y and w
+    are consonants first and before a vowel; doubled letters are one."""
+    s = text.lower().replace("ee", "i").replace("oo", "u")   # long vowels as Latin writes them
+    for digraph, symbol in _DIGRAPH_SYMBOLS:
+        s = s.replace(digraph, symbol)
+    consonants: list[str] = []
+    slots: list[set[str]] = []
+    current: set[str] = set()
+    for i, ch in enumerate(s):
+        nxt = s[i + 1] if i + 1 < len(s) else ""
+        vowel = ch in "aeiou" or (ch in "yw" and i > 0 and nxt not in "aeiou")
+        if vowel:
+            current.update(_VOWEL_CLASS[ch])
+        elif not consonants or consonants[-1] != ch or current:
+            if consonants:
+                slots.append(current)
+            consonants.append(ch)
+            current = set()
+    return "".join(consonants), tuple(frozenset(x) for x in slots)
+
+
+_SCRIPT_VOWELS = {"ا": "A", "آ": "A", "و": "U", "ی": "I", "ے": "I"}
+_SCRIPT_SILENT = frozenset("عءٰئؤ" + ASPIRATE)
+
+
+@lru_cache(maxsize=CACHE_WORDS)
+def _script_slots(word: str) -> tuple[str, tuple[frozenset[str], ...]]:
+    """`_vowel_slots` of an Urdu/Sindhi-script word from its letters: only the vowels it writes
+    (ا و ی ے; و and ی are consonants first and before a vowel letter)."""
+    w = urdu_letters(lex(word))
+    consonants: list[str] = []
+    slots: list[set[str]] = []
+    current: set[str] = set()
+    for i, ch in enumerate(w):
+        nxt = w[i + 1] if i + 1 < len(w) else ""
+        if ch in _SCRIPT_SILENT or (ch == "ہ" and i == len(w) - 1):
+            continue
+        vowel = ch in "اآے" or (ch in "وی" and i > 0 and nxt not in _SCRIPT_VOWELS)
+        if vowel:
+            current.add(_SCRIPT_VOWELS[ch])
+            continue
+        sound = "w" if ch == "و" else "y" if ch == "ی" else transliterate_word(ch)
+        for digraph, symbol in _DIGRAPH_SYMBOLS:
+            sound = sound.replace(digraph, symbol)
+        for letter in sound:
+            if not consonants or consonants[-1] != letter or current:
+                if consonants:
+                    slots.append(current)
+                consonants.append(letter)
+                current = set()
+    return _plain_consonants("".join(consonants)), tuple(frozenset(x) for x in slots)
+
+
+def _plain_consonants(consonants: str) -> str:
+    return consonants.replace("q", "k").replace("c", "k").replace("v", "w")
+
+
+def _long_vowel_conflict(word: str, latin: str) -> bool:
+    """Does the script word write a long vowel between two consonants where this Latin spelling
+    (with the same consonants) has only another vowel? (حمید / Hammad; not Hameed. English
+    o is written ا: ڈالر is Dollar.)"""
+    sc, ss = _script_slots(word)
+    lc, ls = _vowel_slots(latin)
+    lc = _plain_consonants(lc)
+    if sc != lc:
+        return False   # the consonants do not line up: nothing to compare
+    return any(a and b and not a & b for a, b in zip(ss, ls, strict=True))
 
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
