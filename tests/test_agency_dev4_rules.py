@@ -253,7 +253,7 @@ def sentences() -> AgencyMatcher:
 @pytest.mark.parametrize(("text", "licence"), [
     ("my cousin got a visa through Zarnab International, are they legit?", "3601/MLK"),
     ("Al-Qandeel Enterprises k bare me bataen", "3602/SKT"),
-    ("K & Sons HR Solutions", "3603/LHR"),          # "k" is a filler and a listed name's word
+    ("kya K & Sons HR Solutions registered hai?", "3603/LHR"),   # "k" (ke) is a name's word
     ("گلنار ریکروٹنگ ایجنسی والے قابل اعتماد ہیں؟", "3604/RWP"),
 ])
 def test_a_name_inside_a_sentence_is_found(sentences: AgencyMatcher, text: str,

@@ -552,8 +552,10 @@ class NameIndex:
                 j = i
                 while j < n and not kinds[j] and self._is_generic(toks[j]):
                     j += 1
+                # (a single letter there is a word of the sentence: "X Enterprises k bare me")
                 if j < n and "filler" in kinds[j:] and (
-                        kinds[j] == "filler" or top_score(self._options(toks[j])) < STRONG):
+                        kinds[j] == "filler" or len(toks[j]) == 1
+                        or top_score(self._options(toks[j])) < STRONG):
                     out.append(" ".join(toks[start:j]))
                 start = i = j
                 continue
