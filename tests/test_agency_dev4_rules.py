@@ -284,3 +284,12 @@ def test_a_long_vowel_the_script_writes_tells_two_names_apart() -> None:
     assert matcher.check("حماد ریکروٹنگ ایجنسی").match.license_no == "3802/MLK"   # ا: a
     assert matcher.check("حميد ريڪروٽنگ ايجنسي").match.license_no == "3801/RWP"
     assert matcher.check("ڈالر انٹرپرائزز").match.license_no == "3803/RWP"   # English o: ا
+
+
+def test_a_word_that_is_two_list_words_or_a_slip_of_one_is_read_both_ways() -> None:
+    matcher = small_lists.matcher([small_lists.agency("3901/PWR", "Gulbadin Brothers"),
+                                   small_lists.agency("3902/KAR", "Gulba Dan Entt")])
+    # "Gulbadan": a slip of Gulbadin (one vowel), or Gulba + Dan: only the slip names one
+    result = matcher.check("Gulbadan Brothers")
+    assert result.verdict == "licensed"
+    assert result.match.license_no == "3901/PWR"

@@ -395,6 +395,14 @@ class AgencyMatcher:
             if other.kind == "one":
                 return other
             return _Name("similar", name.ranked + other.ranked, "near_miss", True)
+        if reading.split:
+            # "Yousufzai Brothers": read as Yousuf + Zai it names none; as a slip of Yousafzai,
+            # one agency. "Yousufzai" alone names one either way: which is not said.
+            whole = self._read_name(self._names.reading(text, split=False))
+            if whole.kind == "one" and name.kind != "one":
+                return whole
+            if whole.kind == "one" and whole.ranked[0][1] != name.ranked[0][1]:
+                return _Name("similar", name.ranked + whole.ranked, "near_miss", True)
         if name.kind != "one" and name.reason != "lookalike_business":
             # A name that ends at its business words, inside a sentence that goes on.
             found: dict[int, _Name] = {}

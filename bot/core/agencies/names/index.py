@@ -192,6 +192,7 @@ class Reading:
     chatter: int = 0         # filler words of the message ("M/s", "the", "and" aside)
     asks: bool = False       # the message has a word that asks about an agency ("licensed")
     legal_form: bool = False  # the message has a legal form (Co., Pvt, Ltd; not "and", "the")
+    split: bool = False      # a word was read as two list words that is also a slip of one
 
 
 class NameIndex:
@@ -477,10 +478,11 @@ class NameIndex:
                 heapq.nlargest(MAX_CANDIDATES * 4, scored)]
 
     # -- reading a query as a name --------------------------------------------------------------
-    def reading(self, text: str, *, dual: bool = False) -> Reading:
+    def reading(self, text: str, *, dual: bool = False, split: bool = True) -> Reading:
         """A query as a name: its distinctive words, business words and city; fillers skipped.
 
         With `dual`, fillers that are also words of listed names are read as name words.
+        Without `split`, no typed word is read as two joined list words (see `Reading.split`).
         """
         toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
         kinds = self._mark(toks, dual)
@@ -497,7 +499,9 @@ class NameIndex:
         has_generic = False
         city: str | None = None
         named = 0
-        splits = [MAX_SPLITS]   # words tried as two joined list words, in this reading
+        # words tried as two joined list words in this reading, and those split that were also
+        # a slip of one list word
+        splits = [MAX_SPLITS if split else 0, 0]
         read = [self._segment(seg, splits) for seg in segments]
         unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
                        if not any(p.options for p in words)), default=0)
@@ -531,7 +535,8 @@ class NameIndex:
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
                         parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
                         chatter=chatter, asks=asks,
-                        legal_form=any(tok in _LEGAL_FORMS for tok in toks))
+                        legal_form=any(tok in _LEGAL_FORMS for tok in toks),
+                        split=splits[1] > 0)
 
     def name_spans(self, text: str, limit: int = 4, *, dual: bool = False) -> list[str]:
         """The places of a sentence where a name ends at its business words and the sentence
@@ -696,6 +701,8 @@ class NameIndex:
                     # (a slip of one list word, "Huzaifa" typed "Huzaiea", is not two list
                     # words that only fold like its pieces)
                     merged.extend(split)
+                    if top_score(opts[i]) >= 90.0:
+                        splits[1] += 1   # ... though it may be a slip of one ("Yousufzai")
                     i += 1
                     continue
             merged.append((words[i], opts[i]))
