@@ -293,3 +293,12 @@ def test_a_word_that_is_two_list_words_or_a_slip_of_one_is_read_both_ways() -> N
     result = matcher.check("Gulbadan Brothers")
     assert result.verdict == "licensed"
     assert result.match.license_no == "3901/PWR"
+
+
+def test_an_honorific_is_a_word_of_the_sentence() -> None:
+    matcher = small_lists.matcher([small_lists.agency("4001/KAR", "Daryal Brothers"),
+                                   small_lists.agency("4002/DGK", "Daryal Khan Overseas"),
+                                   small_lists.agency("4003/MTN", "Sahar International")])
+    result = matcher.check("Daryal sahab ki agency")     # not Sahar International
+    assert result.verdict == "similar"
+    assert set(small_lists.licences(result)[:2]) == {"4001/KAR", "4002/DGK"}
