@@ -45,7 +45,13 @@ SHARED = (small_lists.agency("3101/LHR", "Pak Zarnab Enterprises"),
           small_lists.agency("3105/PWR", "Gulnar Bagh Traders"),
           small_lists.agency("3106/LHR", "Gulnar Bagh Impact Employment Promoter"),
           small_lists.agency("3107/LHR", "Sadoon Bagh"),
-          small_lists.agency("3108/LHR", "Sadoon Bagh Traders"))
+          small_lists.agency("3108/LHR", "Sadoon Bagh Traders"),
+          small_lists.agency("3109/GRW", "Daryal Overseas Employment Promoters"),
+          small_lists.agency("3110/GRW", "Daryal Success Overseas Employment Promoters"),
+          small_lists.agency("3111/RWP", "Kohsar Diamond Overseas Employment Promoters"),
+          small_lists.agency("3112/RWP", "Kohsar-Arab Diamond International"),
+          small_lists.agency("3113/RWP", "Falcon Eagle Overseas Employment Promoters"),
+          small_lists.agency("3114/RWP", "Eagle Falcon Overseas"))
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +78,10 @@ def test_a_name_that_two_agencies_share_is_similar_with_both(shared: AgencyMatch
     ("Qandeel Overseas Employment Promoter", "3104/RWP"),
     ("Gulnar Bagh Traders", "3105/PWR"),
     ("Sadoon Bagh", "3107/LHR"),                   # the whole name, as the list writes it
+    ("Daryal OEP", "3109/GRW"),                    # OEP: Overseas Employment Promoters
+    ("قندیل اوورسیز پرائیویٹ لمیٹڈ", "3103/RWP"),   # the legal form in Urdu script
+    ("Kohsar Diamond", "3111/RWP"),   # the other has the words apart ("Kohsar-Arab Diamond")
+    ("Falcon Eagle", "3113/RWP"),     # ... or in another order
 ])
 def test_the_words_that_tell_them_apart_identify_one(shared: AgencyMatcher, text: str,
                                                      licence: str) -> None:

@@ -208,6 +208,14 @@ def business_agrees(query: frozenset[str], agency: frozenset[str], words: int) -
     return bool(query & agency) or not (agency - SOFT_CLASSES)
 
 
+_OEP = frozenset({"overseas", "employment", "promoter"})
+
+
+def _spelled_out(classes: frozenset[str]) -> frozenset[str]:
+    """Business-word classes with OEP written out (Overseas Employment Promoter)."""
+    return (classes - {"oep"}) | _OEP if "oep" in classes else classes
+
+
 def qualified(text: str) -> bool:
     """Does the text say sub agent, branch, fake, start with "Not" or end with "X nahi (hai)"?
     ("real or fake?" and "asli hai ya nahi?" do not)."""
@@ -537,14 +545,15 @@ class AgencyMatcher:
         writes it (its business words and legal form), or its business words say which."""
         entries = self._names.entries
         chosen = entries[idx]
-        if reading.generic == chosen.generic and (reading.legal_form or not chosen.legal):
+        query, mine = _spelled_out(reading.generic), _spelled_out(chosen.generic)
+        if query == mine and (reading.legal_form or not chosen.legal):
             return []
         typed = {p.text for p in reading.positions if not is_arabic(p.text)}
         as_typed = bool(typed) and typed <= chosen.spelled
         out: list[int] = []
         for j in self._names.supersets(idx):
             other = entries[j]
-            if ((reading.generic & chosen.generic) - other.generic
+            if ((query & mine) - _spelled_out(other.generic)
                     or (as_typed and not typed <= other.spelled)   # "Al-Qaseem", not Al-Qasim
                     or not business_agrees(reading.generic, other.generic,
                                            len(reading.positions))

@@ -53,6 +53,7 @@ from bot.core.agencies.names.vocabulary import (
     PREFIXES,
     STEMS,
     TOWNS,
+    WORDS,
     business_class,
     city_key,
     latin_generic,
@@ -74,7 +75,12 @@ MAX_SPLIT = 24             # words longer than this are not tried as two joined 
 MAX_SPLITS = 8             # words of one reading tried as two joined list words (bounded cost)
 CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
 _LEGAL_FORMS = LEGAL - {"and", "the", "of"}   # Co., Pvt, Ltd: the form of a whole name
-LONG_VOWEL_PENALTY = 10.0  # a script word's written long vowel that the list word lacks
+# The same in Urdu/Sindhi script («پرائیویٹ», «لمیٹڈ», «کمپنی»; not «اور», «اینڈ», nor the
+# letters of «ایس ایم سی», which are words of sentences too: «پی», «سی»).
+_SCRIPT_LEGAL_FORMS = frozenset(
+    lex(t) for w in WORDS["business_script"].get("legal", ()) for t in raw_tokens(w)
+    if len(t) >= 4 and lex(t) not in {lex(a) for a in ("اینڈ", "اينڊ")})
+LONG_VOWEL_PENALTY = 6.0   # a script word's written long vowel that the list word lacks
 ONSET_PENALTY = 12.0       # a script word and a list word, one of which begins with a vowel
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
@@ -383,15 +389,18 @@ class NameIndex:
         return found if 1 < len(found) <= MAX_CANDIDATES else []
 
     def supersets(self, idx: int, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Other agencies whose distinctive words include all of this one's and more ("M. Pak
-        Makkah Manpower Services" for Pak Makkah Enterprises), or are the same words."""
-        words = set(self.entries[idx].words)
-        if not words:
+        """Other agencies whose distinctive words are this one's, or have them side by side and
+        in order among more ("M. Pak Makkah Manpower Services" for Pak Makkah Enterprises;
+        not "Pak-Arab Diamond" for Pak Diamond, nor "Eagle Falcon" for Falcon Eagle)."""
+        key = self.entries[idx].words
+        if not key:
             return []
-        rarest = min(words, key=lambda w: len(self._words[w].postings))
+        rarest = min(key, key=lambda w: len(self._words[w].postings))
         out: list[int] = []
+        size = len(key)
         for j in self._words[rarest].postings:
-            if j != idx and words <= set(self.entries[j].words):
+            other = self.entries[j].words
+            if j != idx and any(other[k:k + size] == key for k in range(len(other) - size + 1)):
                 out.append(j)
                 if len(out) >= limit:
                     break
@@ -535,7 +544,9 @@ class NameIndex:
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
                         parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
                         chatter=chatter, asks=asks,
-                        legal_form=any(tok in _LEGAL_FORMS for tok in toks),
+                        legal_form=any(tok in _LEGAL_FORMS or (is_arabic(tok)
+                                                               and lex(tok) in _SCRIPT_LEGAL_FORMS)
+                                       for tok in toks),
                         split=splits[1] > 0)
 
     def name_spans(self, text: str, limit: int = 4, *, dual: bool = False) -> list[str]:
