@@ -312,3 +312,14 @@ def test_an_honorific_is_a_word_of_the_sentence() -> None:
     result = matcher.check("Daryal sahab ki agency")     # not Sahar International
     assert result.verdict == "similar"
     assert set(small_lists.licences(result)[:2]) == {"4001/KAR", "4002/DGK"}
+
+
+def test_find_identifier_reads_a_short_licence_number_for_the_reader() -> None:
+    from bot.core.agencies import find_identifier
+
+    assert find_identifier("lic no 35") == "0035"
+    assert find_identifier("لائسنس نمبر ۳۵") == "0035"
+    assert find_identifier("licence 35 karachi") == "0035"
+    assert find_identifier("licence 3 saal pehle mila") is None
+    assert find_identifier("3 mahine se salary nahi mili") is None
+    assert find_identifier("OEP 35/KAR") == "0035/KAR"

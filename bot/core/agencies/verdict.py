@@ -29,6 +29,7 @@ from bot.core.agencies.identifiers import (
     OFFICE_OF_CITY,
     find_licenses,
     find_phones,
+    find_short_licences,
     parse_license,
     pk_e164,
 )
@@ -42,7 +43,6 @@ from bot.core.agencies.names.vocabulary import (
     GREETINGS,
     NEGATIONS,
     NEGATIONS_AFTER,
-    NUMBER_UNITS,
     PLACE_KEYS,
     QUALIFIERS,
     SOFT_CLASSES,
@@ -68,15 +68,6 @@ _STATUS_VERDICT = {
 _SEVERITY = [Status.BLACKLISTED, Status.CANCELLED, Status.SUSPENDED, Status.INVALID,
              Status.SURRENDERED, Status.EXPIRED, Status.VALID]
 _BARE_NUMBER = re.compile(r"(?<![\d/.\-])(\d{4})(?![\d/.\-])")
-# A licence word, perhaps "no" / "number" / «نمبر», then 1-4 digits that no office code or
-# other digits follow ("lic no 35", "licence # 35", «لائسنس نمبر 35»; digits already ASCII).
-_SHORT_NUMBER = re.compile(
-    r"(?:(?<![^\W\d_])(?:licen[cs]e|lisence|liscense|licence|lic|oepl|oep)(?![^\W\d_])"
-    r"|لائسنس|لائیسنس|لائسينس)\s*[.:]?\s*"
-    r"(?:(?:no|nr|num|number)(?![^\W\d_])\.?|#|نمبر)?\s*[.:#\-]?\s*"
-    r"(\d{1,4})(?![\d/\\\-]|\.\d|\s*[/\\]\s*[A-Za-z])", re.IGNORECASE)
-_WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
-NUMBER_UNIT_KEYS = frozenset(lex(w) for w in NUMBER_UNITS)
 _NUMBER_WORD = re.compile(r"\b(?:licen[cs]e|lic|oep|oepl|no|number)\b|لائسنس|نمبر|لائسنس",
                           re.IGNORECASE)
 
@@ -355,14 +346,9 @@ class AgencyMatcher:
         without those numbers."""
         found: list[_Evidence] = []
         spans: list[tuple[int, int]] = []
-        for m in _SHORT_NUMBER.finditer(rest):
-            if len(found) >= limit:
-                break
-            after = _WORD_AFTER.match(rest, m.end(1))
-            if after and lex(after.group(1).lower()) in NUMBER_UNIT_KEYS:
-                continue
-            found.append(self._number_evidence(int(m.group(1)), rest))
-            spans.append(m.span(1))
+        for number, span in find_short_licences(rest, limit):
+            found.append(self._number_evidence(number, rest))
+            spans.append(span)
         for a, b in reversed(spans):
             rest = rest[:a] + " " + rest[b:]
         return found, rest

@@ -148,6 +148,13 @@ ABBREVIATION_MAX = max((len(k) for k in ABBREVIATIONS), default=0)
 ABBREVIATION_FIRST = frozenset(k[0] for k in ABBREVIATIONS)
 # Words that make a number a quantity ("3 saal"), not a licence number: see `verdict`.
 NUMBER_UNITS = WORDS["number_units"]
+NUMBER_UNIT_KEYS = frozenset(lex(t) for w in NUMBER_UNITS for t in raw_tokens(w))
+
+
+def lex_word(word: str) -> str:
+    """A word as the word lists are looked up in (lower case, letters folded, ھ and ہ alike)."""
+    toks = raw_tokens(word)
+    return lex(toks[0]) if toks else ""
 
 # Cities (as a name's last words they say where the agency is, not which one it is).
 CITIES: dict[str, tuple[str, ...]] = {
