@@ -7,18 +7,30 @@ import re
 
 import phonenumbers
 
+from bot.core.agencies.names.vocabulary import NUMBER_UNIT_KEYS, lex_word
 from bot.core.text import ascii_digits, clean
 
 log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 10_000   # longer queries are refused (reason "too_long")
 MAX_PHONE_TRIES = 12       # phone-like runs tried per message (bounded cost)
+MAX_IDENTIFIERS_SHORT = 5  # licence numbers written short ("lic no 35") read per message
 
 # Licence-number office codes (the list adds any others it uses).
 OFFICE_CODES = frozenset({
     "LHR", "RWP", "ISB", "KHI", "PEW", "PSW", "MLK", "SKT", "MUX", "MLN", "GRW", "FSD", "DGK",
     "QTA", "HYD", "SGD", "BWP", "GJT", "SKR", "MPR", "KAR", "PWR", "MTN", "GRT", "ABT",
 })
+
+# The Protector office codes of a city's office (the city as `vocabulary.CITIES` names it): a
+# licence number written without its code, beside the city, is looked for among these.
+OFFICE_OF_CITY: dict[str, tuple[str, ...]] = {
+    "lahore": ("LHR",), "karachi": ("KAR", "KHI"), "rawalpindi": ("RWP",), "islamabad": ("ISB",),
+    "peshawar": ("PWR", "PEW", "PSW"), "malakand": ("MLK",), "sialkot": ("SKT",),
+    "multan": ("MTN", "MLN", "MUX"), "gujranwala": ("GRW", "GRT"), "faisalabad": ("FSD",),
+    "dera ghazi khan": ("DGK",), "quetta": ("QTA",), "hyderabad": ("HYD",), "sukkur": ("SKR",),
+    "gujrat": ("GJT",), "mirpur": ("MPR",),
+}
 
 _LICENSE = re.compile(
     r"(?<![A-Z0-9])(?:([A-Z]{2,4})\s*[/\\\-.]\s*)?(\d{1,5})\s*(?:[/\\\-.,_]\s*){0,2}([A-Z]{3})"
@@ -111,6 +123,35 @@ def find_phones(text: str, limit: int = 1_000) -> list[tuple[str, tuple[int, int
     return found
 
 
+# A licence word, perhaps "no" / "number" / «نمبر», then 1-4 digits that no office code or
+# other digits follow ("lic no 35", "licence # 35", «لائسنس نمبر 35»).
+_SHORT_NUMBER = re.compile(
+    r"(?:(?<![^\W\d_])(?:licen[cs]e|lisence|liscense|licence|lic|oepl|oep)(?![^\W\d_])"
+    r"|لائسنس|لائیسنس|لائسينس)\s*[.:]?\s*"
+    r"(?:(?:no|nr|num|number)(?![^\W\d_])\.?|#|نمبر)?\s*[.:#\-]?\s*"
+    r"(\d{1,4})(?![\d/\\\-]|\.\d|\s*[/\\]\s*[A-Za-z])", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
+
+
+def find_short_licences(text: str, limit: int = MAX_IDENTIFIERS_SHORT
+                        ) -> list[tuple[int, tuple[int, int]]]:
+    """Licence numbers of 1-4 digits after a licence word, without office code or leading
+    zeros ("lic no 35", "licence 35 karachi", «لائسنس نمبر ۳۵»): (number, span of the digits),
+    at most `limit`; not when a word follows that makes the number a quantity (content/
+    agency_words.yaml `number_units`: "licence 3 saal pehle", "lic 35 hazar"). `text` must
+    keep its length (Urdu digits are read as ASCII in place)."""
+    digits = ascii_digits(text)
+    found: list[tuple[int, tuple[int, int]]] = []
+    for m in _SHORT_NUMBER.finditer(digits):
+        if len(found) >= limit:
+            break
+        after = _WORD_AFTER.match(digits, m.end(1))
+        if after and lex_word(after.group(1)) in NUMBER_UNIT_KEYS:
+            continue
+        found.append((int(m.group(1)), m.span(1)))
+    return found
+
+
 def find_identifier(text: str) -> str | None:
     """A licence number (canonical `1234/LHR`) or phone number (E.164) found in free text."""
     try:
@@ -120,7 +161,10 @@ def find_identifier(text: str) -> str | None:
             prefix, num, code, _ = lic[0]
             return f"{prefix + '/' if prefix else ''}{num:04d}/{code}"
         phones = find_phones(text)
-        return phones[0][0] if phones else None
+        if phones:
+            return phones[0][0]
+        short = find_short_licences(text, 1)   # "lic no 35": the number, without office code
+        return f"{short[0][0]:04d}" if short else None
     except Exception as exc:   # never log the text itself
         log.error("find_identifier failed: %s", type(exc).__name__)
         return None

@@ -26,8 +26,10 @@ from pathlib import Path
 from bot.core.agencies.identifiers import (
     MAX_QUERY_CHARS,
     OFFICE_CODES,
+    OFFICE_OF_CITY,
     find_licenses,
     find_phones,
+    find_short_licences,
     parse_license,
     pk_e164,
 )
@@ -44,6 +46,7 @@ from bot.core.agencies.names.vocabulary import (
     PLACE_KEYS,
     QUALIFIERS,
     SOFT_CLASSES,
+    cities_in,
 )
 from bot.core.agencies.records import Agency, AgencyList, Notice, Provenance, Status
 from bot.core.text import ascii_digits, clean
@@ -196,6 +199,14 @@ def business_agrees(query: frozenset[str], agency: frozenset[str], words: int) -
     return bool(query & agency) or not (agency - SOFT_CLASSES)
 
 
+_OEP = frozenset({"overseas", "employment", "promoter"})
+
+
+def _spelled_out(classes: frozenset[str]) -> frozenset[str]:
+    """Business-word classes with OEP written out (Overseas Employment Promoter)."""
+    return (classes - {"oep"}) | _OEP if "oep" in classes else classes
+
+
 def qualified(text: str) -> bool:
     """Does the text say sub agent, branch, fake, start with "Not" or end with "X nahi (hai)"?
     ("real or fake?" and "asli hai ya nahi?" do not)."""
@@ -280,6 +291,8 @@ class AgencyMatcher:
             return self._result(query, "not_found", None, (), "empty")
         digits = ascii_digits(text[:MAX_READ])
         evidence, rest = self._identifiers(digits)
+        short, rest = self._short_numbers(rest, MAX_IDENTIFIERS - len(evidence))
+        evidence += short
         rest = _QUALIFIER.sub(" ", rest)   # "sub agent", "branch": read below, not as a name
         rest = _GREETING.sub(" ", rest)    # "Allah Hafiz": never a name
         name = self._name(rest)
@@ -324,7 +337,31 @@ class AgencyMatcher:
         hits = self._by_number.get(int(numbers[0]), [])
         if not hits and not _NUMBER_WORD.search(rest):
             return None
-        return _Evidence("license_no", numbers[0], list(hits))
+        return self._number_evidence(int(numbers[0]), rest)
+
+    def _short_numbers(self, rest: str, limit: int) -> tuple[list[_Evidence], str]:
+        """Licence numbers of 1-4 digits after a licence word, without their office code and
+        leading zeros ("lic no 35", "licence 35 karachi", «لائسنس نمبر ۳۵»), unless a word
+        follows that makes the number a quantity ("licence 3 saal pehle"); and the text
+        without those numbers."""
+        found: list[_Evidence] = []
+        spans: list[tuple[int, int]] = []
+        for number, span in find_short_licences(rest, limit):
+            found.append(self._number_evidence(number, rest))
+            spans.append(span)
+        for a, b in reversed(spans):
+            rest = rest[:a] + " " + rest[b:]
+        return found, rest
+
+    def _number_evidence(self, number: int, text: str) -> _Evidence:
+        """A licence number without its office code: every agency with that number, or those
+        of the office of a city the text names, when the number alone is not unique."""
+        hits = list(self._by_number.get(number, []))
+        if len(hits) > 1:
+            codes = {code for city in cities_in(text) for code in OFFICE_OF_CITY.get(city, ())}
+            hits = [i for i in hits if parse_license(self._list[i].license_no)[2] in codes] or hits
+        value = self._list[hits[0]].license_no if len(hits) == 1 else f"{number:04d}"
+        return _Evidence("license_no", value, hits)
 
     # -- names --------------------------------------------------------------------------------
     def _name(self, text: str) -> _Name:
@@ -352,6 +389,14 @@ class AgencyMatcher:
             if other.kind == "one":
                 return other
             return _Name("similar", name.ranked + other.ranked, "near_miss", True)
+        if reading.split:
+            # "Yousufzai Brothers": read as Yousuf + Zai it names none; as a slip of Yousafzai,
+            # one agency. "Yousufzai" alone names one either way: which is not said.
+            whole = self._read_name(self._names.reading(text, split=False))
+            if whole.kind == "one" and name.kind != "one":
+                return whole
+            if whole.kind == "one" and whole.ranked[0][1] != name.ranked[0][1]:
+                return _Name("similar", name.ranked + whole.ranked, "near_miss", True)
         if name.kind != "one" and name.reason != "lookalike_business":
             # A name that ends at its business words, inside a sentence that goes on.
             found: dict[int, _Name] = {}
@@ -454,7 +499,20 @@ class AgencyMatcher:
         if len(top) == 1 and strong:
             key = self._names.entries[top[0][2]].words
             if not self._names.too_thin(reading, key):
-                elsewhere = self._names.written_elsewhere(positions, top[0][2])
+                # When this one writes the word as typed but for doubled letters and the like,
+                # only those the query's business words may be ("Kainat Overseas Employment
+                # Promoter" is Kainaat Overseas …, not Duaa-e-Kainat; "Saadoon Overseas …" is
+                # still not surely Saydon Overseas …: Saadoon Associates writes it so).
+                alike = self._names.spelled_alike(positions, top[0][2])
+                elsewhere = [j for j in self._names.written_elsewhere(positions, top[0][2])
+                             if not alike or business_agrees(reading.generic, entries[j].generic,
+                                                             len(positions))]
+                rivals = [] if elsewhere else self._rivals(reading, top[0][2])
+                if rivals:
+                    # "Pak Makkah" for Pak Makkah Enterprises and M. Pak Makkah Manpower
+                    # Services: the words it gives are both's; which one is not said.
+                    ranked = [(top[0][0], top[0][2])] + [(top[0][0] * 0.95, j) for j in rivals]
+                    return _Name("similar", ranked, "shared_name", True)
                 if not elsewhere:
                     return _Name("one", [(top[0][0], top[0][2])], "name", True)
                 # A word typed as other agencies write it, that this one writes otherwise:
@@ -464,6 +522,32 @@ class AgencyMatcher:
         ranked = [(m, i) for m, _, i in fit] + [(m * 0.8, i) for m, _, i in found] + near()
         reason = "shared_name" if len(top) > 1 and strong else "near_miss"
         return _Name("similar", self._spelled_first(positions, ranked), reason, True)
+
+    def _rivals(self, reading: Reading, idx: int) -> list[int]:
+        """Other agencies the name is as much as agency `idx`'s: their distinctive words are
+        the ones typed (and perhaps more), and the query's business words, city and spellings
+        fit them too ("Marhaba Overseas": Marhaba Overseas (SMC-Private) Limited and Marhaba
+        Overseas Employment Promoter). None when the query is the whole name as the list
+        writes it (its business words and legal form), or its business words say which."""
+        entries = self._names.entries
+        chosen = entries[idx]
+        query, mine = _spelled_out(reading.generic), _spelled_out(chosen.generic)
+        if query == mine and (reading.legal_form or not chosen.legal):
+            return []
+        typed = {p.text for p in reading.positions if not is_arabic(p.text)}
+        as_typed = bool(typed) and typed <= chosen.spelled
+        out: list[int] = []
+        for j in self._names.supersets(idx):
+            other = entries[j]
+            if ((query & mine) - _spelled_out(other.generic)
+                    or (as_typed and not typed <= other.spelled)   # "Al-Qaseem", not Al-Qasim
+                    or not business_agrees(reading.generic, other.generic,
+                                           len(reading.positions))
+                    or self._names.other_name(reading.positions, j)
+                    or (reading.city and other.city not in (reading.city, ""))):
+                continue
+            out.append(j)
+        return out
 
     def _spelled_first(self, positions: list, scored: list[tuple[float, int]]
                        ) -> list[tuple[float, int]]:

@@ -21,8 +21,18 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from bot.core.agencies.names.tokens import arabic_key, fold, is_arabic, lex, raw_tokens
+from bot.core.agencies.names.tokens import (
+    arabic_key,
+    arabic_key_after_digraph,
+    fold,
+    is_arabic,
+    lex,
+    raw_tokens,
+)
 from bot.core.agencies.names.vocabulary import (
+    ABBREVIATION_FIRST,
+    ABBREVIATION_MAX,
+    ABBREVIATIONS,
     ARTICLES,
     ASKING_KEYS,
     CITY_MAX,
@@ -42,12 +52,15 @@ from bot.core.agencies.names.vocabulary import (
     PLACE_KEYS,
     PREFIXES,
     STEMS,
+    TOWNS,
+    WORDS,
     business_class,
     city_key,
     latin_generic,
 )
 from bot.core.agencies.records import Agency
 from bot.core.romanize import skeleton
+from bot.core.transliterate import ASPIRATE, transliterate_word, urdu_letters
 
 MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
@@ -62,14 +75,23 @@ MAX_SPLIT = 24             # words longer than this are not tried as two joined 
 MAX_SPLITS = 8             # words of one reading tried as two joined list words (bounded cost)
 CACHE_WORDS = 8_192        # words whose readings are cached (each at most MAX_WORD chars)
 _LEGAL_FORMS = LEGAL - {"and", "the", "of"}   # Co., Pvt, Ltd: the form of a whole name
+# The same in Urdu/Sindhi script («پرائیویٹ», «لمیٹڈ», «کمپنی»; not «اور», «اینڈ», nor the
+# letters of «ایس ایم سی», which are words of sentences too: «پی», «سی»).
+_SCRIPT_LEGAL_FORMS = frozenset(
+    lex(t) for w in WORDS["business_script"].get("legal", ()) for t in raw_tokens(w)
+    if len(t) >= 4 and lex(t) not in {lex(a) for a in ("اینڈ", "اينڊ")})
+LONG_VOWEL_PENALTY = 6.0   # a script word's written long vowel that the list word lacks
+ONSET_PENALTY = 12.0       # a script word and a list word, one of which begins with a vowel
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
 
 def canonical_words(tokens: Sequence[str]) -> list[str]:
     """Articles joined to their word (Al Falah -> alfalah), connectors dropped, Man Power joined.
 
-    Applied identically to list names and to queries, so both sides agree.
+    Applied identically to list names and to queries, so both sides agree. Abbreviations
+    are written out first ("R. Agency" is Recruiting Agency).
     """
+    tokens = _expand_abbreviations(tokens)
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -95,6 +117,25 @@ def canonical_words(tokens: Sequence[str]) -> list[str]:
             tok = tok[:-2]
         out.append(tok)
         i += 1
+    return out
+
+
+def _expand_abbreviations(tokens: Sequence[str]) -> Sequence[str]:
+    """"r agy" -> "recruiting agency" (content/agency_words.yaml `abbreviations`)."""
+    if len(tokens) < 2 or ABBREVIATION_FIRST.isdisjoint(tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(ABBREVIATION_MAX, len(tokens) - i), 1, -1):
+            long = ABBREVIATIONS.get(tuple(tokens[i:i + size]))
+            if long:
+                out.extend(long)
+                i += size
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 
@@ -128,6 +169,7 @@ class _Entry:
     city: str
     weight: float
     spelled: frozenset[str] = frozenset()   # its Latin words as written (lower case)
+    legal: bool = False   # the name has a legal form (Pvt, Ltd, Co.)
 
 
 @dataclass(slots=True)
@@ -156,6 +198,7 @@ class Reading:
     chatter: int = 0         # filler words of the message ("M/s", "the", "and" aside)
     asks: bool = False       # the message has a word that asks about an agency ("licensed")
     legal_form: bool = False  # the message has a legal form (Co., Pvt, Ltd; not "and", "the")
+    split: bool = False      # a word was read as two list words that is also a slip of one
 
 
 class NameIndex:
@@ -169,13 +212,14 @@ class NameIndex:
         self._initials: set[int] = set()   # list words written as initials ("S.B", "H.A.K.")
         self._raws: dict[int, set[str]] = defaultdict(set)   # each list word as written
         self.by_key: dict[tuple[int, ...], list[int]] = defaultdict(list)
-        entries: list[tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]] = []
+        entries: list[tuple[tuple[int, ...], frozenset[str], str, frozenset[str], bool]] = []
         for idx, agency in enumerate(agencies):
             entries.append(self._index_name(idx, agency))
         self._finish_vocabulary(len(agencies))
         self.entries = [
-            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)), spelled)
-            for words, generic, city, spelled in entries
+            _Entry(words, generic, city, sum(self._words[w].idf for w in set(words)), spelled,
+                   legal)
+            for words, generic, city, spelled, legal in entries
         ]
         self._weights = [e.weight for e in self.entries]
         self._keys = [w.key for w in self._words]
@@ -229,7 +273,7 @@ class NameIndex:
         return wid
 
     def _index_name(self, idx: int, agency: Agency
-                    ) -> tuple[tuple[int, ...], frozenset[str], str, frozenset[str]]:
+                    ) -> tuple[tuple[int, ...], frozenset[str], str, frozenset[str], bool]:
         words: list[int] = []
         spelled: set[str] = set()
         generic: set[str] = set()
@@ -262,7 +306,8 @@ class NameIndex:
         key = tuple(words)
         if key:
             self.by_key[key].append(idx)
-        return key, frozenset(generic), city_key(agency.city), frozenset(spelled)
+        return (key, frozenset(generic), city_key(agency.city), frozenset(spelled),
+                any(t in _LEGAL_FORMS for t in raw))
 
     def _finish_vocabulary(self, n: int) -> None:
         for word in self._words:
@@ -330,11 +375,36 @@ class NameIndex:
                         out.append(j)
         return out[:MAX_CANDIDATES]
 
+    def spelled_alike(self, positions: list[Position], idx: int) -> bool:
+        """Does agency `idx` write every typed Latin word as typed, but for the differences of
+        one name's spellings (`_plain_spelling`: "Kainat" for Kainaat)?"""
+        plain = {_plain_spelling(w) for w in self.entries[idx].spelled}
+        typed = [p.text for p in positions if not is_arabic(p.text)]
+        return bool(typed) and all(_plain_spelling(t) in plain for t in typed)
+
     def sharing(self, position: Position) -> list[int]:
         """The agencies with a word this position surely is, when they are few (2-5)."""
         found = sorted({i for w, sc in position.options.items() if sc >= STRONG
                         for i in self._words[w].postings})
         return found if 1 < len(found) <= MAX_CANDIDATES else []
+
+    def supersets(self, idx: int, limit: int = MAX_CANDIDATES) -> list[int]:
+        """Other agencies whose distinctive words are this one's, or have them side by side and
+        in order among more ("M. Pak Makkah Manpower Services" for Pak Makkah Enterprises;
+        not "Pak-Arab Diamond" for Pak Diamond, nor "Eagle Falcon" for Falcon Eagle)."""
+        key = self.entries[idx].words
+        if not key:
+            return []
+        rarest = min(key, key=lambda w: len(self._words[w].postings))
+        out: list[int] = []
+        size = len(key)
+        for j in self._words[rarest].postings:
+            other = self.entries[j].words
+            if j != idx and any(other[k:k + size] == key for k in range(len(other) - size + 1)):
+                out.append(j)
+                if len(out) >= limit:
+                    break
+        return out
 
     def siblings(self, idx: int, limit: int = MAX_CANDIDATES) -> list[int]:
         """Other agencies sharing one of this agency's words (Al- or not: Madina, Al-Madina)."""
@@ -417,10 +487,11 @@ class NameIndex:
                 heapq.nlargest(MAX_CANDIDATES * 4, scored)]
 
     # -- reading a query as a name --------------------------------------------------------------
-    def reading(self, text: str, *, dual: bool = False) -> Reading:
+    def reading(self, text: str, *, dual: bool = False, split: bool = True) -> Reading:
         """A query as a name: its distinctive words, business words and city; fillers skipped.
 
         With `dual`, fillers that are also words of listed names are read as name words.
+        Without `split`, no typed word is read as two joined list words (see `Reading.split`).
         """
         toks = [t for t in raw_tokens(text[:MAX_READ])[:MAX_TOKENS] if len(t) <= MAX_WORD]
         kinds = self._mark(toks, dual)
@@ -437,7 +508,9 @@ class NameIndex:
         has_generic = False
         city: str | None = None
         named = 0
-        splits = [MAX_SPLITS]   # words tried as two joined list words, in this reading
+        # words tried as two joined list words in this reading, and those split that were also
+        # a slip of one list word
+        splits = [MAX_SPLITS if split else 0, 0]
         read = [self._segment(seg, splits) for seg in segments]
         unknown = max((sum(1 for p in words if not p.options) for words, g, _ in read
                        if not any(p.options for p in words)), default=0)
@@ -471,7 +544,10 @@ class NameIndex:
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
                         parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
                         chatter=chatter, asks=asks,
-                        legal_form=any(tok in _LEGAL_FORMS for tok in toks))
+                        legal_form=any(tok in _LEGAL_FORMS or (is_arabic(tok)
+                                                               and lex(tok) in _SCRIPT_LEGAL_FORMS)
+                                       for tok in toks),
+                        split=splits[1] > 0)
 
     def name_spans(self, text: str, limit: int = 4, *, dual: bool = False) -> list[str]:
         """The places of a sentence where a name ends at its business words and the sentence
@@ -492,8 +568,10 @@ class NameIndex:
                 j = i
                 while j < n and not kinds[j] and self._is_generic(toks[j]):
                     j += 1
+                # (a single letter there is a word of the sentence: "X Enterprises k bare me")
                 if j < n and "filler" in kinds[j:] and (
-                        kinds[j] == "filler" or top_score(self._options(toks[j])) < STRONG):
+                        kinds[j] == "filler" or len(toks[j]) == 1
+                        or top_score(self._options(toks[j])) < STRONG):
                     out.append(" ".join(toks[start:j]))
                 start = i = j
                 continue
@@ -517,6 +595,7 @@ class NameIndex:
                     if ((lex(tok) in self._arabic_fillers
                          and not (dual and lex(tok) in self.dual_script))
                             or (self._after_name(toks, i) and not self._loan_of_name(tok)
+                                and not self._is_generic(tok)
                                 and not _split_business(toks[i - 1], tok))):
                         kinds[i] = "filler"   # «... ریکروٹنگ ایجنسی والوں نے ویزا ...»
                 elif (tok in self._fillers and not self._joins(toks, i)
@@ -551,10 +630,14 @@ class NameIndex:
                  ) -> tuple[list[Position], set[str] | None, str | None]:
         """One run of words between filler words -> (positions, generic words, city)."""
         city = None
-        # A city at the end says where the agency is ("Al Falah Overseas, Lahore").
+        # A city at the end says where the agency is ("Al Falah Overseas, Lahore"); after
+        # business words alone it is a name's word ("Swat Enterprises"). A city alone names
+        # no agency ("Lahore").
         for size in range(min(CITY_MAX, len(seg)), 0, -1):
             name = CITY_PHRASES.get(tuple(seg[-size:]))
-            if name:
+            if name and ((size == len(seg) and name not in TOWNS)
+                         or (size < len(seg)
+                             and not all(self._is_generic(t) for t in seg[:-size]))):
                 city, seg = name, seg[:-size]
                 break
         generic: set[str] | None = None
@@ -563,7 +646,10 @@ class NameIndex:
         for i, tok in enumerate(toks):
             nxt = toks[i + 1] if i + 1 < len(toks) else ""
             garbled = generic is not None or (len(tok) <= 2 and self._is_generic(nxt))
-            if self._is_generic(tok) or (garbled and self._garbled_suffix(tok)):
+            if (not words and generic is None and nxt and self._loan_of_name(tok)
+                    and not self._is_generic(nxt)):
+                words.append(tok)   # «سی کرسٹ» Sea Crest: the letter C of «ایس ایم سی» is legal
+            elif self._is_generic(tok) or (garbled and self._garbled_suffix(tok)):
                 generic = generic or set()
                 cls = business_class(tok) or self._slip_class(tok)
                 if cls and cls != "legal":
@@ -626,6 +712,8 @@ class NameIndex:
                     # (a slip of one list word, "Huzaifa" typed "Huzaiea", is not two list
                     # words that only fold like its pieces)
                     merged.extend(split)
+                    if top_score(opts[i]) >= 90.0:
+                        splits[1] += 1   # ... though it may be a slip of one ("Yousufzai")
                     i += 1
                     continue
             merged.append((words[i], opts[i]))
@@ -671,6 +759,8 @@ class NameIndex:
         if wid is not None:
             if word in self._fillers and word not in self._raws[wid]:
                 return {wid: UNTRUSTED}   # "but" is the word, not a slip of Butt
+            if self._another_known(word, wid):
+                return {wid: UNTRUSTED}   # "Tuba" is a name, not a spelling of Toba
             return {wid: 100.0}
         out: dict[int, float] = {}
         for variant in ((key[2:] if key.startswith("al") and len(key) > 4 else None),
@@ -698,6 +788,19 @@ class NameIndex:
             out[wid] = max(out.get(wid, 0.0), score)
         return out
 
+    def _another_known(self, word: str, wid: int) -> bool:
+        """A typed real name or word that folds like list word `wid` but is written otherwise
+        than the list writes it, where none of the list's spellings is a known name ("Tuba"
+        for Toba): perhaps another name, so the fold is not trusted. Spellings that differ
+        only as `_plain_spelling` says are the same name ("Kainat" for Kainaat); two known
+        spellings that fold alike are one name (Saleem, Salim) unless `distinct_names` says
+        otherwise (see `other_name`)."""
+        raws = self._raws[wid]
+        if word not in KNOWN_WORDS or word in raws or any(r in KNOWN_WORDS for r in raws):
+            return False
+        plain = _plain_spelling(word)
+        return all(_plain_spelling(r) != plain for r in raws if r.isascii())
+
     def _typo_options(self, word: str, key: str) -> dict[int, float]:
         """Keyboard slips: OSA distance 1 (2 for words of 7+ letters) on the vocabulary only."""
         out: dict[int, float] = {}
@@ -714,6 +817,10 @@ class NameIndex:
                 if probe.startswith(ref) and len(probe) - len(ref) >= 2:
                     continue   # "Royalty" is another word, not a slip of "Royal"
                 score = 100.0 - 10.0 * dist
+                if dist == 2 and len(sk := skeleton(key)) >= 3 and sk == self._words[wid].skel:
+                    # Only vowels differ ("Zakria" for Zakariya): a Roman-Urdu spelling of
+                    # the name, as sure as one slip (a known name never gets here: `_known`).
+                    score = 100.0 - 10.0 * 1
                 if _suffixed(probe, ref) or _suffixed(ref, probe):
                     score = min(score, UNTRUSTED)   # Irfana is not a slip of Irfan
                 out[wid] = max(out.get(wid, 0.0), score)
@@ -758,18 +865,107 @@ class NameIndex:
         tr, key, sk = arabic_key(word)
         ends_vowel = lex(word)[-1] in "اویےہ" and not tr.endswith("h")
         out: dict[int, float] = {}
-        for wid in self._skel.get(sk, ()):
+        wids = self._skel.get(sk, [])
+        alt = arabic_key_after_digraph(word)
+        if alt is not None and self._skel.get(alt[2]):   # شہزاد: Shahzad, not only "shzad"
+            wids = [*wids, *self._skel[alt[2]]]
+        for wid in dict.fromkeys(wids):
             if wid in self._initials:   # S.B, H.A.: initials are never an Urdu word (سب)
                 continue
             w = self._words[wid]
-            ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key))
+            ratio = max(fuzz.ratio(key, w.key), fuzz.ratio(tr, w.key),
+                        *((fuzz.ratio(alt[1], w.key),) if alt is not None else ()))
             score = 88.0 + 0.1 * ratio - penalty
             if ends_vowel != (w.key[-1] in "aeiou"):
                 score -= 4.0
             if _vowel_onset(word) != (w.key[0] in "aeiou"):
-                score -= 4.0
+                # رضیہ is not Aaraiz, عثمان is not Saman: a name that begins with a vowel is
+                # written with ا / آ / ع in Urdu and Sindhi, and one that does not, without.
+                score -= ONSET_PENALTY
+            if all(_long_vowel_conflict(word, raw) for raw in self._raws[wid] if raw.isascii()
+                   ) and any(raw.isascii() for raw in self._raws[wid]):
+                # حمید is not Hammad: a long vowel the script writes (ی, و, ا) between two
+                # consonants is not the vowel every Latin spelling has there.
+                score -= LONG_VOWEL_PENALTY
             out[wid] = min(score, 97.0)
         return out
+
+
+_DIGRAPH_SYMBOLS = (("sh", "S"), ("kh", "X"), ("gh", "G"), ("ch", "C"), ("th", "T"),
+                    ("ph", "P"), ("bh", "B"), ("dh", "D"), ("zh", "Z"))
+_VOWEL_CLASS = {"a": "A", "e": "AI", "i": "I", "y": "I", "o": "UA", "u": "U", "w": "U"}
+
+
+@lru_cache(maxsize=CACHE_WORDS)
+def _vowel_slots(text: str) -> tuple[str, tuple[frozenset[str], ...]]:
+    """(consonants, the vowel classes between each two of them) of a Latin spelling or a
+    transliteration: "hammad" -> ("hmd", ({A}, {A})), "hmid" -> ("hmd", ({}, {I})). y and w
+    are consonants first and before a vowel; doubled letters are one."""
+    s = text.lower().replace("ee", "i").replace("oo", "u")   # long vowels as Latin writes them
+    for digraph, symbol in _DIGRAPH_SYMBOLS:
+        s = s.replace(digraph, symbol)
+    consonants: list[str] = []
+    slots: list[set[str]] = []
+    current: set[str] = set()
+    for i, ch in enumerate(s):
+        nxt = s[i + 1] if i + 1 < len(s) else ""
+        vowel = ch in "aeiou" or (ch in "yw" and i > 0 and nxt not in "aeiou")
+        if vowel:
+            current.update(_VOWEL_CLASS[ch])
+        elif not consonants or consonants[-1] != ch or current:
+            if consonants:
+                slots.append(current)
+            consonants.append(ch)
+            current = set()
+    return "".join(consonants), tuple(frozenset(x) for x in slots)
+
+
+_SCRIPT_VOWELS = {"ا": "A", "آ": "A", "و": "U", "ی": "I", "ے": "I"}
+_SCRIPT_SILENT = frozenset("عءٰئؤ" + ASPIRATE)
+
+
+@lru_cache(maxsize=CACHE_WORDS)
+def _script_slots(word: str) -> tuple[str, tuple[frozenset[str], ...]]:
+    """`_vowel_slots` of an Urdu/Sindhi-script word from its letters: only the vowels it writes
+    (ا و ی ے; و and ی are consonants first and before a vowel letter)."""
+    w = urdu_letters(lex(word))
+    consonants: list[str] = []
+    slots: list[set[str]] = []
+    current: set[str] = set()
+    for i, ch in enumerate(w):
+        nxt = w[i + 1] if i + 1 < len(w) else ""
+        if ch in _SCRIPT_SILENT or (ch == "ہ" and i == len(w) - 1):
+            continue
+        vowel = ch in "اآے" or (ch in "وی" and i > 0 and nxt not in _SCRIPT_VOWELS)
+        if vowel:
+            current.add(_SCRIPT_VOWELS[ch])
+            continue
+        sound = "w" if ch == "و" else "y" if ch == "ی" else transliterate_word(ch)
+        for digraph, symbol in _DIGRAPH_SYMBOLS:
+            sound = sound.replace(digraph, symbol)
+        for letter in sound:
+            if not consonants or consonants[-1] != letter or current:
+                if consonants:
+                    slots.append(current)
+                consonants.append(letter)
+                current = set()
+    return _plain_consonants("".join(consonants)), tuple(frozenset(x) for x in slots)
+
+
+def _plain_consonants(consonants: str) -> str:
+    return consonants.replace("q", "k").replace("c", "k").replace("v", "w")
+
+
+def _long_vowel_conflict(word: str, latin: str) -> bool:
+    """Does the script word write a long vowel between two consonants where this Latin spelling
+    (with the same consonants) has only another vowel? (حمید / Hammad; not Hameed. English
+    o is written ا: ڈالر is Dollar.)"""
+    sc, ss = _script_slots(word)
+    lc, ls = _vowel_slots(latin)
+    lc = _plain_consonants(lc)
+    if sc != lc:
+        return False   # the consonants do not line up: nothing to compare
+    return any(a and b and not a & b for a, b in zip(ss, ls, strict=True))
 
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -793,6 +989,20 @@ def _far_substitution(typed: str, ref: str) -> bool:
         return False
     # Rows are offset by about half a key: neighbours are at most one row and one key apart.
     return abs(pa[0] - pb[0]) > 1 or abs(pa[1] - pb[1]) > 1
+
+
+_PLAIN = ((re.compile(r"ee"), "i"), (re.compile(r"oo|ou"), "u"), (re.compile(r"q"), "k"),
+          (re.compile(r"eh"), "ah"),
+          (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[aeiou])h$"), ""))
+
+
+def _plain_spelling(word: str) -> str:
+    """A Latin spelling without the differences of one name's spellings: doubled letters,
+    ee/i, oo/u, ou/u, q/k, eh/ah, a final h (Kainaat, Kainat; Rimshah, Rimsha; Qazi, Kazi;
+    Mehboob, Mahboob)."""
+    for pattern, repl in _PLAIN:
+        word = pattern.sub(repl, word)
+    return word
 
 
 def _known(word: str, key: str) -> bool:
@@ -842,7 +1052,7 @@ def _by_length(keys: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[list[
 def _vowel_onset(word: str) -> bool:
     """Starts with a vowel (ا/ع …), not counting the ا written before st/sk (اسٹار = Star)."""
     w = lex(word)
-    if w[:1] not in ("ا", "ع"):
+    if w[:1] not in ("ا", "آ", "ع"):
         return False
     return not (len(w) > 2 and w[1] == "س" and w[2] in "ٹتکپ")
 

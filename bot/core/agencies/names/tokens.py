@@ -31,6 +31,22 @@ def arabic_key(word: str) -> tuple[str, str, str]:
     return tr, key, skeleton(key)
 
 
+_DIGRAPH_HEH = re.compile(r"(sh|kh|gh)h")
+
+
+@lru_cache(maxsize=16_384)   # words of at most ~60 characters: a few MB at most
+def arabic_key_after_digraph(word: str) -> tuple[str, str, str] | None:
+    """The key of an Arabic-script word read with a vowel between a digraph and a following ہ
+    (شہزاد "shhzad" -> "shahzad", شہرام -> "shahram"), when it has one; else None. The
+    transliteration's own key folds "shh" to "sh" (مشہود, Mashhood); names have both."""
+    tr = transliterate_word(word)
+    if not _DIGRAPH_HEH.search(tr):
+        return None
+    alt = _DIGRAPH_HEH.sub(r"\1ah", tr)
+    key = fold_word(alt)
+    return alt, key, skeleton(key)
+
+
 def _strip_marks(text: str) -> str:
     """Combining marks (accents, harakat) removed."""
     if text.isascii():   # most names: no mark to remove

@@ -16,7 +16,8 @@ WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yam
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
               "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
-              "negations_after", "known_words", "known_names", "asking", "distinct_names", "places")
+              "negations_after", "known_words", "known_names", "asking", "distinct_names", "places",
+              "number_units", "abbreviations")
 
 
 class WordListError(ValueError):
@@ -42,6 +43,19 @@ def _phrases(value: object, where: str) -> dict[str, tuple[tuple[str, ...], ...]
         raise WordListError(f"{where}: expected 'name: phrase | phrase' lines")
     return {str(k): tuple(tuple(p.split()) for p in str(v).split("|") if p.split())
             for k, v in value.items()}
+
+
+def _abbreviations(value: object) -> dict[tuple[str, ...], tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise WordListError("abbreviations: expected 'short words: long words' lines")
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for short, long in value.items():
+        key, words = tuple(str(short).split()), tuple(str(long).split())
+        if len(key) < 2 or not words:
+            raise WordListError(f"abbreviations: {short!r}: expected two or more words, "
+                                "then ':' and the words they stand for")
+        out[key] = words
+    return out
 
 
 def _distinct(lines: list) -> dict[str, tuple[int, int]]:
@@ -86,9 +100,11 @@ def load_word_lists(path: Path | None = None) -> dict:
         "alternatives": tuple(str(q) for q in (data["alternatives"] or [])),
         "greetings": tuple(str(q) for q in (data["greetings"] or [])),
         "distinct_names": _distinct(data["distinct_names"]),
+        "abbreviations": _abbreviations(data["abbreviations"]),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
-                "negations_after", "known_words", "known_names", "asking", "places"):
+                "negations_after", "known_words", "known_names", "asking", "places",
+                "number_units"):
         out[key] = _words(data[key], key)
     return out
 
@@ -126,6 +142,19 @@ NEGATIONS_AFTER = WORDS["negations_after"]
 DISTINCT_NAMES: dict[str, tuple[int, int]] = WORDS["distinct_names"]
 # Words that ask about an agency ("licensed", «رجسٹرڈ»): see `Reading.asks`.
 ASKING = WORDS["asking"]
+# "r agency" -> ("recruiting", "agency"): see `index.canonical_words`.
+ABBREVIATIONS: dict[tuple[str, ...], tuple[str, ...]] = WORDS["abbreviations"]
+ABBREVIATION_MAX = max((len(k) for k in ABBREVIATIONS), default=0)
+ABBREVIATION_FIRST = frozenset(k[0] for k in ABBREVIATIONS)
+# Words that make a number a quantity ("3 saal"), not a licence number: see `verdict`.
+NUMBER_UNITS = WORDS["number_units"]
+NUMBER_UNIT_KEYS = frozenset(lex(t) for w in NUMBER_UNITS for t in raw_tokens(w))
+
+
+def lex_word(word: str) -> str:
+    """A word as the word lists are looked up in (lower case, letters folded, ھ and ہ alike)."""
+    toks = raw_tokens(word)
+    return lex(toks[0]) if toks else ""
 
 # Cities (as a name's last words they say where the agency is, not which one it is).
 CITIES: dict[str, tuple[str, ...]] = {
@@ -147,6 +176,31 @@ CITIES: dict[str, tuple[str, ...]] = {
     "sukkur": ("sukkur", "سکھر", "سکر"),
     "larkana": ("larkana", "لاڑکانہ", "لاڙڪاڻو"),
     "mirpur": ("mirpur", "میرپور"),
+}
+# More towns: read as where the agency is only after a name ("Kalam International, Swat"); one
+# alone may be a name's word ("Swat": Swat Enterprises, SWAT Corporation).
+TOWNS: dict[str, tuple[str, ...]] = {
+    "swat": ("swat", "سوات"),
+    "mardan": ("mardan", "مردان"),
+    "abbottabad": ("abbottabad", "abbotabad", "ایبٹ آباد", "ایبٹآباد"),
+    "sargodha": ("sargodha", "سرگودھا"),
+    "bahawalpur": ("bahawalpur", "بہاولپور"),
+    "jhelum": ("jhelum", "جہلم"),
+    "sahiwal": ("sahiwal", "ساہیوال"),
+    "okara": ("okara", "اوکاڑہ"),
+    "kasur": ("kasur", "قصور"),
+    "sheikhupura": ("sheikhupura", "شیخوپورہ"),
+    "mansehra": ("mansehra", "مانسہرہ"),
+    "nowshera": ("nowshera", "نوشہرہ"),
+    "kohat": ("kohat", "کوہاٹ"),
+    "bannu": ("bannu", "بنوں"),
+    "chakwal": ("chakwal", "چکوال"),
+    "attock": ("attock", "اٹک"),
+    "rahim yar khan": ("rahim yar khan", "رحیم یار خان"),
+    "muzaffarabad": ("muzaffarabad", "مظفرآباد", "مظفر آباد"),
+    "nawabshah": ("nawabshah", "نوابشاہ", "نواب شاہ"),
+    "jacobabad": ("jacobabad", "جیکب آباد"),
+    "gwadar": ("gwadar", "گوادر"),
 }
 
 # Ordinary words and names: one of them alone never identifies an agency ("Dubai", "Star").
@@ -202,7 +256,7 @@ def business_class(tok: str) -> str | None:
 def _city_phrases() -> dict[tuple[str, ...], str]:
     """Each written form of a city, as tokens -> the city."""
     phrases: dict[tuple[str, ...], str] = {}
-    for city, forms in CITIES.items():
+    for city, forms in (CITIES | TOWNS).items():
         for form in forms:
             phrases[tuple(raw_tokens(form))] = city
     return phrases
@@ -216,3 +270,16 @@ def city_key(city: str) -> str:
     """A list's city cell -> the city's name (Pindi -> rawalpindi), else its tokens."""
     toks = tuple(raw_tokens(city))
     return CITY_PHRASES.get(toks, " ".join(toks))
+
+
+def cities_in(text: str) -> list[str]:
+    """The cities a text names anywhere ("licence 35 karachi" -> ["karachi"])."""
+    toks = raw_tokens(text[:1_000])[:64]
+    found: list[str] = []
+    for i in range(len(toks)):
+        for size in range(min(CITY_MAX, len(toks) - i), 0, -1):
+            city = CITY_PHRASES.get(tuple(toks[i:i + size]))
+            if city and city not in found:
+                found.append(city)
+                break
+    return found
