@@ -279,3 +279,41 @@ def test_the_question_part_of_a_story() -> None:
     # no sentence asks: the last one carries the question
     assert question_part("Agent took my money. He does not answer now.", "en") == \
         "He does not answer now."
+
+
+@pytest.mark.parametrize("text", [
+    "my employer keeps me inside the house", "they do not let me leave the house",
+    "my sponsor doesn't let me go out", "he is not letting me leave", "my boss locks me in at night",
+    "they won't let us out of the camp", "they took my phone so i cannot call",
+    "the agent has taken our phones", "kafeel snatched my phone",
+    "please help me i am in big trouble here",
+    "my brother is on a boat, water is coming in", "مالک نے میرا فون چھین لیا",
+])
+def test_english_confinement_and_pleas_are_urgent(reader: Reader, text: str) -> None:
+    assert reader.read(text).urgent, text
+
+
+@pytest.mark.parametrize("text", [
+    "the agent took my phone number and said he will call me",
+    "my company does not let me take annual leave, is that legal",
+    "i cannot leave my job until i finish 2 years, is that the law",
+    "my employer won't let me change my sponsor, what can i do",
+    "can i take my phone and laptop on the plane to dubai",
+    "please help me find a job in saudi arabia",
+])
+def test_calm_look_alikes_of_confinement_are_not_urgent(reader: Reader, text: str) -> None:
+    assert not reader.read(text).urgent, text
+
+
+def test_joined_words_of_a_phrase_come_together() -> None:
+    urgent = UrgentWords({"endings": {"latin": ["ing", "s"]},
+                          "signs": {"confinement": {"en": ["not let*_me_leave"]}}})
+    assert urgent.found_in("they will not let me leave")
+    assert urgent.found_in("not letting me leave")
+    assert not urgent.found_in("they will not let me take annual leave")
+
+
+@pytest.mark.parametrize("text", ["السلام علیکم بھائی جان کیا حال ہے", "tamam mehrbani ada",
+                                  "shukriya baji", "thank you uncle"])
+def test_small_talk_with_a_way_of_addressing(reader: Reader, text: str) -> None:
+    assert reader.read(text).intent == "small_talk", text
