@@ -317,3 +317,24 @@ def test_joined_words_of_a_phrase_come_together() -> None:
                                   "shukriya baji", "thank you uncle"])
 def test_small_talk_with_a_way_of_addressing(reader: Reader, text: str) -> None:
     assert reader.read(text).intent == "small_talk", text
+
+
+@pytest.mark.parametrize("text", [
+    "the agent took 6 lakh from my brother and handed him a visit visa",
+    "agent ne bhai se 6 lakh le kar usay visit visa pakra diya",
+])
+def test_a_visit_visa_given_for_money_is_the_visit_visa_topic(reader: Reader, text: str) -> None:
+    assert reader.read(text).topic_id == "visit-visa-trap", text
+
+
+def test_in_a_story_the_embassy_is_a_means_the_problem_is_the_need(reader: Reader) -> None:
+    story = ("میرا بھائی کویت میں گرفتار ہو گیا ہے۔ گھر والے پریشان ہیں۔ سفارت خانہ کیسے مدد "
+             "کرے گا؟")
+    r = reader.read(story)
+    assert r.topic_id == "detained-or-deported"
+    assert r.countries == ("country-kuwait",)   # the guide (embassy numbers) is offered with it
+    english = reader.read("My son was arrested in Kuwait last week. We have no news. How can "
+                          "the embassy help us?")
+    assert english.topic_id != "country-kuwait" and english.countries == ("country-kuwait",)
+    # one line asking for the embassy: the guide answers
+    assert reader.read("the pakistan embassy in kuwait phone number").topic_id == "country-kuwait"

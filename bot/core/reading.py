@@ -138,13 +138,18 @@ class Reader:
         if answer.lang != out_lang:   # e.g. Roman Sindhi kept in Sindhi
             topic = self.answerer.topic_in(answer.topic_id, out_lang) if answer.topic_id else None
             answer = replace(answer, lang=out_lang, topic=topic)
-        if len(countries) == 1 and self.countries.asks_for_embassy(words):
-            answer = self._country_guide(answer, countries[0], out_lang)
-        elif len(countries) == 1:
+        if len(countries) == 1:
             asked = question_part(cleaned, detection.lang)   # a story's question sentences
-            share = GUIDE_SHARE_ASKED if asked != cleaned \
-                and countries[0] in self.countries.topics_in(match_words(asked)) else GUIDE_SHARE
-            answer = self._guide_when_close(answer, countries[0], out_lang, share)
+            story = asked != cleaned
+            if not story and self.countries.asks_for_embassy(words):
+                # "the embassy in kuwait": its guide has it. In a story ("my son was arrested in
+                # dubai … how do we get help from the embassy") the problem told is the need;
+                # the guide is offered with it (`countries`).
+                answer = self._country_guide(answer, countries[0], out_lang)
+            else:
+                share = GUIDE_SHARE_ASKED if story and countries[0] in \
+                    self.countries.topics_in(match_words(asked)) else GUIDE_SHARE
+                answer = self._guide_when_close(answer, countries[0], out_lang, share)
         if answer.topic is not None:
             intent = "question"
         elif not urgent and self._off_topic(cleaned, words, answer):   # danger is never off topic
