@@ -336,5 +336,9 @@ def test_in_a_story_the_embassy_is_a_means_the_problem_is_the_need(reader: Reade
     english = reader.read("My son was arrested in Kuwait last week. We have no news. How can "
                           "the embassy help us?")
     assert english.topic_id != "country-kuwait" and english.countries == ("country-kuwait",)
+    # a story written as one run-on line is a story too
+    run_on = ("میرے بھائی کو کویت میں پولیس نے کسی جھگڑے کی وجہ سے پکڑ لیا ہے اور ہمیں کچھ پتا نہیں "
+              "کہ وہ کس جیل میں ہے اور اس کا کیس کب چلے گا سفارت خانہ ہماری کیسے مدد کرے گا")
+    assert reader.read(run_on).topic_id == "detained-or-deported"
     # one line asking for the embassy: the guide answers
     assert reader.read("the pakistan embassy in kuwait phone number").topic_id == "country-kuwait"

@@ -26,7 +26,14 @@ from pathlib import Path
 import phonenumbers
 
 from bot.core.agencies.matcher import find_identifier
-from bot.core.content.answering import GENERIC, Answer, Answerer, question_part, tokens
+from bot.core.content.answering import (
+    GENERIC,
+    LONG_WORDS,
+    Answer,
+    Answerer,
+    question_part,
+    tokens,
+)
 from bot.core.content.topics import ContentTree
 from bot.core.language import Detection, detect_language
 from bot.core.reading_words import Countries, RecruiterWords, SmallTalk
@@ -140,14 +147,15 @@ class Reader:
             answer = replace(answer, lang=out_lang, topic=topic)
         if len(countries) == 1:
             asked = question_part(cleaned, detection.lang)   # a story's question sentences
-            story = asked != cleaned
+            several = asked != cleaned   # several sentences, the question among them
+            story = several or len(words) >= LONG_WORDS   # (a run-on story too)
             if not story and self.countries.asks_for_embassy(words):
                 # "the embassy in kuwait": its guide has it. In a story ("my son was arrested in
                 # dubai … how do we get help from the embassy") the problem told is the need;
                 # the guide is offered with it (`countries`).
                 answer = self._country_guide(answer, countries[0], out_lang)
             else:
-                share = GUIDE_SHARE_ASKED if story and countries[0] in \
+                share = GUIDE_SHARE_ASKED if several and countries[0] in \
                     self.countries.topics_in(match_words(asked)) else GUIDE_SHARE
                 answer = self._guide_when_close(answer, countries[0], out_lang, share)
         if answer.topic is not None:
