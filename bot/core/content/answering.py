@@ -99,7 +99,11 @@ took toward try trying two under understand unless until upon us use used using 
 very via way ways well went whatever whether while whole whose within without word words yet
 yourself today tomorrow yesterday tonight weather
 best better top great nice cheap cheaper cheapest safe safer safest
-""".split())  # (last line: praise words, asked of every topic: "is it safe", "best way")
+don doesn didn isn aren wasn weren haven hasn hadn won wouldn couldn shouldn cannot
+past recently currently actually exactly basically really kindly regarding ahead matter
+advise advice hope ago whereas hence therefore moreover furthermore mentioned following them
+""".split())  # (praise words, asked of every topic: "is it safe", "best way"; then the
+# pieces of "don't", "haven’t" … and the filler of letters to a newspaper column)
 STOP_WORDS = (set(EN_WORDS) | set(RU_WORDS) | set(RSD_WORDS) | _EN_STOP | {
               "ka", "ki", "ke", "ko", "se", "par", "pe", "ho", "na", "to", "me", "main", "do",
               "the", "kr", "k", "ya", "or", "u",
