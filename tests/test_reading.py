@@ -286,6 +286,7 @@ def test_the_question_part_of_a_story() -> None:
     "my sponsor doesn't let me go out", "he is not letting me leave", "my boss locks me in at night",
     "they won't let us out of the camp", "they took my phone so i cannot call",
     "the agent has taken our phones", "kafeel snatched my phone",
+    "they have taken my phone and i cannot call anyone", "the madam took my mobile and locked it",
     "please help me i am in big trouble here",
     "my brother is on a boat, water is coming in", "مالک نے میرا فون چھین لیا",
 ])
@@ -295,6 +296,7 @@ def test_english_confinement_and_pleas_are_urgent(reader: Reader, text: str) -> 
 
 @pytest.mark.parametrize("text", [
     "the agent took my phone number and said he will call me",
+    "he has taken my phone number for the visa file",
     "my company does not let me take annual leave, is that legal",
     "i cannot leave my job until i finish 2 years, is that the law",
     "my employer won't let me change my sponsor, what can i do",
