@@ -58,3 +58,21 @@ def test_long_and_odd_input() -> None:
     assert detect_language("a" * 10_000).lang in ("en", "ur")
     assert detect_language("\u200f\u200bہے\u202e").lang == "ur"
     assert detect_language("کيا ہے ڪٿي").lang in ("ur", "sd")
+
+
+@pytest.mark.parametrize("text", [
+    "asaan khe madad khappe agent paisa khanee bhaji wayo",
+    "bhau saudi wiyo hane phone band aa",
+    "agent chawe tho visa milando",
+    "kafeel munhnjo passport pahnje wat rakhyo aa",
+])
+def test_roman_sindhi_without_aahe(text: str) -> None:
+    assert detect_language(text).lang == "sd", text
+
+
+@pytest.mark.parametrize("text", [
+    "asaan tareeqa kya hai visa ka", "ye kaam asaan hai ya mushkil",
+    "mera bhai dubai gaya tha ab rabta nahi",
+])
+def test_roman_urdu_with_a_weak_sindhi_marker_stays_urdu(text: str) -> None:
+    assert detect_language(text).lang == "ur", text

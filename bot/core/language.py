@@ -64,6 +64,18 @@ kona konhe saghe saghan saghjey saghjay wanjan wanje wanjanu chhaa chha chho day
 muhinjo munhjo munhinjo muhinji munhji munhinji muhinja munhja tuhinjo tuhinji tuhanjo
 tawhanjo tawhanji asanjo asanji asaanjo bhau bhaau pagar pagaar
 """.split()}
+# More Roman Sindhi markers, for detection only (RSD_WORDS are also the matcher's stop words;
+# these stay out of it so that topic matching does not move): "khappe" (is needed), "wayo"
+# (went), "nathi" (is not), "chawe" (says), "panhje" (own), "hane" (now) … Weaker ones (1.0):
+# Roman Urdu writes them too, rarely ("asaan" is Urdu for easy, "tho" and "ain" are typos of
+# "to" and "hain"), so one of them alone does not make a message Sindhi.
+RSD_MARKERS: dict[str, float] = {w: 2.0 for w in """
+khappe khape khappay khapay khapey khappey wayo wiyo viyo vayo nathi nathee chawe chawey
+chayo panhje pahnje panhinje pahinje hikro hane hanne hitey uthey aahyon ahyon saghje wya
+wanjno munhnjo munhnji munhnja puttu ketri ketro kitro kitra kayo
+""".split()} | {w: 1.0 for w in "asaan asan tho ain khey hik ghano ghani".split()}
+# Sindhi verb endings (future and participle: "milando", "kandas", "wendo", "thiyandi").
+_RSD_ENDINGS = re.compile(r"(?:andas|indas|ando|indo|andi|indi|andaa|inda)$")
 
 _RU_ENDINGS = re.compile(r"(?:iye|iyai|ein|aon|enge|ega|egi|ogi|oge|wana|wani|tay|tey|ny)$")
 _EN_ENDINGS = re.compile(r"(?:ing|tion|ed|ly|'s|'t|'m|'re|'ve)$")
@@ -106,10 +118,13 @@ def _detect_latin(words: list[str]) -> Detection:
     ru = en = sd = 0.0
     for w in words:
         w = w.lower()
-        sd += RSD_WORDS.get(w, 0.0)
+        s = RSD_WORDS.get(w, 0.0) or RSD_MARKERS.get(w, 0.0)
         r = RU_WORDS.get(w, 0.0)
         e = EN_WORDS.get(w, 0.0)
-        if not r and not e and len(w) > 3:
+        if not r and not e and not s and len(w) > 4 and _RSD_ENDINGS.search(w):
+            s = 0.6
+        sd += s
+        if not r and not e and not s and len(w) > 3:
             if _RU_ENDINGS.search(w):
                 r = 0.6
             elif _EN_ENDINGS.search(w):

@@ -26,7 +26,14 @@ from pathlib import Path
 import phonenumbers
 
 from bot.core.agencies.matcher import find_identifier
-from bot.core.content.answering import GENERIC, Answer, Answerer, tokens
+from bot.core.content.answering import (
+    GENERIC,
+    LONG_WORDS,
+    Answer,
+    Answerer,
+    question_part,
+    tokens,
+)
 from bot.core.content.topics import ContentTree
 from bot.core.language import Detection, detect_language
 from bot.core.reading_words import Countries, RecruiterWords, SmallTalk
@@ -38,6 +45,8 @@ MAX_CHARS = 4096          # what one Telegram message can hold; longer text is r
 NAME_WORDS = 6            # after "Check a recruiter", a text this short is a name to check
 OFF_TOPIC_FLOOR = 0.1     # below this best topic score, nothing in the message is about migration
 GUIDE_SHARE = 0.8         # a named destination's guide answers when it scores this share of the best
+GUIDE_SHARE_ASKED = 0.6   # … or this share when the question sentence itself names the destination
+                          # ("is it normal for qatar", "is that how bahrain work permits work")
 # Question words: "how do I check a licence" is a question, "is X licensed" a look-up.
 HOW_WORDS = frozenset(match_words(
     "how where which what when why whom kaise kese kaisay kesay kahan kab kyun kyon konsa kaunsa "
@@ -136,10 +145,19 @@ class Reader:
         if answer.lang != out_lang:   # e.g. Roman Sindhi kept in Sindhi
             topic = self.answerer.topic_in(answer.topic_id, out_lang) if answer.topic_id else None
             answer = replace(answer, lang=out_lang, topic=topic)
-        if len(countries) == 1 and self.countries.asks_for_embassy(words):
-            answer = self._country_guide(answer, countries[0], out_lang)
-        elif len(countries) == 1:
-            answer = self._guide_when_close(answer, countries[0], out_lang)
+        if len(countries) == 1:
+            asked = question_part(cleaned, detection.lang)   # a story's question sentences
+            several = asked != cleaned   # several sentences, the question among them
+            story = several or len(words) >= LONG_WORDS   # (a run-on story too)
+            if not story and self.countries.asks_for_embassy(words):
+                # "the embassy in kuwait": its guide has it. In a story ("my son was arrested in
+                # dubai … how do we get help from the embassy") the problem told is the need;
+                # the guide is offered with it (`countries`).
+                answer = self._country_guide(answer, countries[0], out_lang)
+            else:
+                share = GUIDE_SHARE_ASKED if several and countries[0] in \
+                    self.countries.topics_in(match_words(asked)) else GUIDE_SHARE
+                answer = self._guide_when_close(answer, countries[0], out_lang, share)
         if answer.topic is not None:
             intent = "question"
         elif not urgent and self._off_topic(cleaned, words, answer):   # danger is never off topic
@@ -154,14 +172,14 @@ class Reader:
         return tuple(t for t in self.countries.topics_in(words)
                      if self.tree.topic(lang, t) or self.tree.topic("en", t))
 
-    def _guide_when_close(self, answer: Answer, guide_id: str, lang: str) -> Answer:
-        """One destination named, and its guide scores close to the best topic: the guide
-        answers (a country's names are domain-wide words that count little, so a guide is
-        rarely first on words alone), and the topic the words found is offered with it."""
+    def _guide_when_close(self, answer: Answer, guide_id: str, lang: str, share: float) -> Answer:
+        """One destination named, and its guide scores at least `share` of the best topic: the
+        guide answers (a country's names are domain-wide words that count little, so a guide
+        is rarely first on words alone), and the topic the words found is offered with it."""
         if answer.topic is None or answer.topic_id == guide_id:
             return answer
         score = dict(answer.candidates).get(guide_id)
-        if score is None or score < GUIDE_SHARE * answer.score:
+        if score is None or score < share * answer.score:
             return answer
         return self._country_guide(answer, guide_id, lang)
 

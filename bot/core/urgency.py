@@ -28,6 +28,7 @@ def words(text: str) -> list[str]:
 class _Word:
     key: str
     stem: bool  # takes endings
+    tight: bool = False  # must come right after the word before it (written "let_me_leave")
 
     def matches(self, token: str, endings: frozenset[str]) -> bool:
         if token == self.key:
@@ -74,10 +75,12 @@ class UrgentWords:
     @staticmethod
     def _phrase(sign: str, text: str) -> _Phrase | None:
         parts = []
-        for raw in text.split():
-            stem = raw.endswith("*")
-            keys = words(raw.rstrip("*"))
-            parts += [_Word(k, stem and i == len(keys) - 1) for i, k in enumerate(keys)]
+        for group in text.split():
+            for j, raw in enumerate(group.split("_")):   # "let_me_leave": no word between
+                stem = raw.endswith("*")
+                keys = words(raw.rstrip("*"))
+                parts += [_Word(k, stem and i == len(keys) - 1, tight=j > 0 and i == 0)
+                          for i, k in enumerate(keys)]
         return _Phrase(sign, tuple(parts)) if parts else None
 
     @classmethod
@@ -93,7 +96,7 @@ class UrgentWords:
     def _found(self, phrase: _Phrase, tokens: list[str], start: int) -> bool:
         pos = start
         for word in phrase.words[1:]:
-            for nxt in range(pos + 1, min(len(tokens), pos + 2 + self.gap)):
+            for nxt in range(pos + 1, min(len(tokens), pos + 2 + (0 if word.tight else self.gap))):
                 if word.matches(tokens[nxt], self._endings):
                     pos = nxt
                     break
