@@ -344,3 +344,18 @@ def test_in_a_story_the_embassy_is_a_means_the_problem_is_the_need(reader: Reade
     assert reader.read(run_on).topic_id == "detained-or-deported"
     # one line asking for the embassy: the guide answers
     assert reader.read("the pakistan embassy in kuwait phone number").topic_id == "country-kuwait"
+
+
+@pytest.mark.parametrize("text", [
+    # blessings added to thanks, courtesy about the other's health, a goodbye with "talk later"
+    "shukriya bhai allah aap ko khush rakhe", "شکریہ اللہ آپ کا بھلا کرے", "ٿوري مهرباني الله خوش رکي",
+    "hi sir hope you are doing well", "salam saeen khair aa", "ok bhai baad mein baat karte hain allah hafiz",
+    "thanks alot bro",
+])
+def test_courtesies_around_small_talk_are_small_talk(reader: Reader, text: str) -> None:
+    assert reader.read(text).intent == "small_talk", text
+
+
+def test_a_question_after_a_blessing_is_not_small_talk(reader: Reader) -> None:
+    for text in ("allah khush rakhe, mera iqama kab renew hoga", "hope you are fine, is my visa real"):
+        assert reader.read(text).intent != "small_talk", text

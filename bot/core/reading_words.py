@@ -103,7 +103,7 @@ class PhraseSet:
 class SmallTalk:
     """Greetings, thanks, goodbyes: `kind_of(tokens)` -> "salam" | "thanks" | … | None."""
 
-    MAX_WORDS = 8
+    MAX_WORDS = 14  # every word must be small talk or filler; the cap only bounds the work
 
     def __init__(self, kinds: dict[Words, str], filler: frozenset[str]) -> None:
         self.kinds = kinds
