@@ -1,11 +1,8 @@
-"""The store: units of work for incoming updates, the outbox queue, stats, exports, purging."""
+"""The store: units of work for incoming updates, the outbox queue, stats, reports, purging."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -29,12 +26,7 @@ CONFLICT_ATTEMPTS = 3  # a unit of work PostgreSQL rolled back to end a deadlock
 T = TypeVar("T")
 
 __all__ = ["AlreadyProcessed", "DatabaseUnusable", "Done", "PendingMessage", "StorageError", "Store",
-           "open_store", "spreadsheet_safe"]
-
-# A formula can start a cell, or any piece of it that a spreadsheet may split off
-# (Excel in many locales splits CSV on ";"; a line break starts a new row when pasted).
-_FORMULA_START = re.compile(r"(^|[;,\t\r\n|])(\s*)(?=[=+\-@])")
-
+           "open_store"]
 
 @dataclass(frozen=True, slots=True)
 class Done(Generic[T]):
@@ -46,11 +38,6 @@ class Done(Generic[T]):
 
 class AlreadyProcessed(Exception):
     """The update was handled before (Telegram delivered it again after a crash)."""
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Neutralise formula injection: every = + - @ that could start a formula is quoted."""
-    return _FORMULA_START.sub(lambda m: f"{m[1]}{m[2]}'", value)
 
 
 def _pending(row: Row) -> PendingMessage:
@@ -367,17 +354,10 @@ class Store:
         result["tickets"] = {row["status"]: int(row["n"]) for row in tickets}
         return result
 
-    async def export_reports_csv(self) -> bytes:
-        rows = await self.db.fetchall(
+    async def reports(self) -> list[Row]:
+        """Every report, oldest first (the export: bot/staff)."""
+        return await self.db.fetchall(
             "SELECT id, created_at, lang, agent_name, agent_phone, story FROM reports ORDER BY id")
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["report", "created_utc", "lang", "agent_name", "agent_phone", "what_happened"])
-        for row in rows:
-            created = datetime.fromtimestamp(row["created_at"], UTC).strftime("%Y-%m-%d %H:%M:%S")
-            values = (row["id"], created, row["lang"], row["agent_name"], row["agent_phone"], row["story"])
-            writer.writerow([spreadsheet_safe(str(v)) for v in values])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     async def purge(self, retention_days: int, now: float | None = None) -> int:
         """Delete closed tickets, reports and bookkeeping older than the retention period."""
