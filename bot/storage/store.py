@@ -64,6 +64,8 @@ async def open_store(settings: Settings) -> Store:
     return await Store.open(settings.database_path)
 
 
+_DELIVERED_SQL = ("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
+                  " attachment = NULL WHERE id = ?")
 _PENDING_HELD_SQL = _PENDING_SQL.replace(" ORDER BY", " AND EXISTS (SELECT 1 FROM outbox_leases l"
                                          " WHERE l.chat_id = ? AND l.holder = ? AND l.expires_at >= ?)"
                                          " ORDER BY")
@@ -193,15 +195,6 @@ class Store:
     async def release_chat(self, chat_id: int, holder: str) -> None:
         await self.db.execute("DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ?", (chat_id, holder))
 
-    async def release_chat_if_idle(self, chat_id: int, holder: str) -> bool:
-        """Give up ``holder``'s lease on ``chat_id`` if the chat has no message waiting: one
-        statement instead of a last look at the queue and a release. False when a message is
-        waiting (or the lease is not ``holder``'s)."""
-        return await self.db.execute(
-            "DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ? AND NOT EXISTS (SELECT 1"
-            " FROM outbox WHERE chat_id = ? AND delivered_at IS NULL AND failed = 0)",
-            (chat_id, holder, chat_id)) > 0
-
     async def release_leases(self, holder: str | None = None) -> None:
         """Give up ``holder``'s leases (shutting down), or with None every lease (a SQLite file
         is used by one process: what an earlier, killed one held is free at once)."""
@@ -233,9 +226,7 @@ class Store:
         (the person deleted their data meanwhile) leaves no relay map behind."""
         async with self.db.transaction() as conn:
             for message in messages:
-                changed = await conn.execute(
-                    "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
-                    " attachment = NULL WHERE id = ?", (time.time(), message.id))
+                changed = await conn.execute(_DELIVERED_SQL, (time.time(), message.id))
                 if changed and message.ticket_id is not None:
                     await conn.execute(
                         "INSERT INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
@@ -248,8 +239,7 @@ class Store:
 
     async def mark_sent(self, message: PendingMessage) -> None:
         """A channel without relay maps (WhatsApp) accepted ``message``: one statement."""
-        await self.db.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
-                              " attachment = NULL WHERE id = ?", (time.time(), message.id))
+        await self.db.execute(_DELIVERED_SQL, (time.time(), message.id))
 
     async def note_parts_done(self, message: PendingMessage, parts: int) -> None:
         """The channel accepted the first ``parts`` messages of a row it sends as several:
