@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Ticket
-from bot.storage.conversation import PendingMessage, SqlConversation, enqueue, ticket_from_row
+from bot.storage.conversation import PendingMessage, SqlConversation, ticket_from_row
 from bot.storage.database import Database
 from bot.storage.errors import DatabaseUnusable, StorageConflict, StorageError
 from bot.storage.sql import Database as AnyDatabase
@@ -103,29 +103,27 @@ class Store:
         """
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             try:
-                return await self._unit_of_work(update_id, work, chat_key)
+                async with self.db.transaction(chat_key) as conn:
+                    if update_id is not None:
+                        added = await conn.execute("INSERT INTO processed_updates (update_id, at)"
+                                                   " VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                                   (update_id, time.time()))
+                        if added == 0:
+                            raise AlreadyProcessed(update_id)
+                    conversation = SqlConversation(conn, self.token)
+                    value = await work(conversation)
+                return Done(value, conversation.queued_chats)
             except StorageConflict:
                 if attempt == CONFLICT_ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
 
-    async def _unit_of_work(self, update_id: int | None, work: Callable[[SqlConversation], Awaitable[T]],
-                            chat_key: int | None) -> Done[T]:
-        async with self.db.transaction(chat_key) as conn:
-            if update_id is not None:
-                added = await conn.execute(
-                    "INSERT INTO processed_updates (update_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    (update_id, time.time()))
-                if added == 0:
-                    raise AlreadyProcessed(update_id)
-            conversation = SqlConversation(conn, self.token)
-            value = await work(conversation)
-        return Done(value, conversation.queued_chats)
-
     async def answer(self, update_id: int | None, messages: Iterable[Outgoing], *,
                      user_id: int | None = None, chat_key: int | None = None) -> set[int] | None:
         """Mark the update handled and queue ``messages`` in one transaction; returns their chats,
         or None when the update was handled before."""
+        messages = list(messages)  # a unit of work a deadlock rolled back runs again
+
         async def queue(conversation: SqlConversation) -> None:
             for message in messages:
                 await conversation.enqueue(message, user_id=user_id)
@@ -137,11 +135,7 @@ class Store:
 
     async def enqueue(self, messages: Iterable[Outgoing], *, user_id: int | None = None) -> set[int]:
         """Queue messages outside any update (notices, admin answers); returns their chats."""
-        messages = list(messages)
-        async with self.db.transaction() as conn:
-            for message in messages:
-                await enqueue(conn, message, user_id=user_id)
-        return {m.chat_id for m in messages}
+        return await self.answer(None, messages, user_id=user_id) or set()
 
     # --- the outbox -------------------------------------------------------------------
 
