@@ -191,8 +191,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.token:
         from bot.telegram_app.app import run_polling
 
-        run_polling(settings)
-        return 0
+        return run_polling(settings)
     from bot.console import run_console
 
     return run_console(settings)

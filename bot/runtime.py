@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from bot.config import Settings
 from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
-from bot.logging_setup import FailureLog
+from bot.logging_setup import FailureLog, configure_logging
 from bot.storage import DatabaseUnusable, Store, open_store
 
 __all__ = ["DatabaseUnusable", "KnowledgeError", "Runtime", "in_background", "pause",
@@ -56,8 +56,11 @@ async def in_background(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(without_gc_pauses, fn, *args, **kwargs)
 
 
-def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
-    """``asyncio.run(main(stop))``, with SIGTERM and SIGINT setting ``stop``."""
+def run_until_signalled(settings: Settings, what: str, main: Callable[[asyncio.Event], Awaitable[None]], *,
+                        cannot_start: tuple[type[Exception], ...] = ()) -> int:
+    """Long polling or the webhook server (``what``), logged: ``asyncio.run(main(stop))``, with
+    SIGTERM and SIGINT setting ``stop``. Exit status 0, or 2 when it cannot start (the database,
+    the content, or one of ``cannot_start``)."""
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -65,7 +68,15 @@ def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> Non
             loop.add_signal_handler(sig, stop.set)
         await main(stop)
 
-    asyncio.run(run())
+    configure_logging(settings)
+    log.info("Rahnuma starting (%s)", what)
+    try:
+        asyncio.run(run())
+    except (DatabaseUnusable, KnowledgeError, *cannot_start) as exc:
+        log.critical("Rahnuma cannot start: %s", exc)
+        return 2
+    log.info("Rahnuma stopped")
+    return 0
 
 
 async def pause(seconds: float, stop: asyncio.Event) -> None:

@@ -22,9 +22,10 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core.dialogue.messages import Outgoing
+from bot.delivery import StaffChat
 from bot.storage import open_store
 from bot.telegram_app.app import make_bot
-from bot.telegram_app.outbox import Outbox, StaffChat
+from bot.telegram_app.outbox import Outbox
 
 REPO = Path(__file__).resolve().parents[1]
 

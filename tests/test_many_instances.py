@@ -25,8 +25,9 @@ from standin import BotApiStandin
 
 from bot.config import Settings
 from bot.core.dialogue.ports import UserRecord
+from bot.delivery import LEASE_SECONDS
 from bot.storage import Store, open_store
-from bot.telegram_app.outbox import GROUP_INTERVAL, LEASE_SECONDS
+from bot.telegram_app.outbox import GROUP_INTERVAL
 
 REPO = Path(__file__).resolve().parents[1]
 STAFF = -1009000

@@ -9,9 +9,10 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import UserRecord
+from bot.delivery import StaffChat
 from bot.storage.conversation import SqlConversation
 from bot.storage.store import Store
-from bot.telegram_app.outbox import Outbox, StaffChat
+from bot.telegram_app.outbox import Outbox
 
 STAFF = -100
 
@@ -147,7 +148,7 @@ async def test_one_persons_flood_does_not_hold_back_another_and_is_combined(stor
 async def test_an_unreachable_staff_chat_tells_the_person_and_the_admins(store: Store) -> None:
     bot = FakeBot()
     bot.broken_chats[STAFF] = Forbidden("bot was kicked from the supergroup chat")
-    staff = StaffChat(STAFF)
+    staff = StaffChat(STAFF, probe_seconds=0.3)
     told: list[list[int]] = []
     alerts: list[str] = []
 
@@ -157,8 +158,8 @@ async def test_an_unreachable_staff_chat_tells_the_person_and_the_admins(store: 
     async def alert(text: str) -> None:
         alerts.append(text)
 
-    outbox = Outbox(bot, store, staff=staff, on_staff_unreachable=tell, alert_admins=alert,  # type: ignore[arg-type]
-                    probe_seconds=0.3)
+    staff.tell_people, staff.alert = tell, alert
+    outbox = Outbox(bot, store, staff=staff)  # type: ignore[arg-type]
     t = await ticket(store, 4)
     outbox.wake(await commit(store, STAFF, "they locked me in", ticket_id=t))
     await until(lambda: not staff.reachable)
@@ -178,7 +179,8 @@ async def test_a_migrated_staff_group_is_followed(store: Store) -> None:
     async def alert(text: str) -> None:
         alerts.append(text)
 
-    outbox = Outbox(bot, store, staff=staff, alert_admins=alert)  # type: ignore[arg-type]
+    staff.alert = alert
+    outbox = Outbox(bot, store, staff=staff)  # type: ignore[arg-type]
     outbox.wake(await commit(store, STAFF, "hello"))
     await until(lambda: bot.texts(-1009) == ["hello"])
     assert staff.id == -1009 and "-1009" in alerts[0]

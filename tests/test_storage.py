@@ -14,10 +14,11 @@ import pytest
 
 from bot.core.dialogue.messages import Button, Outgoing
 from bot.core.dialogue.ports import Report, Ticket, UserRecord
+from bot.staff import reports_csv, spreadsheet_safe
 from bot.storage import StorageError
 from bot.storage.conversation import SqlConversation
 from bot.storage.database import MIGRATIONS, Database
-from bot.storage.store import AlreadyProcessed, DatabaseUnusable, Store, spreadsheet_safe
+from bot.storage.store import AlreadyProcessed, DatabaseUnusable, Store
 
 
 async def test_migrations_are_versioned_and_idempotent(tmp_path: Path) -> None:
@@ -164,7 +165,7 @@ async def test_retention_purges_old_closed_tickets_and_reports(store: Store) -> 
 async def test_report_export_is_safe_against_formula_injection(store: Store) -> None:
     await store.unit_of_work(1, lambda uow: uow.add_report(
         1, "ur", Report("=HYPERLINK(\"http://x\")", "+923001234567", "@SUM(A1)")))
-    data = (await store.export_reports_csv()).decode("utf-8-sig")
+    data = reports_csv(await store.reports()).decode("utf-8-sig")
     row = list(csv.reader(io.StringIO(data)))[1]
     assert row[3].startswith("'=") and row[4].startswith("'+") and row[5].startswith("'@")
     assert spreadsheet_safe("normal - fine") == "normal - fine"

@@ -26,6 +26,8 @@ from bot.logging_setup import FailureLog
 from bot.storage import PendingMessage, Store
 
 MAX_BACKOFF = 30.0
+LEASE_SECONDS = 5.0  # a chat's lease runs out this long after its holder last renewed it
+RENEW_SECONDS = 1.0  # how often an instance renews its leases (and gives up idle ones)
 
 
 class Queue(Protocol):
@@ -41,7 +43,7 @@ class Queue(Protocol):
 
 class ChatSenders:
     def __init__(self, store: Store, queue: Queue, *, holder: str, failures: FailureLog,
-                 lease: float = 5.0, renew: float = 1.0, poll: float = 0.5,
+                 lease: float = LEASE_SECONDS, renew: float = RENEW_SECONDS, poll: float = 0.5,
                  linger: Callable[[int], float] = lambda _chat: 0.0,
                  owns: Callable[[int], bool] = lambda _chat: True) -> None:
         self.store = store

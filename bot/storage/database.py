@@ -331,14 +331,8 @@ class Database(Statements):
             await conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
-            except BaseException:
-                if self.conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        await self.conn.execute("ROLLBACK")
-                raise
-            try:
                 await conn.execute("COMMIT")
-            except StorageError:
+            except BaseException:  # the work or the COMMIT failed
                 if self.conn.in_transaction:
                     with contextlib.suppress(sqlite3.Error):
                         await self.conn.execute("ROLLBACK")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
@@ -81,35 +83,15 @@ def driver_errors(errors: tuple[type[BaseException], ...], what: str,
         raise StorageError(f"{what}: {type(exc).__name__}: {exc}") from exc
 
 
+# What a placeholder is not: a quoted string or name, a comment. Each ``?`` outside them is one.
+_PLACEHOLDER = re.compile(r"'[^']*'|\"[^\"]*\"|--[^\n]*|\?")
+
+
 @functools.lru_cache(maxsize=1024)
 def numbered(sql: str) -> str:
     """``?`` placeholders as PostgreSQL's ``$1, $2, …`` (not inside quotes or comments)."""
-    out: list[str] = []
-    n = 0
-    i = 0
-    quote = ""
-    while i < len(sql):
-        ch = sql[i]
-        if quote:
-            out.append(ch)
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-            out.append(ch)
-        elif ch == "-" and sql.startswith("--", i):
-            end = sql.find("\n", i)
-            end = len(sql) if end < 0 else end
-            out.append(sql[i:end])
-            i = end
-            continue
-        elif ch == "?":
-            n += 1
-            out.append(f"${n}")
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
+    n = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda m: f"${next(n)}" if m[0] == "?" else m[0], sql)
 
 
 def rowcount(status: str) -> int:

@@ -1,11 +1,8 @@
-"""The store: units of work for incoming updates, the outbox queue, stats, exports, purging."""
+"""The store: units of work for incoming updates, the outbox queue, stats, reports, purging."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -15,7 +12,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.core.dialogue.messages import Outgoing
 from bot.core.dialogue.ports import Ticket
-from bot.storage.conversation import PendingMessage, SqlConversation, enqueue, ticket_from_row
+from bot.storage.conversation import PendingMessage, SqlConversation, ticket_from_row
 from bot.storage.database import Database
 from bot.storage.errors import DatabaseUnusable, StorageConflict, StorageError
 from bot.storage.sql import Database as AnyDatabase
@@ -29,12 +26,7 @@ CONFLICT_ATTEMPTS = 3  # a unit of work PostgreSQL rolled back to end a deadlock
 T = TypeVar("T")
 
 __all__ = ["AlreadyProcessed", "DatabaseUnusable", "Done", "PendingMessage", "StorageError", "Store",
-           "open_store", "spreadsheet_safe"]
-
-# A formula can start a cell, or any piece of it that a spreadsheet may split off
-# (Excel in many locales splits CSV on ";"; a line break starts a new row when pasted).
-_FORMULA_START = re.compile(r"(^|[;,\t\r\n|])(\s*)(?=[=+\-@])")
-
+           "open_store"]
 
 @dataclass(frozen=True, slots=True)
 class Done(Generic[T]):
@@ -46,11 +38,6 @@ class Done(Generic[T]):
 
 class AlreadyProcessed(Exception):
     """The update was handled before (Telegram delivered it again after a crash)."""
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Neutralise formula injection: every = + - @ that could start a formula is quoted."""
-    return _FORMULA_START.sub(lambda m: f"{m[1]}{m[2]}'", value)
 
 
 def _pending(row: Row) -> PendingMessage:
@@ -77,6 +64,8 @@ async def open_store(settings: Settings) -> Store:
     return await Store.open(settings.database_path)
 
 
+_DELIVERED_SQL = ("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
+                  " attachment = NULL WHERE id = ?")
 _PENDING_HELD_SQL = _PENDING_SQL.replace(" ORDER BY", " AND EXISTS (SELECT 1 FROM outbox_leases l"
                                          " WHERE l.chat_id = ? AND l.holder = ? AND l.expires_at >= ?)"
                                          " ORDER BY")
@@ -114,29 +103,27 @@ class Store:
         """
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             try:
-                return await self._unit_of_work(update_id, work, chat_key)
+                async with self.db.transaction(chat_key) as conn:
+                    if update_id is not None:
+                        added = await conn.execute("INSERT INTO processed_updates (update_id, at)"
+                                                   " VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                                   (update_id, time.time()))
+                        if added == 0:
+                            raise AlreadyProcessed(update_id)
+                    conversation = SqlConversation(conn, self.token)
+                    value = await work(conversation)
+                return Done(value, conversation.queued_chats)
             except StorageConflict:
                 if attempt == CONFLICT_ATTEMPTS:
                     raise
         raise AssertionError("unreachable")
 
-    async def _unit_of_work(self, update_id: int | None, work: Callable[[SqlConversation], Awaitable[T]],
-                            chat_key: int | None) -> Done[T]:
-        async with self.db.transaction(chat_key) as conn:
-            if update_id is not None:
-                added = await conn.execute(
-                    "INSERT INTO processed_updates (update_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                    (update_id, time.time()))
-                if added == 0:
-                    raise AlreadyProcessed(update_id)
-            conversation = SqlConversation(conn, self.token)
-            value = await work(conversation)
-        return Done(value, conversation.queued_chats)
-
     async def answer(self, update_id: int | None, messages: Iterable[Outgoing], *,
                      user_id: int | None = None, chat_key: int | None = None) -> set[int] | None:
         """Mark the update handled and queue ``messages`` in one transaction; returns their chats,
         or None when the update was handled before."""
+        messages = list(messages)  # a unit of work a deadlock rolled back runs again
+
         async def queue(conversation: SqlConversation) -> None:
             for message in messages:
                 await conversation.enqueue(message, user_id=user_id)
@@ -148,11 +135,7 @@ class Store:
 
     async def enqueue(self, messages: Iterable[Outgoing], *, user_id: int | None = None) -> set[int]:
         """Queue messages outside any update (notices, admin answers); returns their chats."""
-        messages = list(messages)
-        async with self.db.transaction() as conn:
-            for message in messages:
-                await enqueue(conn, message, user_id=user_id)
-        return {m.chat_id for m in messages}
+        return await self.answer(None, messages, user_id=user_id) or set()
 
     # --- the outbox -------------------------------------------------------------------
 
@@ -206,15 +189,6 @@ class Store:
     async def release_chat(self, chat_id: int, holder: str) -> None:
         await self.db.execute("DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ?", (chat_id, holder))
 
-    async def release_chat_if_idle(self, chat_id: int, holder: str) -> bool:
-        """Give up ``holder``'s lease on ``chat_id`` if the chat has no message waiting: one
-        statement instead of a last look at the queue and a release. False when a message is
-        waiting (or the lease is not ``holder``'s)."""
-        return await self.db.execute(
-            "DELETE FROM outbox_leases WHERE chat_id = ? AND holder = ? AND NOT EXISTS (SELECT 1"
-            " FROM outbox WHERE chat_id = ? AND delivered_at IS NULL AND failed = 0)",
-            (chat_id, holder, chat_id)) > 0
-
     async def release_leases(self, holder: str | None = None) -> None:
         """Give up ``holder``'s leases (shutting down), or with None every lease (a SQLite file
         is used by one process: what an earlier, killed one held is free at once)."""
@@ -246,9 +220,7 @@ class Store:
         (the person deleted their data meanwhile) leaves no relay map behind."""
         async with self.db.transaction() as conn:
             for message in messages:
-                changed = await conn.execute(
-                    "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
-                    " attachment = NULL WHERE id = ?", (time.time(), message.id))
+                changed = await conn.execute(_DELIVERED_SQL, (time.time(), message.id))
                 if changed and message.ticket_id is not None:
                     await conn.execute(
                         "INSERT INTO relay_map (staff_chat_id, staff_message_id, ticket_id)"
@@ -261,8 +233,7 @@ class Store:
 
     async def mark_sent(self, message: PendingMessage) -> None:
         """A channel without relay maps (WhatsApp) accepted ``message``: one statement."""
-        await self.db.execute("UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, payload = '{}',"
-                              " attachment = NULL WHERE id = ?", (time.time(), message.id))
+        await self.db.execute(_DELIVERED_SQL, (time.time(), message.id))
 
     async def note_parts_done(self, message: PendingMessage, parts: int) -> None:
         """The channel accepted the first ``parts`` messages of a row it sends as several:
@@ -367,17 +338,10 @@ class Store:
         result["tickets"] = {row["status"]: int(row["n"]) for row in tickets}
         return result
 
-    async def export_reports_csv(self) -> bytes:
-        rows = await self.db.fetchall(
+    async def reports(self) -> list[Row]:
+        """Every report, oldest first (the export: bot/staff)."""
+        return await self.db.fetchall(
             "SELECT id, created_at, lang, agent_name, agent_phone, story FROM reports ORDER BY id")
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["report", "created_utc", "lang", "agent_name", "agent_phone", "what_happened"])
-        for row in rows:
-            created = datetime.fromtimestamp(row["created_at"], UTC).strftime("%Y-%m-%d %H:%M:%S")
-            values = (row["id"], created, row["lang"], row["agent_name"], row["agent_phone"], row["story"])
-            writer.writerow([spreadsheet_safe(str(v)) for v in values])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
 
     async def purge(self, retention_days: int, now: float | None = None) -> int:
         """Delete closed tickets, reports and bookkeeping older than the retention period."""

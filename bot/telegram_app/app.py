@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 
 from telegram import BotCommand, BotCommandScopeChat
 from telegram.ext import AIORateLimiter, ExtBot
@@ -30,17 +29,17 @@ from bot.core.dialogue.engine import Dialogue
 from bot.core.dialogue.messages import Outgoing
 from bot.core.flood import FloodGuard
 from bot.core.i18n import N_, translator
-from bot.core.knowledge_holder import KnowledgeError, KnowledgeHolder
+from bot.core.knowledge_holder import KnowledgeHolder
 from bot.core.languages import LANGUAGES
 from bot.core.markup import escape
-from bot.delivery import WatchNotifier
-from bot.logging_setup import FailureLog, configure_logging
-from bot.runtime import DatabaseUnusable, Runtime, run_until_signalled
+from bot.delivery import StaffChat, WatchNotifier
+from bot.logging_setup import FailureLog
+from bot.runtime import Runtime, run_until_signalled
 from bot.storage.watches import SqlWatchLedger
 from bot.telegram_app.admin import COMMANDS as ADMIN_COMMANDS
 from bot.telegram_app.admin import AdminCommands
 from bot.telegram_app.handlers import Handlers
-from bot.telegram_app.outbox import GROUP_INTERVAL, Outbox, StaffChat, unreachable
+from bot.telegram_app.outbox import GROUP_INTERVAL, Outbox, unreachable
 from bot.telegram_app.updates import POLL_TIMEOUT, poll, retry_forever
 
 log = logging.getLogger(__name__)
@@ -100,17 +99,6 @@ class TelegramService:
         self.ready = asyncio.Event()  # set once Telegram answered and the outbox runs
         self.watches: WatchNotifier | None = None  # tells watchers; set once the bot is up
 
-    @property
-    def database_problem(self) -> str:
-        return self.runtime.database_problem if self.runtime is not None else ""
-
-    def health(self) -> list[str]:
-        """What is wrong now (empty: healthy); /stats shows it, /healthz too."""
-        return self.runtime.health() if self.runtime is not None else self._health()
-
-    def _health(self) -> list[str]:
-        return [] if self.staff.reachable else [f"staff chat unreachable: {self.staff.problem}"]
-
     async def run(self, stop: asyncio.Event) -> None:
         """Long polling until ``stop`` is set (``python -m bot``)."""
         async with Runtime.opened(self.settings, stop, knowledge=self.knowledge) as runtime, \
@@ -132,16 +120,16 @@ class TelegramService:
         try:
             if self.staff.id is not None:
                 self.staff.id = await store.moved_to(self.staff.id)  # a migration seen before
-            self.outbox = outbox = Outbox(bot, store, staff=self.staff, alert_admins=self._alert,
-                                          max_rate=settings.max_rate)
+            self.staff.alert = self._alert
+            self.outbox = outbox = Outbox(bot, store, staff=self.staff, max_rate=settings.max_rate)
             dialogue = Dialogue(knowledge, self.staff.id)
             staff_chats = {c for c in (settings.helpline_chat_id, self.staff.id) if c is not None}
             self.admin = admin = AdminCommands(settings, store, knowledge, outbox,
-                                               staff_chats=staff_chats, health=self.health)
+                                               staff_chats=staff_chats, health=runtime.health)
             self.handlers = Handlers(dialogue, store, outbox, staff=self.staff, knowledge=knowledge,
                                      flood=FloodGuard(settings.user_flood_per_minute), admin=admin.route)
             self.handlers.staff_chats |= staff_chats
-            runtime.health_checks.append(self._health)
+            runtime.health_checks.append(self.staff.health)
             yield self
         finally:
             for task in self._background:
@@ -150,7 +138,7 @@ class TelegramService:
             if self._alert in runtime.alerts:
                 runtime.alerts.remove(self._alert)
             if admin is not None:
-                await admin.stop()
+                await admin.jobs.stop()
             if outbox is not None:
                 await outbox.stop()
             with contextlib.suppress(Exception):
@@ -173,7 +161,8 @@ class TelegramService:
         self._background += [asyncio.create_task(self._register_commands(self.bot, stop)),
                              asyncio.create_task(self.watches.run(stop))]
         if self.settings.agencies_update_at and self.staff.id is not None:
-            self._background.append(asyncio.create_task(self._daily_update(self.admin, stop)))
+            self._background.append(asyncio.create_task(
+                self.admin.jobs.daily_update(lambda: self.staff.id, stop)))
         self.ready.set()
         return True
 
@@ -195,35 +184,7 @@ class TelegramService:
             with contextlib.suppress(Exception):  # an admin who never wrote to the bot: no scope
                 await bot.set_my_commands(admin_commands, scope=BotCommandScopeChat(admin_id))
 
-    async def _daily_update(self, admin: AdminCommands, stop: asyncio.Event) -> None:
-        """Fetch the BE&OE list every day at AGENCIES_UPDATE_AT (UTC); what changed goes to
-        the staff group."""
-        try:
-            hour, minute = (int(part) for part in (self.settings.agencies_update_at or "").split(":"))
-            datetime.now(UTC).replace(hour=hour, minute=minute)
-        except ValueError:
-            log.error("AGENCIES_UPDATE_AT must be HH:MM (UTC), e.g. 02:30; the daily update is off")
-            return
-        while not stop.is_set():
-            now = datetime.now(UTC)
-            due = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
-            if due <= now:
-                due += timedelta(days=1)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), (due - now).total_seconds())
-                return
-            if self.staff.id is not None:
-                admin.start_daily_update(self.staff.id)
 
-
-def run_polling(settings: Settings) -> None:
+def run_polling(settings: Settings) -> int:
     """``python -m bot`` with a token: run until SIGTERM / SIGINT; exit 2 when it cannot start."""
-    configure_logging(settings)
-    log.info("Rahnuma starting (Telegram long polling)")
-
-    try:
-        run_until_signalled(TelegramService(settings).run)
-    except (DatabaseUnusable, KnowledgeError) as exc:
-        log.critical("Rahnuma cannot start: %s", exc)
-        raise SystemExit(2) from None
-    log.info("Rahnuma stopped")
+    return run_until_signalled(settings, "Telegram long polling", TelegramService(settings).run)

@@ -24,10 +24,11 @@ from bot.core.i18n import translator
 from bot.core.knowledge import Knowledge
 from bot.core.languages import language_for_code
 from bot.core.markup import escape, split_message, visible_length
+from bot.delivery import StaffChat
 from bot.storage import AlreadyProcessed, StorageError, Store
 from bot.storage.conversation import SqlConversation
 from bot.telegram_app.media import media_kind, media_ref
-from bot.telegram_app.outbox import Outbox, StaffChat
+from bot.telegram_app.outbox import Outbox
 
 log = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
@@ -82,7 +83,7 @@ class Handlers:
         self.flood = flood
         self.admin = admin
         staff.listeners.append(self._staff_changed)
-        outbox.on_staff_unreachable = self.tell_staff_unreachable
+        staff.tell_people = self.tell_staff_unreachable
 
     def _staff_changed(self, staff: StaffChat) -> None:
         if staff.id is not None:

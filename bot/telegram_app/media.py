@@ -55,14 +55,7 @@ async def send_attachment(bot: Bot, chat_id: int, attachment: Attachment, captio
                           *, parse_mode: str | None = ParseMode.HTML) -> Message:
     """Post a file of a core media kind as the same kind (a voice note as a voice message, a
     photo as a photo, anything else as a document); ``caption`` in the core's markup."""
-    file = InputFile(attachment.data, filename=attachment.filename)
-    kind = attachment.kind
-    if kind == "voice":
-        return await bot.send_voice(chat_id, file, caption=caption, parse_mode=parse_mode)
-    if kind == "audio":
-        return await bot.send_audio(chat_id, file, caption=caption, parse_mode=parse_mode)
-    if kind == "photo":
-        return await bot.send_photo(chat_id, file, caption=caption, parse_mode=parse_mode)
-    if kind == "video":
-        return await bot.send_video(chat_id, file, caption=caption, parse_mode=parse_mode)
-    return await bot.send_document(chat_id, file, caption=caption, parse_mode=parse_mode)
+    send = {"voice": bot.send_voice, "audio": bot.send_audio, "photo": bot.send_photo,
+            "video": bot.send_video}.get(attachment.kind, bot.send_document)
+    return await send(chat_id, InputFile(attachment.data, filename=attachment.filename), caption=caption,
+                      parse_mode=parse_mode)

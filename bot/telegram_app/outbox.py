@@ -8,12 +8,11 @@ for a ticket message, which staff-chat message belongs to which ticket), retried
 or after Telegram's ``retry_after``, or given up (a person who blocked the bot, a message
 Telegram rejects as invalid).
 
-The staff chat has its own troubles, told to the people waiting and to admins, never silent:
-the group became a supergroup (followed), or the bot was removed from it or the id is wrong
-(nothing is dropped; it is tried again every ``PROBE_SECONDS``). Telegram lets a bot post about
-20 messages a minute into a group: a group's lease stays with its holder ``GROUP_INTERVAL``
-after the last send, so that the next holder keeps the pace. Several instances together keep
-``max_rate`` (:class:`bot.delivery.SharedPace`). See docs/storage.md.
+What it sees of the staff chat (it became a supergroup, or cannot be reached) it reports to
+:class:`bot.delivery.StaffChat`, which tells the people waiting and admins. Telegram lets a bot
+post about 20 messages a minute into a group: a group's lease stays with its holder
+``GROUP_INTERVAL`` after the last send, so that the next holder keeps the pace. Several
+instances together keep ``max_rate`` (:class:`bot.delivery.SharedPace`). See docs/storage.md.
 """
 
 from __future__ import annotations
@@ -24,25 +23,22 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels import channel_of
-from bot.core.dialogue.messages import Attachment, MediaRef, Outgoing
-from bot.delivery import MAX_BACKOFF, ChatSenders, SharedPace, TicketTurns
+from bot.core.dialogue.messages import Attachment, MediaRef
+from bot.delivery import MAX_BACKOFF, ChatSenders, SharedPace, StaffChat, TicketTurns
+from bot.delivery.staff import STAFF_WINDOW
 from bot.logging_setup import FailureLog
 from bot.storage.store import PendingMessage, Store
 from bot.telegram_app.media import send_attachment
 
 log = logging.getLogger(__name__)
-PROBE_SECONDS = 60.0  # an unreachable staff chat is tried again this often
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-STAFF_WINDOW = 500  # waiting staff-chat messages looked at when choosing the next ticket
 GROUP_PER_MINUTE = 20  # Telegram's limit for messages into one group
 GROUP_INTERVAL = 60 / (GROUP_PER_MINUTE - 1)  # one less, so that jitter never makes 21
-LEASE_SECONDS = 5.0  # a chat's lease runs out this long after its holder last renewed it
-RENEW_SECONDS = 1.0  # how often an instance renews its leases (and gives up idle ones)
 UNREACHABLE = ("chat not found", "bot was kicked", "bot is not a member", "have no rights",
                "not enough rights", "chat_write_forbidden", "need administrator rights")
 
@@ -59,53 +55,19 @@ def keyboard(buttons: list) -> InlineKeyboardMarkup | None:
                                  for row in buttons])
 
 
-class StaffChat:
-    """The staff group as delivery knows it: its current id (migrations followed) and
-    whether the bot can post there. ``on_change`` is told when either changes."""
-
-    def __init__(self, chat_id: int | None) -> None:
-        self.id = chat_id
-        self.reachable = True
-        self.problem = ""
-        self.listeners: list[Callable[[StaffChat], None]] = []
-
-    def set(self, *, chat_id: int | None = None, reachable: bool | None = None, problem: str = "") -> None:
-        if chat_id is not None:
-            self.id = chat_id
-        if reachable is not None:
-            self.reachable = reachable
-            self.problem = "" if reachable else problem
-        for listener in self.listeners:
-            listener(self)
-
-
-# What the outbox asks its owner to do about a ticket when the staff chat cannot be reached,
-# and when the staff chat moved or failed (admins to alert).
-TicketsUnreachable = Callable[[list[int]], Awaitable[None]]
-AlertAdmins = Callable[[str], Awaitable[None]]
-
-
 class Outbox:
     def __init__(self, bot: Bot, store: Store, *, staff: StaffChat | None = None,
-                 on_staff_unreachable: TicketsUnreachable | None = None,
-                 alert_admins: AlertAdmins | None = None, max_rate: float = 0.0,
-                 probe_seconds: float = PROBE_SECONDS) -> None:
+                 max_rate: float = 0.0) -> None:
         self.bot = bot
         self.store = store
         self.pace = SharedPace(store, "telegram", max_rate)  # all instances together (one: PTB's limiter)
         self._failures = FailureLog(log)
         self.senders = ChatSenders(store, self, holder=uuid.uuid4().hex[:16], failures=self._failures,
-                                   lease=LEASE_SECONDS, renew=RENEW_SECONDS,
                                    linger=lambda chat: GROUP_INTERVAL if chat < 0 else 0.0,
                                    owns=lambda chat: channel_of(chat) == "telegram")
         self._group_sent: dict[int, float] = {}  # group -> when this instance last sent to it
         self.staff = staff or StaffChat(None)
-        self.on_staff_unreachable = on_staff_unreachable
-        self.alert_admins = alert_admins
-        self.probe_seconds = probe_seconds
         self._turns = TicketTurns()
-        self._told: set[int] = set()  # tickets whose person was told the staff chat is down
-        self._probe_at = 0.0  # when an unreachable staff chat is tried again
         self.delivered = 0
         # another channel's file for the staff chat (a WhatsApp voice note), and the delivery
         # that sends another channel's rows (a staff reply to a WhatsApp person): set by serve
@@ -138,7 +100,7 @@ class Outbox:
     async def next(self, chat_id: int) -> list[PendingMessage] | None:
         if chat_id != self.staff.id:
             return await self.store.pending(chat_id, 1, holder=self.holder)
-        if not self.staff.reachable and time.monotonic() < self._probe_at:
+        if self.staff.held_back():
             return None  # unreachable: tried again (with the message at the head) now and then
         return self._turns.choose(await self.store.pending(chat_id, STAFF_WINDOW, holder=self.holder))
 
@@ -173,8 +135,8 @@ class Outbox:
             return False
         self._failures.ok("outbox: sending")
         await self.store.mark_delivered(batch, sent_id)
-        if chat_id == self.staff.id and not self.staff.reachable:
-            await self._staff_reachable_again()
+        if chat_id == self.staff.id:
+            await self.staff.delivered()
         self.delivered += len(batch)
         return True
 
@@ -195,62 +157,22 @@ class Outbox:
 
     async def _unreachable(self, batch: list[PendingMessage], error: str) -> bool:
         chat_id = batch[0].chat_id
-        if chat_id == self.staff.id:
-            # The bot was removed from the staff group, or the id is wrong: nothing is dropped;
-            # the people waiting are told, admins are alerted, and the health flag goes red.
-            self._probe_at = time.monotonic() + self.probe_seconds
-            if not self.staff.reachable:
-                return False  # still unreachable: everyone concerned was told already
-            log.error("staff chat unreachable: %s", error)
-            self.staff.set(reachable=False, problem=error)
-            if self.alert_admins is not None:
-                await self.alert_admins(f"⚠️ The helpline staff chat cannot be reached ({error}). People "
-                                        "who ask for the helpline are given the phone numbers instead. "
-                                        "Add the bot to the group again, or fix HELPLINE_CHAT_ID.")
-            await self.tell_waiting_tickets()
+        if chat_id == self.staff.id:  # nothing is dropped: see bot/delivery/staff.py
+            await self.staff.unreachable(self.store, error)
             return False
         log.info("outbox %s: recipient unreachable (%s); giving up", batch[0].id, error[:40])
         await self.store.mark_failed(batch, error)
-        await self._tell_staff_undeliverable(chat_id)
+        # a person with an open ticket blocked the bot: staff must not wait for an answer
+        self.wake(await self.staff.tell(self.store, chat_id, "a message could not be delivered; the "
+                                        "person has blocked the bot or deleted their account."))
         return True
-
-    async def tell_waiting_tickets(self) -> None:
-        """Each ticket with messages waiting for the unreachable staff chat: its person is told (once)."""
-        if self.staff.id is None or self.on_staff_unreachable is None:
-            return
-        waiting = {m.ticket_id for m in await self.store.pending(self.staff.id, STAFF_WINDOW) if m.ticket_id}
-        new = sorted(waiting - self._told)
-        self._told |= set(new)
-        if new:
-            await self.on_staff_unreachable(new)
-
-    async def _staff_reachable_again(self) -> None:
-        log.warning("staff chat reachable again")
-        self._told.clear()
-        self.staff.set(reachable=True)
-        if self.alert_admins is not None:
-            await self.alert_admins("✅ The helpline staff chat can be reached again; chats are relayed "
-                                    "there again.")
 
     async def _migrated(self, old: int, new: int) -> None:
         log.warning("chat %s was upgraded to a supergroup; following it to %s", old, new)
         await self.store.move_chat(old, new)
         if old == self.staff.id:
-            self.staff.set(chat_id=new)
-            if self.alert_admins is not None:
-                await self.alert_admins(f"ℹ️ The staff group became a supergroup. The bot now posts to "
-                                        f"{new}; please set HELPLINE_CHAT_ID={new}.")
+            await self.staff.moved(new)
         self.wake([new])
-
-    async def _tell_staff_undeliverable(self, chat_id: int) -> None:
-        """A person with an open ticket blocked the bot: staff must not wait for an answer."""
-        if self.staff.id is None:
-            return
-        ticket = await self.store.open_ticket_for_chat(chat_id)
-        if ticket is not None:
-            self.wake(await self.store.enqueue([Outgoing(
-                self.staff.id, f"⚠️ <b>#{ticket.ref}</b>: a message could not be delivered; the person "
-                "has blocked the bot or deleted their account.", ticket_id=ticket.id)]))
 
     async def _send(self, batch: list[PendingMessage]) -> int:
         message = batch[0]
@@ -266,12 +188,9 @@ class Outbox:
         ref = payload.get("media_ref")
         if ref and self.fetch_media is not None and ref[0] != "telegram":
             return await self._send_fetched(message.chat_id, MediaRef(*ref), text)
-        if payload.get("file"):
-            kind, filename = payload["file"]
-            file = InputFile(message.attachment or b"", filename=filename)
-            send = self.bot.send_photo if kind == "photo" else self.bot.send_document
-            sent = await send(message.chat_id, file, caption=text or None, parse_mode=ParseMode.HTML)
-            return sent.message_id
+        if payload.get("file"):  # a chart, an export, a list of problems
+            attachment = Attachment(*payload["file"], message.attachment or b"")
+            return (await send_attachment(self.bot, message.chat_id, attachment, text or None)).message_id
         sent = await self.bot.send_message(
             chat_id=message.chat_id, text=text, parse_mode=ParseMode.HTML,
             reply_markup=markup, link_preview_options=NO_PREVIEW)

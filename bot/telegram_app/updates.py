@@ -31,26 +31,11 @@ FIRST_BACKOFF = 0.25
 MAX_BACKOFF = 30.0
 
 
-class Backoff:
-    """Waits that double after each failure up to a ceiling, and start small again after success."""
-
-    def __init__(self, first: float = FIRST_BACKOFF, ceiling: float = MAX_BACKOFF) -> None:
-        self.first, self.ceiling, self.failures = first, ceiling, 0
-
-    def next_delay(self) -> float:
-        delay = min(self.ceiling, self.first * 2 ** self.failures)
-        self.failures += 1
-        return delay
-
-    def reset(self) -> None:
-        self.failures = 0
-
-
 async def retry_forever(what: str, call: Callable[[], Awaitable[object]], stop: asyncio.Event,
                         failures: FailureLog) -> bool:
     """``call()`` until it succeeds (True), or ``stop`` is set first (False). An invalid
     token is no network blip: it is raised."""
-    backoff = Backoff()
+    delay = FIRST_BACKOFF
     while not stop.is_set():
         try:
             await call()
@@ -58,7 +43,8 @@ async def retry_forever(what: str, call: Callable[[], Awaitable[object]], stop: 
             raise
         except (TelegramError, OSError) as exc:
             failures.failed(what, exc)
-            await pause(backoff.next_delay(), stop)
+            await pause(delay, stop)
+            delay = min(MAX_BACKOFF, delay * 2)
             continue
         failures.ok(what)
         return True
@@ -95,7 +81,7 @@ async def poll(bot: Bot, handle: Callable[[Update], Awaitable[None]], stop: asyn
                poll_timeout: int = POLL_TIMEOUT) -> None:
     """The polling loop (see the module's docstring); returns once ``stop`` is set."""
     failures = FailureLog(log)
-    backoff = Backoff()
+    delay = FIRST_BACKOFF  # after a failure; doubled after each one, up to MAX_BACKOFF
     offset: int | None = None
     while not stop.is_set():
         fetch = asyncio.ensure_future(bot.get_updates(
@@ -112,20 +98,22 @@ async def poll(bot: Bot, handle: Callable[[Update], Awaitable[None]], stop: asyn
             raise
         except (TelegramError, OSError) as exc:
             failures.failed("getUpdates", exc)
-            await pause(backoff.next_delay(), stop)
+            await pause(delay, stop)
+            delay = min(MAX_BACKOFF, delay * 2)
             continue
         failures.ok("getUpdates")
         if not batch:
-            backoff.reset()
+            delay = FIRST_BACKOFF
             continue
         try:
             await handle_batch(batch, handle)
         except StorageError as exc:  # not committed: fetch the same batch again later
             failures.failed("committing updates", exc)
-            await pause(backoff.next_delay(), stop)
+            await pause(delay, stop)
+            delay = min(MAX_BACKOFF, delay * 2)
             continue
         failures.ok("committing updates")
-        backoff.reset()
+        delay = FIRST_BACKOFF
         offset = batch[-1].update_id + 1
     if offset is not None:  # confirm the last batch handled, so a restart does not see it again
         try:

@@ -21,8 +21,7 @@ from aiohttp import web
 from telegram.error import InvalidToken
 
 from bot.config import Settings
-from bot.logging_setup import configure_logging
-from bot.runtime import DatabaseUnusable, KnowledgeError, Runtime, run_until_signalled
+from bot.runtime import Runtime, run_until_signalled
 from bot.telegram_app.app import TelegramService
 from bot.telegram_app.handlers import WEBHOOK_UPDATES
 from bot.telegram_app.updates import retry_forever
@@ -154,13 +153,5 @@ async def _cancel(task: asyncio.Task) -> None:
 
 def run_serve(settings: Settings) -> int:
     """``python -m bot serve``: run until SIGTERM / SIGINT; exit 2 when it cannot start."""
-    configure_logging(settings)
-    log.info("Rahnuma starting (webhook server)")
-
-    try:
-        run_until_signalled(lambda stop: serve(settings, stop))
-    except (CannotStart, DatabaseUnusable, KnowledgeError) as exc:
-        log.critical("Rahnuma cannot start: %s", exc)
-        return 2
-    log.info("Rahnuma stopped")
-    return 0
+    return run_until_signalled(settings, "webhook server", lambda stop: serve(settings, stop),
+                               cannot_start=(CannotStart,))
