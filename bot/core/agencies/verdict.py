@@ -41,6 +41,8 @@ from bot.core.agencies.names.vocabulary import (
     FILLER_ARABIC_KEYS,
     FILLER_LATIN,
     GREETINGS,
+    NEGATION_BETWEEN,
+    NEGATION_TAIL,
     NEGATIONS,
     NEGATIONS_AFTER,
     PLACE_KEYS,
@@ -170,13 +172,16 @@ _NEGATION = re.compile(
     rf"(?:^|[,.;:!?(\-\"']\s*)(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS))})\s+\w",
     re.IGNORECASE)
 _NEGATION_AFTER = re.compile(
-    rf"([^\W\d_]+)\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS_AFTER))})"
-    r"(?:\s+(?:hai|hain|he|hay|ہے|ہیں|آهي|آهن))?[\s?.!]*$", re.IGNORECASE)
+    rf"([^\W\d_]+)(?:\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATION_BETWEEN))})){{0,2}}"
+    rf"\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS_AFTER))})"
+    rf"(?:\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATION_TAIL))})){{0,3}}[\s?.!]*$",
+    re.IGNORECASE)
 _NOT_A_NAME = FILLER_LATIN | FILLER_ARABIC_KEYS | ASKING_KEYS   # "ya" / «یا» are fillers
 
 
 def _negated_after(text: str) -> bool:
-    """ "ye X nahi hai", «X نہیں»: a negation right after the name, at the end of the text."""
+    """ "ye X nahi hai", «X نہیں», "ye X wala nahi hai", "X nahi hai ye": a negation after the
+    name (perhaps after "wala" / «والا»), at the end of the text (perhaps with "hai ye" after)."""
     match = _NEGATION_AFTER.search(text[-80:])   # the end only: bounded cost
     return bool(match) and lex(match.group(1).lower()) not in _NOT_A_NAME
 
