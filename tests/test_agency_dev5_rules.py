@@ -37,3 +37,41 @@ def test_a_negation_after_the_name_with_words_around_it_is_never_licensed(
 def test_asking_whether_or_not_with_those_words_still_checks_the_name(
         matcher: AgencyMatcher, text: str) -> None:
     assert matcher.check(text).verdict == "licensed"
+
+
+# --- 4. common words of a message about something else (found on the real list) --------------
+STORY = (small_lists.agency("5101/RWP", "Barani Manpower Consultants"),
+         small_lists.agency("5102/LHR", "Holiday International"),
+         small_lists.agency("5103/KAR", "Mynsa Enterprises"),
+         small_lists.agency("5104/RWP", "Look After Manpower"),
+         small_lists.agency("5105/PWR", "Dani Overseas Employment Promoter"),
+         small_lists.agency("5106/PWR", "Kiani Enterprises"))
+
+
+@pytest.fixture(scope="module")
+def story() -> AgencyMatcher:
+    return small_lists.matcher(STORY)
+
+
+@pytest.mark.parametrize("text", [
+    # "and" is no business word: "holiday and" is no name that ends at its business words
+    "I wanted to go to my own country for a holiday and my employer was not ready to release "
+    "my passport, he forced me to sign a declaration",
+    # a common English word is a word, not a slip of a list word ("means" is not Mynsa)
+    "my friend told me only a licensed OEP can send people but i dont know what OEP means",
+    # common English words of a story are the story
+    "I have been working for a company in Qatar. I returned after cancelling my visa to look "
+    "after my son, and my employer agreed to a NOC",
+    # a Roman-Urdu verb is a word of the sentence ("deni" folds like Dani)
+    "agent ko kitni fees deni chahiye"])
+def test_common_words_of_a_message_about_something_else_are_never_licensed(
+        story: AgencyMatcher, text: str) -> None:
+    assert story.check(text).verdict != "licensed"
+
+
+@pytest.mark.parametrize("text", ["Barani Manpower Consultants", "Holiday International",
+                                  "Mynsa Enterprises", "Look After Manpower",
+                                  "is Look After Manpower licensed?",
+                                  "Dani Overseas Employment Promoter"])
+def test_those_names_themselves_are_still_licensed(story: AgencyMatcher, text: str) -> None:
+    assert story.check(text).verdict == "licensed"

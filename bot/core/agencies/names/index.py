@@ -39,6 +39,7 @@ from bot.core.agencies.names.vocabulary import (
     CITY_PHRASES,
     CONNECTORS,
     DISTINCT_NAMES,
+    ENGLISH_WORDS,
     FILLER_ARABIC_KEYS,
     FILLER_LATIN,
     GENERIC_ARABIC_KEYS,
@@ -326,10 +327,6 @@ class NameIndex:
             return True
         if any(lex(p.text) in PLACE_KEYS for p in reading.positions):
             return True   # a place alone ("Doha") says where, not which agency
-        if reading.chatter and not reading.asks:
-            # One name word in a message about something else ("what time is it" is not Time
-            # Travel Services): a message that asks about it says so ("is Barkat licensed?").
-            return True
         if any(key[0] in p.options and p.options[key[0]] < 98.0
                and (len(p.text) < 7 or not any(Levenshtein.distance(p.text, raw) <= 2
                                                for raw in self._raws[key[0]]))
@@ -339,6 +336,10 @@ class NameIndex:
             return True
         if reading.legal_form and sum(not self.entries[i].generic for i in self.by_key[key]) == 1:
             return False   # the whole name: "Hussain & Co.", one word and a legal form only
+        if reading.chatter and not reading.asks:
+            # One name word in a message about something else ("what time is it" is not Time
+            # Travel Services): a message that asks about it says so ("is Barkat licensed?").
+            return True
         if word.key in ORDINARY_FOLDS:
             return True
         # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
@@ -533,20 +534,23 @@ class NameIndex:
                 if seg_generic:
                     generic |= seg_generic
                 has_generic = has_generic or seg_generic is not None
-        parts = tuple(
-            Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
-                    any(is_arabic(p.text) for p in words), stray=stray)
-            for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         chatter = sum(1 for tok, kind in zip(toks, kinds, strict=True)
                       if kind == "filler" and tok not in PREFIXES and tok not in LEGAL)
         asks = any(lex(tok) in ASKING_KEYS for tok in toks)
+        legal_form = any(tok in _LEGAL_FORMS or (is_arabic(tok) and lex(tok) in _SCRIPT_LEGAL_FORMS)
+                         for tok in toks)
+        # Each place of a sentence is read in its sentence: one word there is as thin as in
+        # the whole ("mujhe biryani ki recipe chahiye" is not Barani Manpower Consultants).
+        parts = tuple(
+            Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
+                    any(is_arabic(p.text) for p in words), stray=stray, chatter=chatter,
+                    asks=asks, legal_form=legal_form)
+            for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
                         parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
                         chatter=chatter, asks=asks,
-                        legal_form=any(tok in _LEGAL_FORMS or (is_arabic(tok)
-                                                               and lex(tok) in _SCRIPT_LEGAL_FORMS)
-                                       for tok in toks),
+                        legal_form=legal_form,
                         split=splits[1] > 0)
 
     def name_spans(self, text: str, limit: int = 4, *, dual: bool = False) -> list[str]:
@@ -770,7 +774,7 @@ class NameIndex:
         if not typos:
             return out
         bare = key[2:] if key.startswith("al") and len(key) > 4 else key
-        if _known(word, key) or _known(bare, bare):
+        if _a_word(word, key) or _known(bare, bare):
             # A real name or word is never trusted as a slip of another (Atif is not Asif):
             # the near agency is offered as "similar" only.
             for wid, score in self._typo_options(word, key).items():
@@ -1009,6 +1013,12 @@ def _known(word: str, key: str) -> bool:
     """A real name or word: as written (any list), or folded like a hand-kept one (the big name
     lists only as written: "Zhaid" folds like Zaid, and is a slip of Zahid)."""
     return word in KNOWN_WORDS or key in ORDINARY_FOLDS or word in ORDINARY_FOLDS
+
+
+def _a_word(word: str, key: str) -> bool:
+    """`_known`, or a common English word of 5+ letters ("means" is not a slip of Minsa; a
+    shorter one, "Fist" for First, is a slip as often as a word)."""
+    return _known(word, key) or (len(word) >= 5 and word in ENGLISH_WORDS)
 
 
 @lru_cache(maxsize=CACHE_WORDS)

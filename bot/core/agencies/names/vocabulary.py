@@ -213,6 +213,20 @@ TOWNS: dict[str, tuple[str, ...]] = {
 ORDINARY_WORDS = WORDS["known_words"]
 # Every real name or word: a typed one is never trusted as a slip of another list word.
 KNOWN_WORDS = ORDINARY_WORDS | WORDS["known_names"]
+ENGLISH_FILE = WORDS_FILE.parent / "english_words.txt"
+
+
+def load_english_words(path: Path = ENGLISH_FILE) -> frozenset[str]:
+    """Common English words (content/english_words.txt, an extract of wordfreq; empty when the
+    file is missing): a typed one is a word, never trusted as a slip of another list word."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+ENGLISH_WORDS = load_english_words()
 
 # Connectors inside Arabic-derived names (Nur-ul-Huda, Faizan-e-Madina, Dar-us-Salam).
 CONNECTORS = frozenset({"ul", "us", "ud", "un", "ur", "e", "i", "ut", "ush", "uz"})
