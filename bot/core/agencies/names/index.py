@@ -833,8 +833,15 @@ class NameIndex:
             ref = self._words[wid].key
             if len(ref) == len(key) and ref != key:   # Razi / Raabi (folded: rabi)
                 same_length.append((key, ref))
-            if score > WEAK and same_length and all(_far_substitution(a, b)
-                                                    for a, b in same_length):
+            raw_pairs = [(a, b) for a, b in same_length if a == word]
+            if score > WEAK and same_length and (
+                    all(_far_substitution(a, b) for a, b in same_length)
+                    # as typed against as written: "Waseeq" for Waseem (q and m far apart),
+                    # though folded (wasik, wasim) k and m are neighbours
+                    or (raw_pairs and all(_far_substitution(a, b) for a, b in raw_pairs))
+                    # a vowel for one that no spelling of a name puts there: Shabbar for
+                    # Shabbir, Kashmor for Kashmir (not Hamed for Hamid: e stands for i)
+                    or (raw_pairs and all(_vowel_swap(a, b) for a, b in raw_pairs))):
                 out[wid] = WEAK   # Karan for Kiran: another name, not a slip of the finger
         return out
 
@@ -995,6 +1002,15 @@ def _far_substitution(typed: str, ref: str) -> bool:
     return abs(pa[0] - pb[0]) > 1 or abs(pa[1] - pb[1]) > 1
 
 
+def _vowel_swap(typed: str, ref: str) -> bool:
+    """The i of a name's last syllable, before its last consonant, typed a, o or u:
+    "Shabbar" / Shabbir, "Kashmor" / Kashmir, Sajad / Sajid are other names or words (that i is
+    the long vowel or the pattern of the name). Roman-Urdu spellings vary elsewhere (Shabnum /
+    Shabnam, Irtiza / Irtaza) and within a class (Hamed / Hamid)."""
+    return (len(typed) == len(ref) >= 5 and typed[:-2] == ref[:-2] and typed[-1] == ref[-1]
+            and ref[-1] not in "aeiouy" and ref[-2] == "i" and typed[-2] in "aou")
+
+
 _PLAIN = ((re.compile(r"ee"), "i"), (re.compile(r"oo|ou"), "u"), (re.compile(r"q"), "k"),
           (re.compile(r"eh"), "ah"),
           (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[aeiou])h$"), ""))
@@ -1046,7 +1062,11 @@ def _suffixed(long: str, base: str) -> bool:
     if not (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
             and long[-1] in "ai" and long[-1] != long[-2]):
         return False
-    return long in KNOWN_WORDS or (base in KNOWN_WORDS and base[-1] not in "aeiouy")
+    if long in KNOWN_WORDS or (base in KNOWN_WORDS and base[-1] not in "aeiouy"):
+        return True
+    # -i after a consonant makes another word of any word (dost / dosti "friendship",
+    # Pakistan / Pakistani, Rehman / Rehmani): never a slip of it.
+    return long[-1] == "i" and base[-1] not in "aeiouy"
 
 
 def _by_length(keys: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[list[str], list[int]]]:
