@@ -59,6 +59,50 @@ def test_spellings_and_slips_of_those_names_are_still_licensed(
     assert lookalikes.check(text).verdict == "licensed"
 
 
+# --- 2. Urdu-script words whose skeletons collide with another agency's word -------------------
+SCRIPT = (small_lists.agency("5301/RWP", "Al-Hijrah International"),
+          small_lists.agency("5302/RWP", "Marwareed Enterprises"),
+          small_lists.agency("5303/MLK", "Humqadam Overseas Employment Promoter"),
+          small_lists.agency("5304/PWR", "Unilink Enterprises"))
+
+
+@pytest.fixture(scope="module")
+def script() -> AgencyMatcher:
+    return small_lists.matcher(SCRIPT)
+
+
+@pytest.mark.parametrize(("text", "near"), [
+    # two script words read as one list word by its skeleton only
+    ("علی ہجویری انٹرنیشنل", "5301/RWP"),
+    # a script word lacking two of the list word's consonants (m-r-d, Marwareed m-r-w-r-d)
+    ("مراد انٹرپرائزز", "5302/RWP")])
+def test_a_script_skeleton_collision_is_never_licensed(script: AgencyMatcher, text: str,
+                                                        near: str) -> None:
+    result = script.check(text)
+    assert result.verdict == "similar"
+    assert near in small_lists.licences(result)
+
+
+@pytest.mark.parametrize(("text", "licence"), [
+    ("الہجرہ انٹرنیشنل", "5301/RWP"), ("مروارید انٹرپرائزز", "5302/RWP"),
+    # two script words that write the list word's consonants one for one
+    ("ہم قدم اوورسیز ایمپلائمنٹ پروموٹر", "5303/MLK"), ("یونی لنک انٹرپرائزز", "5304/PWR")])
+def test_those_names_written_in_script_are_still_licensed(script: AgencyMatcher, text: str,
+                                                          licence: str) -> None:
+    result = script.check(text)
+    assert result.verdict == "licensed"
+    assert result.match.license_no == licence
+
+
+def test_two_script_words_that_read_better_apart_are_two_words() -> None:
+    matcher = small_lists.matcher([*SCRIPT,
+                                   small_lists.agency("5305/LHR", "Ali Hajveri International"),
+                                   small_lists.agency("5306/SKT", "Masassa Al Hajri Entt")])
+    result = matcher.check("علی ہجویری انٹرنیشنل")
+    assert result.verdict == "licensed"
+    assert result.match.license_no == "5305/LHR"
+
+
 # --- 3. a negation after the name, with words between or after it ---------------------------
 @pytest.mark.parametrize("text", ["Greenkol International Traders nahi hai ye",
                                   "ye Zarvash Enterprises wala nahi hai",

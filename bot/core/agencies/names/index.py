@@ -67,6 +67,7 @@ MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
+SCRIPT_JOINED = 84.0       # two script words read as one list word by its skeleton only
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
 MAX_SCORED = 4_000         # agencies scored for near misses, at most
@@ -83,6 +84,7 @@ _SCRIPT_LEGAL_FORMS = frozenset(
     if len(t) >= 4 and lex(t) not in {lex(a) for a in ("اینڈ", "اينڊ")})
 LONG_VOWEL_PENALTY = 6.0   # a script word's written long vowel that the list word lacks
 ONSET_PENALTY = 12.0       # a script word and a list word, one of which begins with a vowel
+MISSING_CONSONANTS_PENALTY = 10.0   # a script word that lacks two of the list word's consonants
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
 
@@ -703,7 +705,16 @@ class NameIndex:
         while i < len(words):
             if i + 1 < len(words) and _weak(opts[i]) and _weak(opts[i + 1]):
                 joined = self._options(words[i] + words[i + 1], typos=False)
-                if joined and max(joined.values()) > min(top_score(opts[i]), top_score(opts[i + 1])):
+                if joined and max(joined.values()) > min(top_score(opts[i]), top_score(opts[i + 1])
+                                                         ) and not self._apart(opts[i], opts[i + 1],
+                                                                               joined, words[i]):
+                    if is_arabic(words[i]):
+                        # «علی ہجویری» as Al-Hijrah: two script words read as one list word
+                        # only by its skeleton are never enough to be sure (similar at most);
+                        # consonant for consonant they may be («ہم قدم» Humqadam).
+                        both = words[i] + words[i + 1]
+                        joined = {w: sc if self._consonants_agree(both, w)
+                                  else min(sc, SCRIPT_JOINED) for w, sc in joined.items()}
                     merged.append((words[i] + words[i + 1], joined))
                     i += 2
                     continue
@@ -724,6 +735,26 @@ class NameIndex:
             i += 1
         return [Position(w, o, max((self._words[k].idf for k in o), default=self._max_idf))
                 for w, o in merged]
+
+    def _consonants_agree(self, word: str, wid: int) -> bool:
+        """Does the script word write the consonants of a Latin spelling of list word `wid`,
+        one for one (a first ی may be a vowel: «یونی لنک» Unilink)?"""
+        mine = _script_slots(word)[0]
+        for raw in self._raws[wid]:
+            if raw.isascii():
+                theirs = _plain_consonants(_vowel_slots(raw)[0])
+                if theirs in (mine, mine[1:] if mine[:1] == "y" else mine):
+                    return True
+        return False
+
+    @staticmethod
+    def _apart(left: dict[int, float], right: dict[int, float], joined: dict[int, float],
+               word: str) -> bool:
+        """Two Urdu/Sindhi-script words that each read as a list word (90+) better than they
+        read joined are two words: «علی ہجویری» is Ali Hajveri, not Al-Hijrah (skeletons of
+        joined script words collide)."""
+        return (is_arabic(word) and min(top_score(left), top_score(right)) >= 90.0
+                and top_score(joined) < max(top_score(left), top_score(right)))
 
     def _split(self, word: str) -> list[tuple[str, dict[int, float]]] | None:
         """One typed word that is two list words ("Zamzam", "Nurulhuda", "دارالامان")."""
@@ -898,6 +929,11 @@ class NameIndex:
                 # حمید is not Hammad: a long vowel the script writes (ی, و, ا) between two
                 # consonants is not the vowel every Latin spelling has there.
                 score -= LONG_VOWEL_PENALTY
+            if all(_consonants_missing(word, raw) for raw in self._raws[wid] if raw.isascii()
+                   ) and any(raw.isascii() for raw in self._raws[wid]):
+                # مراد is not Marwareed: two consonants every Latin spelling has (w, r) that
+                # the script does not write are another word, though the skeletons agree.
+                score -= MISSING_CONSONANTS_PENALTY
             out[wid] = min(score, 97.0)
         return out
 
@@ -965,6 +1001,12 @@ def _script_slots(word: str) -> tuple[str, tuple[frozenset[str], ...]]:
 
 def _plain_consonants(consonants: str) -> str:
     return consonants.replace("q", "k").replace("c", "k").replace("v", "w")
+
+
+def _consonants_missing(word: str, latin: str) -> bool:
+    """Does the Latin spelling have two consonants more than the script word writes (مراد
+    m-r-d, Marwareed m-r-w-r-d)?"""
+    return len(_plain_consonants(_vowel_slots(latin)[0])) - len(_script_slots(word)[0]) >= 2
 
 
 def _long_vowel_conflict(word: str, latin: str) -> bool:
