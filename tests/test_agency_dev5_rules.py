@@ -47,6 +47,15 @@ def test_a_one_letter_lookalike_that_is_another_name_is_never_licensed(
     assert near in small_lists.licences(result)
 
 
+def test_the_near_agency_comes_first_before_words_two_letters_away() -> None:
+    matcher = small_lists.matcher([small_lists.agency("5211/RWP", "Shabbir Enterprises"),
+                                   small_lists.agency("5212/RWP", "Khawar Enterprises"),
+                                   small_lists.agency("5213/RWP", "Shahban Enterprises")])
+    result = matcher.check("Shabbar Enterprises")
+    assert result.verdict == "similar"
+    assert small_lists.licences(result)[0] == "5211/RWP"
+
+
 @pytest.mark.parametrize("text", ["Zubbir Enterprises", "Zubir Enterprises",
                                   "Zubbeer Enterprises",
                                   "Naveem Recruiting and Travel Services",

@@ -67,6 +67,8 @@ MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
+LOOKALIKE = 84.0           # a one-letter look-alike that is another name: never certain,
+#                            but ranked before words two letters away (Shabbar: Shabbir first)
 SCRIPT_JOINED = 84.0       # two script words read as one list word by its skeleton only
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
@@ -865,15 +867,17 @@ class NameIndex:
             if len(ref) == len(key) and ref != key:   # Razi / Raabi (folded: rabi)
                 same_length.append((key, ref))
             raw_pairs = [(a, b) for a, b in same_length if a == word]
-            if score > WEAK and same_length and (
-                    all(_far_substitution(a, b) for a, b in same_length)
+            if score > WEAK and same_length and all(_far_substitution(a, b)
+                                                    for a, b in same_length):
+                out[wid] = WEAK   # Karan for Kiran: another name, not a slip of the finger
+            elif score > LOOKALIKE and raw_pairs and (
                     # as typed against as written: "Waseeq" for Waseem (q and m far apart),
                     # though folded (wasik, wasim) k and m are neighbours
-                    or (raw_pairs and all(_far_substitution(a, b) for a, b in raw_pairs))
-                    # a vowel for one that no spelling of a name puts there: Shabbar for
-                    # Shabbir, Kashmor for Kashmir (not Hamed for Hamid: e stands for i)
-                    or (raw_pairs and all(_vowel_swap(a, b) for a, b in raw_pairs))):
-                out[wid] = WEAK   # Karan for Kiran: another name, not a slip of the finger
+                    all(_far_substitution(a, b) for a, b in raw_pairs)
+                    # the i of a last syllable typed a, o or u: Shabbar for Shabbir, Kashmor
+                    # for Kashmir (not Hamed for Hamid: e stands for i)
+                    or all(_vowel_swap(a, b) for a, b in raw_pairs)):
+                out[wid] = LOOKALIKE   # another name, still the nearest one
         return out
 
     def _arabic_options(self, word: str, *, typos: bool = True,
