@@ -72,7 +72,9 @@ def test_spellings_and_slips_of_those_names_are_still_licensed(
 SCRIPT = (small_lists.agency("5301/RWP", "Al-Hijrah International"),
           small_lists.agency("5302/RWP", "Marwareed Enterprises"),
           small_lists.agency("5303/MLK", "Humqadam Overseas Employment Promoter"),
-          small_lists.agency("5304/PWR", "Unilink Enterprises"))
+          small_lists.agency("5304/PWR", "Unilink Enterprises"),
+          small_lists.agency("5307/SKT", "Bahrain Faithful Overseas"),
+          small_lists.agency("5308/LHR", "Bismillah Mission Enterprises"))
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,9 @@ def test_a_script_skeleton_collision_is_never_licensed(script: AgencyMatcher, te
 @pytest.mark.parametrize(("text", "licence"), [
     ("الہجرہ انٹرنیشنل", "5301/RWP"), ("مروارید انٹرپرائزز", "5302/RWP"),
     # two script words that write the list word's consonants one for one
-    ("ہم قدم اوورسیز ایمپلائمنٹ پروموٹر", "5303/MLK"), ("یونی لنک انٹرپرائزز", "5304/PWR")])
+    ("ہم قدم اوورسیز ایمپلائمنٹ پروموٹر", "5303/MLK"), ("یونی لنک انٹرپرائزز", "5304/PWR"),
+    # th written ت ھ, a final h the script does not write
+    ("بحرین فیتھ فل اوورسیز", "5307/SKT"), ("بسم اللہ مشن انٹرپرائزز", "5308/LHR")])
 def test_those_names_written_in_script_are_still_licensed(script: AgencyMatcher, text: str,
                                                           licence: str) -> None:
     result = script.check(text)

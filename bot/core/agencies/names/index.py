@@ -741,10 +741,10 @@ class NameIndex:
     def _consonants_agree(self, word: str, wid: int) -> bool:
         """Does the script word write the consonants of a Latin spelling of list word `wid`,
         one for one (a first ی may be a vowel: «یونی لنک» Unilink)?"""
-        mine = _script_slots(word)[0]
+        mine = _loose(_script_slots(word)[0])
         for raw in self._raws[wid]:
             if raw.isascii():
-                theirs = _plain_consonants(_vowel_slots(raw)[0])
+                theirs = _loose(_plain_consonants(_vowel_slots(raw)[0]))
                 if theirs in (mine, mine[1:] if mine[:1] == "y" else mine):
                     return True
         return False
@@ -1005,6 +1005,12 @@ def _script_slots(word: str) -> tuple[str, tuple[frozenset[str], ...]]:
 
 def _plain_consonants(consonants: str) -> str:
     return consonants.replace("q", "k").replace("c", "k").replace("v", "w")
+
+
+def _loose(consonants: str) -> str:
+    """Consonants without h and with digraphs as their first letter (th / ت ھ, a final h the
+    script does not write: «فیتھ فل» Faithful, «بسم اللہ» Bismillah)."""
+    return consonants.lower().replace("h", "")
 
 
 def _consonants_missing(word: str, latin: str) -> bool:
