@@ -107,6 +107,17 @@ def test_those_names_written_in_script_are_still_licensed(script: AgencyMatcher,
     assert result.match.license_no == licence
 
 
+def test_a_script_filler_that_is_a_list_word_is_read_as_one_in_a_name() -> None:
+    # «ابو» ("father", a filler of sentences) is Abu in Abu Murad Enterprises
+    matcher = small_lists.matcher([*SCRIPT,
+                                   small_lists.agency("5309/RWP", "Abu Murad Enterprises")])
+    for text in ("ابو مراد انٹرپرائزز", "ابو مراد انٹرپرائزز کا لائسنس چیک کرنا ہے"):
+        result = matcher.check(text)
+        assert result.verdict == "licensed"
+        assert result.match.license_no == "5309/RWP"
+    assert matcher.check("میرے ابو نے کہا").verdict == "not_found"
+
+
 def test_two_script_words_that_read_better_apart_are_two_words() -> None:
     matcher = small_lists.matcher([*SCRIPT,
                                    small_lists.agency("5305/LHR", "Ali Hajveri International"),

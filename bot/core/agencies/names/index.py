@@ -256,10 +256,13 @@ class NameIndex:
         # An Urdu/Sindhi filler that reads as a list word (السلام / Al-Aslam, Sindhi مون / Moon)
         # is read as a name word only in the dual reading.
         # So is one that is the loanword of a list word (جاب "job": Aslam Doria Job Center).
+        # So is one whose reading is a list word's own key (ابو: Abu, in Abu Murad Enterprises),
+        # however short its skeleton.
         self.dual_script = frozenset(
             f for f in FILLER_ARABIC_KEYS
             if (len(arabic_key(f)[2]) >= 2 and top_score(self._skeleton_hits(f, 0.0)) >= 96.0)
-            or self._loan_of_name(f))
+            or self._loan_of_name(f)
+            or (len(arabic_key(f)[1]) >= 3 and arabic_key(f)[1] in self._word_id))
 
     # -- index --------------------------------------------------------------------------------
     def _word(self, key: str, raw: str) -> int:
