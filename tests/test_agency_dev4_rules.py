@@ -297,9 +297,11 @@ def test_a_long_vowel_the_script_writes_tells_two_names_apart() -> None:
 
 
 def test_a_word_that_is_two_list_words_or_a_slip_of_one_is_read_both_ways() -> None:
-    matcher = small_lists.matcher([small_lists.agency("3901/PWR", "Gulbadin Brothers"),
+    matcher = small_lists.matcher([small_lists.agency("3901/PWR", "Gulbaden Brothers"),
                                    small_lists.agency("3902/KAR", "Gulba Dan Entt")])
-    # "Gulbadan": a slip of Gulbadin (one vowel), or Gulba + Dan: only the slip names one
+    # "Gulbadan": a slip of Gulbaden (one vowel), or Gulba + Dan: only the slip names one
+    # (not Gulbadin since 2026-12-02: the i of a last syllable typed a is another name,
+    # Shabbar / Shabbir; see test_agency_dev5_rules.py)
     result = matcher.check("Gulbadan Brothers")
     assert result.verdict == "licensed"
     assert result.match.license_no == "3901/PWR"

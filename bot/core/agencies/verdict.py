@@ -38,9 +38,12 @@ from bot.core.agencies.names.tokens import is_arabic, lex
 from bot.core.agencies.names.vocabulary import (
     ALTERNATIVES,
     ASKING_KEYS,
+    ENGLISH_WORDS,
     FILLER_ARABIC_KEYS,
     FILLER_LATIN,
     GREETINGS,
+    NEGATION_BETWEEN,
+    NEGATION_TAIL,
     NEGATIONS,
     NEGATIONS_AFTER,
     PLACE_KEYS,
@@ -170,15 +173,27 @@ _NEGATION = re.compile(
     rf"(?:^|[,.;:!?(\-\"']\s*)(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS))})\s+\w",
     re.IGNORECASE)
 _NEGATION_AFTER = re.compile(
-    rf"([^\W\d_]+)\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS_AFTER))})"
-    r"(?:\s+(?:hai|hain|he|hay|ہے|ہیں|آهي|آهن))?[\s?.!]*$", re.IGNORECASE)
+    rf"([^\W\d_]+)(?:\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATION_BETWEEN))})){{0,2}}"
+    rf"\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATIONS_AFTER))})"
+    rf"(?:\s+(?:{'|'.join(re.escape(w) for w in sorted(NEGATION_TAIL))})){{0,3}}[\s?.!]*$",
+    re.IGNORECASE)
 _NOT_A_NAME = FILLER_LATIN | FILLER_ARABIC_KEYS | ASKING_KEYS   # "ya" / «یا» are fillers
 
 
 def _negated_after(text: str) -> bool:
-    """ "ye X nahi hai", «X نہیں»: a negation right after the name, at the end of the text."""
+    """ "ye X nahi hai", «X نہیں», "ye X wala nahi hai", "X nahi hai ye": a negation after the
+    name (perhaps after "wala" / «والا»), at the end of the text (perhaps with "hai ye" after)."""
     match = _NEGATION_AFTER.search(text[-80:])   # the end only: bounded cost
     return bool(match) and lex(match.group(1).lower()) not in _NOT_A_NAME
+
+
+def _story_words(part: Reading) -> bool:
+    """A place of a sentence whose words are all common English words, without business
+    words or not all as the list writes them ("to look after my son", "I went back …
+    personally": Look After Manpower, Al-Back Enterprises): the story, not a name."""
+    if not all(p.text.lower() in ENGLISH_WORDS for p in part.positions):
+        return False
+    return not part.generic or any(top_score(p.options) < 98.0 for p in part.positions)
 
 
 def business_agrees(query: frozenset[str], agency: frozenset[str], words: int) -> bool:
@@ -372,7 +387,8 @@ class AgencyMatcher:
             # A place alone («سعودیہ», "Dubai") is where the job is: no rival for the name.
             places = [all(lex(p.text) in PLACE_KEYS for p in r.positions) for r in reading.parts]
             parts = [self._read_name(r, rank=False) for r in reading.parts]
-            ones = [p for p in parts if p.kind == "one"]
+            ones = [p for p, r in zip(parts, reading.parts, strict=True) if p.kind == "one"
+                    and not _story_words(r)]
             if len(ones) == 1 and all(p.kind != "similar" or p.reason == "near_miss" or place
                                       for p, place in zip(parts, places, strict=True)):
                 name = ones[0]
@@ -402,7 +418,10 @@ class AgencyMatcher:
             found: dict[int, _Name] = {}
             for dual in (False, True) if self._names.dual else (False,):
                 for span in self._names.name_spans(text, dual=dual):
-                    other = self._read_name(self._names.reading(span, dual=dual))
+                    part = self._names.reading(span, dual=dual)
+                    if not part.generic:
+                        continue   # "for a holiday and my employer …": "and" ends no name
+                    other = self._read_name(part)
                     if other.kind == "one":
                         found.setdefault(other.ranked[0][1], other)
             if len(found) == 1:

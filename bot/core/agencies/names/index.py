@@ -39,6 +39,7 @@ from bot.core.agencies.names.vocabulary import (
     CITY_PHRASES,
     CONNECTORS,
     DISTINCT_NAMES,
+    ENGLISH_WORDS,
     FILLER_ARABIC_KEYS,
     FILLER_LATIN,
     GENERIC_ARABIC_KEYS,
@@ -66,6 +67,9 @@ MAX_TOKENS = 32            # words of a query that are read as a possible name
 MAX_CANDIDATES = 5
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 MAX_COMBOS = 64            # readings tried when several words each have several spellings
+LOOKALIKE = 84.0           # a one-letter look-alike that is another name: never certain,
+#                            but ranked before words two letters away (Shabbar: Shabbir first)
+SCRIPT_JOINED = 84.0       # two script words read as one list word by its skeleton only
 STRONG = 85.0             # every word of a name must agree at least this well to identify
 WEAK = 70.0               # a far-fetched agreement: enough for "similar", never for a verdict
 MAX_SCORED = 4_000         # agencies scored for near misses, at most
@@ -82,6 +86,7 @@ _SCRIPT_LEGAL_FORMS = frozenset(
     if len(t) >= 4 and lex(t) not in {lex(a) for a in ("اینڈ", "اينڊ")})
 LONG_VOWEL_PENALTY = 6.0   # a script word's written long vowel that the list word lacks
 ONSET_PENALTY = 12.0       # a script word and a list word, one of which begins with a vowel
+MISSING_CONSONANTS_PENALTY = 10.0   # a script word that lacks two of the list word's consonants
 UNTRUSTED = 60.0           # a typed word that is itself a real name or word, read as a slip
 
 
@@ -251,10 +256,13 @@ class NameIndex:
         # An Urdu/Sindhi filler that reads as a list word (السلام / Al-Aslam, Sindhi مون / Moon)
         # is read as a name word only in the dual reading.
         # So is one that is the loanword of a list word (جاب "job": Aslam Doria Job Center).
+        # So is one whose reading is a list word's own key (ابو: Abu, in Abu Murad Enterprises),
+        # however short its skeleton.
         self.dual_script = frozenset(
             f for f in FILLER_ARABIC_KEYS
             if (len(arabic_key(f)[2]) >= 2 and top_score(self._skeleton_hits(f, 0.0)) >= 96.0)
-            or self._loan_of_name(f))
+            or self._loan_of_name(f)
+            or (len(arabic_key(f)[1]) >= 3 and arabic_key(f)[1] in self._word_id))
 
     # -- index --------------------------------------------------------------------------------
     def _word(self, key: str, raw: str) -> int:
@@ -326,10 +334,6 @@ class NameIndex:
             return True
         if any(lex(p.text) in PLACE_KEYS for p in reading.positions):
             return True   # a place alone ("Doha") says where, not which agency
-        if reading.chatter and not reading.asks:
-            # One name word in a message about something else ("what time is it" is not Time
-            # Travel Services): a message that asks about it says so ("is Barkat licensed?").
-            return True
         if any(key[0] in p.options and p.options[key[0]] < 98.0
                and (len(p.text) < 7 or not any(Levenshtein.distance(p.text, raw) <= 2
                                                for raw in self._raws[key[0]]))
@@ -339,6 +343,10 @@ class NameIndex:
             return True
         if reading.legal_form and sum(not self.entries[i].generic for i in self.by_key[key]) == 1:
             return False   # the whole name: "Hussain & Co.", one word and a legal form only
+        if reading.chatter and not reading.asks:
+            # One name word in a message about something else ("what time is it" is not Time
+            # Travel Services): a message that asks about it says so ("is Barkat licensed?").
+            return True
         if word.key in ORDINARY_FOLDS:
             return True
         # Shared by another agency that writes it as the same name (Hire Hub does not: Hira).
@@ -533,20 +541,23 @@ class NameIndex:
                 if seg_generic:
                     generic |= seg_generic
                 has_generic = has_generic or seg_generic is not None
-        parts = tuple(
-            Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
-                    any(is_arabic(p.text) for p in words), stray=stray)
-            for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         chatter = sum(1 for tok, kind in zip(toks, kinds, strict=True)
                       if kind == "filler" and tok not in PREFIXES and tok not in LEGAL)
         asks = any(lex(tok) in ASKING_KEYS for tok in toks)
+        legal_form = any(tok in _LEGAL_FORMS or (is_arabic(tok) and lex(tok) in _SCRIPT_LEGAL_FORMS)
+                         for tok in toks)
+        # Each place of a sentence is read in its sentence: one word there is as thin as in
+        # the whole ("mujhe biryani ki recipe chahiye" is not Barani Manpower Consultants).
+        parts = tuple(
+            Reading(words[:MAX_TOKENS], frozenset(g or ()), g is not None, c or city,
+                    any(is_arabic(p.text) for p in words), stray=stray, chatter=chatter,
+                    asks=asks, legal_form=legal_form)
+            for words, g, c in read if any(p.options for p in words)) if named > 1 else ()
         return Reading(positions[:MAX_TOKENS], frozenset(generic), has_generic, city,
                         any(is_arabic(p.text) for p in positions), scattered=named > 1,
                         parts=parts, unknown=unknown, inner_dual=inner_dual, stray=stray,
                         chatter=chatter, asks=asks,
-                        legal_form=any(tok in _LEGAL_FORMS or (is_arabic(tok)
-                                                               and lex(tok) in _SCRIPT_LEGAL_FORMS)
-                                       for tok in toks),
+                        legal_form=legal_form,
                         split=splits[1] > 0)
 
     def name_spans(self, text: str, limit: int = 4, *, dual: bool = False) -> list[str]:
@@ -699,7 +710,16 @@ class NameIndex:
         while i < len(words):
             if i + 1 < len(words) and _weak(opts[i]) and _weak(opts[i + 1]):
                 joined = self._options(words[i] + words[i + 1], typos=False)
-                if joined and max(joined.values()) > min(top_score(opts[i]), top_score(opts[i + 1])):
+                if joined and max(joined.values()) > min(top_score(opts[i]), top_score(opts[i + 1])
+                                                         ) and not self._apart(opts[i], opts[i + 1],
+                                                                               joined, words[i]):
+                    if is_arabic(words[i]):
+                        # «علی ہجویری» as Al-Hijrah: two script words read as one list word
+                        # only by its skeleton are never enough to be sure (similar at most);
+                        # consonant for consonant they may be («ہم قدم» Humqadam).
+                        both = words[i] + words[i + 1]
+                        joined = {w: sc if self._consonants_agree(both, w)
+                                  else min(sc, SCRIPT_JOINED) for w, sc in joined.items()}
                     merged.append((words[i] + words[i + 1], joined))
                     i += 2
                     continue
@@ -720,6 +740,26 @@ class NameIndex:
             i += 1
         return [Position(w, o, max((self._words[k].idf for k in o), default=self._max_idf))
                 for w, o in merged]
+
+    def _consonants_agree(self, word: str, wid: int) -> bool:
+        """Does the script word write the consonants of a Latin spelling of list word `wid`,
+        one for one (a first ی may be a vowel: «یونی لنک» Unilink)?"""
+        mine = _loose(_script_slots(word)[0])
+        for raw in self._raws[wid]:
+            if raw.isascii():
+                theirs = _loose(_plain_consonants(_vowel_slots(raw)[0]))
+                if theirs in (mine, mine[1:] if mine[:1] == "y" else mine):
+                    return True
+        return False
+
+    @staticmethod
+    def _apart(left: dict[int, float], right: dict[int, float], joined: dict[int, float],
+               word: str) -> bool:
+        """Two Urdu/Sindhi-script words that each read as a list word (90+) better than they
+        read joined are two words: «علی ہجویری» is Ali Hajveri, not Al-Hijrah (skeletons of
+        joined script words collide)."""
+        return (is_arabic(word) and min(top_score(left), top_score(right)) >= 90.0
+                and top_score(joined) < max(top_score(left), top_score(right)))
 
     def _split(self, word: str) -> list[tuple[str, dict[int, float]]] | None:
         """One typed word that is two list words ("Zamzam", "Nurulhuda", "دارالامان")."""
@@ -770,7 +810,7 @@ class NameIndex:
         if not typos:
             return out
         bare = key[2:] if key.startswith("al") and len(key) > 4 else key
-        if _known(word, key) or _known(bare, bare):
+        if _a_word(word, key) or _known(bare, bare):
             # A real name or word is never trusted as a slip of another (Atif is not Asif):
             # the near agency is offered as "similar" only.
             for wid, score in self._typo_options(word, key).items():
@@ -829,9 +869,18 @@ class NameIndex:
             ref = self._words[wid].key
             if len(ref) == len(key) and ref != key:   # Razi / Raabi (folded: rabi)
                 same_length.append((key, ref))
+            raw_pairs = [(a, b) for a, b in same_length if a == word]
             if score > WEAK and same_length and all(_far_substitution(a, b)
                                                     for a, b in same_length):
                 out[wid] = WEAK   # Karan for Kiran: another name, not a slip of the finger
+            elif score > LOOKALIKE and raw_pairs and (
+                    # as typed against as written: "Waseeq" for Waseem (q and m far apart),
+                    # though folded (wasik, wasim) k and m are neighbours
+                    all(_far_substitution(a, b) for a, b in raw_pairs)
+                    # the i of a last syllable typed a, o or u: Shabbar for Shabbir, Kashmor
+                    # for Kashmir (not Hamed for Hamid: e stands for i)
+                    or all(_vowel_swap(a, b) for a, b in raw_pairs)):
+                out[wid] = LOOKALIKE   # another name, still the nearest one
         return out
 
     def _arabic_options(self, word: str, *, typos: bool = True,
@@ -887,6 +936,11 @@ class NameIndex:
                 # حمید is not Hammad: a long vowel the script writes (ی, و, ا) between two
                 # consonants is not the vowel every Latin spelling has there.
                 score -= LONG_VOWEL_PENALTY
+            if all(_consonants_missing(word, raw) for raw in self._raws[wid] if raw.isascii()
+                   ) and any(raw.isascii() for raw in self._raws[wid]):
+                # مراد is not Marwareed: two consonants every Latin spelling has (w, r) that
+                # the script does not write are another word, though the skeletons agree.
+                score -= MISSING_CONSONANTS_PENALTY
             out[wid] = min(score, 97.0)
         return out
 
@@ -956,6 +1010,18 @@ def _plain_consonants(consonants: str) -> str:
     return consonants.replace("q", "k").replace("c", "k").replace("v", "w")
 
 
+def _loose(consonants: str) -> str:
+    """Consonants without h and with digraphs as their first letter (th / ت ھ, a final h the
+    script does not write: «فیتھ فل» Faithful, «بسم اللہ» Bismillah)."""
+    return consonants.lower().replace("h", "")
+
+
+def _consonants_missing(word: str, latin: str) -> bool:
+    """Does the Latin spelling have two consonants more than the script word writes (مراد
+    m-r-d, Marwareed m-r-w-r-d)?"""
+    return len(_plain_consonants(_vowel_slots(latin)[0])) - len(_script_slots(word)[0]) >= 2
+
+
 def _long_vowel_conflict(word: str, latin: str) -> bool:
     """Does the script word write a long vowel between two consonants where this Latin spelling
     (with the same consonants) has only another vowel? (حمید / Hammad; not Hameed. English
@@ -991,6 +1057,15 @@ def _far_substitution(typed: str, ref: str) -> bool:
     return abs(pa[0] - pb[0]) > 1 or abs(pa[1] - pb[1]) > 1
 
 
+def _vowel_swap(typed: str, ref: str) -> bool:
+    """The i of a name's last syllable, before its last consonant, typed a, o or u:
+    "Shabbar" / Shabbir, "Kashmor" / Kashmir, Sajad / Sajid are other names or words (that i is
+    the long vowel or the pattern of the name). Roman-Urdu spellings vary elsewhere (Shabnum /
+    Shabnam, Irtiza / Irtaza) and within a class (Hamed / Hamid)."""
+    return (len(typed) == len(ref) >= 5 and typed[:-2] == ref[:-2] and typed[-1] == ref[-1]
+            and ref[-1] not in "aeiouy" and ref[-2] == "i" and typed[-2] in "aou")
+
+
 _PLAIN = ((re.compile(r"ee"), "i"), (re.compile(r"oo|ou"), "u"), (re.compile(r"q"), "k"),
           (re.compile(r"eh"), "ah"),
           (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[aeiou])h$"), ""))
@@ -1009,6 +1084,12 @@ def _known(word: str, key: str) -> bool:
     """A real name or word: as written (any list), or folded like a hand-kept one (the big name
     lists only as written: "Zhaid" folds like Zaid, and is a slip of Zahid)."""
     return word in KNOWN_WORDS or key in ORDINARY_FOLDS or word in ORDINARY_FOLDS
+
+
+def _a_word(word: str, key: str) -> bool:
+    """`_known`, or a common English word of 5+ letters ("means" is not a slip of Minsa; a
+    shorter one, "Fist" for First, is a slip as often as a word)."""
+    return _known(word, key) or (len(word) >= 5 and word in ENGLISH_WORDS)
 
 
 @lru_cache(maxsize=CACHE_WORDS)
@@ -1036,7 +1117,11 @@ def _suffixed(long: str, base: str) -> bool:
     if not (len(base) >= 4 and len(long) == len(base) + 1 and long.startswith(base)
             and long[-1] in "ai" and long[-1] != long[-2]):
         return False
-    return long in KNOWN_WORDS or (base in KNOWN_WORDS and base[-1] not in "aeiouy")
+    if long in KNOWN_WORDS or (base in KNOWN_WORDS and base[-1] not in "aeiouy"):
+        return True
+    # -i after a consonant makes another word of any word (dost / dosti "friendship",
+    # Pakistan / Pakistani, Rehman / Rehmani): never a slip of it.
+    return long[-1] == "i" and base[-1] not in "aeiouy"
 
 
 def _by_length(keys: Sequence[str], ids: Sequence[int]) -> dict[int, tuple[list[str], list[int]]]:

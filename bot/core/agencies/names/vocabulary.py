@@ -16,7 +16,8 @@ WORDS_FILE = Path(__file__).resolve().parents[4] / "content" / "agency_words.yam
 _LIST_KEYS = ("business", "soft_business", "business_phrases", "business_script",
               "business_script_phrases", "legal", "prefixes", "loanwords", "fillers",
               "fillers_script", "qualifiers", "alternatives", "greetings", "negations",
-              "negations_after", "known_words", "known_names", "asking", "distinct_names", "places",
+              "negations_after", "negation_between", "negation_tail", "known_words",
+              "known_names", "asking", "distinct_names", "places",
               "number_units", "abbreviations")
 
 
@@ -103,7 +104,8 @@ def load_word_lists(path: Path | None = None) -> dict:
         "abbreviations": _abbreviations(data["abbreviations"]),
     }
     for key in ("soft_business", "legal", "prefixes", "fillers", "fillers_script", "negations",
-                "negations_after", "known_words", "known_names", "asking", "places",
+                "negations_after", "negation_between", "negation_tail", "known_words",
+                "known_names", "asking", "places",
                 "number_units"):
         out[key] = _words(data[key], key)
     return out
@@ -138,6 +140,10 @@ ALTERNATIVES = WORDS["alternatives"]
 GREETINGS = WORDS["greetings"]
 NEGATIONS = WORDS["negations"]
 NEGATIONS_AFTER = WORDS["negations_after"]
+# Words between the name and a negation after it ("X wala nahi"), and after the negation at the
+# end ("X nahi hai ye"): see `verdict._negated_after`.
+NEGATION_BETWEEN = WORDS["negation_between"]
+NEGATION_TAIL = WORDS["negation_tail"]
 # Spellings of names that fold alike but are other names (Javed / Javad): spelling -> (line, group).
 DISTINCT_NAMES: dict[str, tuple[int, int]] = WORDS["distinct_names"]
 # Words that ask about an agency ("licensed", «رجسٹرڈ»): see `Reading.asks`.
@@ -207,6 +213,20 @@ TOWNS: dict[str, tuple[str, ...]] = {
 ORDINARY_WORDS = WORDS["known_words"]
 # Every real name or word: a typed one is never trusted as a slip of another list word.
 KNOWN_WORDS = ORDINARY_WORDS | WORDS["known_names"]
+ENGLISH_FILE = WORDS_FILE.parent / "english_words.txt"
+
+
+def load_english_words(path: Path = ENGLISH_FILE) -> frozenset[str]:
+    """Common English words (content/english_words.txt, an extract of wordfreq; empty when the
+    file is missing): a typed one is a word, never trusted as a slip of another list word."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+ENGLISH_WORDS = load_english_words()
 
 # Connectors inside Arabic-derived names (Nur-ul-Huda, Faizan-e-Madina, Dar-us-Salam).
 CONNECTORS = frozenset({"ul", "us", "ud", "un", "ur", "e", "i", "ut", "ush", "uz"})
