@@ -34,6 +34,8 @@ import time
 from typing import Protocol
 
 WINDOW = 1.04  # seconds: at most max_rate sends in any WINDOW (the margin: see above)
+SPACING = 0.5  # seconds / max_rate between two sends at least: a burst goes at twice the rate,
+# so that the window does not echo it (a burst of 80 at once would return 1.04 s later)
 MARGIN_LATE = 0.02  # seconds a send may be woken after its time (half of WINDOW - 1)
 LATE_TRIES = 5  # a send woken up late this often in a row goes anyway
 MAX_BATCH = 16  # slots reserved in one round trip, at most (0.2 s of WhatsApp's 80/s)
@@ -42,7 +44,8 @@ MAX_BATCH = 16  # slots reserved in one round trip, at most (0.2 s of WhatsApp's
 class SlotStore(Protocol):
     @property
     def shared(self) -> bool: ...
-    async def send_window(self, name: str, limit: int, window: float, count: int) -> list[float]: ...
+    async def send_window(self, name: str, limit: int, window: float, count: int,
+                          spacing: float) -> list[float]: ...
 
 
 class SharedPace:
@@ -83,7 +86,8 @@ class SharedPace:
             while self._waiting:
                 batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
                 try:
-                    times = await self.store.send_window(self.name, self.limit, WINDOW, len(batch))
+                    times = await self.store.send_window(self.name, self.limit, WINDOW, len(batch),
+                                                         SPACING / self.limit)
                 except Exception as exc:  # the database: each waiting send hears it
                     for future in batch:
                         if not future.done():

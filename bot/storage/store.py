@@ -209,14 +209,15 @@ class Store:
             " RETURNING next_at", (name, now + span, now, now, span))
         return float(row[0]) - span if row is not None else now
 
-    async def send_window(self, name: str, limit: int, window: float, count: int = 1) -> list[float]:
+    async def send_window(self, name: str, limit: int, window: float, count: int = 1,
+                          spacing: float = 0.0) -> list[float]:
         """Reserve the next ``count`` sends of a pace every instance shares, keeping at most
         ``limit`` sends in any ``window`` seconds; returns their times (``time.time()``, in
         order, the earliest now). Send k may go at once unless send k - ``limit`` was less than
-        ``window`` ago: the rows ``name#0`` … ``name#limit-1`` of ``send_slots`` hold the last
-        ``limit`` send times (a ring), the row ``name#n`` how many sends were reserved. One
-        transaction, whatever ``count``; the ``name#n`` row's update locks it against the other
-        instances."""
+        ``window`` ago, and sends are at least ``spacing`` apart. The rows ``name#0`` …
+        ``name#limit-1`` of ``send_slots`` hold the last ``limit`` send times (a ring),
+        the row ``name#n`` how many sends were reserved. One transaction, whatever ``count``;
+        the ``name#n`` row's update locks it against the other instances."""
         async with self.db.transaction() as conn:
             row = await conn.fetchone(
                 "INSERT INTO send_slots (name, next_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
@@ -232,7 +233,7 @@ class Store:
             ring = dict(known)
             times: list[float] = []
             for key in keys[1:]:
-                last = max(now, last, ring.get(key, 0.0) + window)
+                last = max(now, last + spacing, ring.get(key, 0.0) + window)
                 ring[key] = last
                 times.append(last)
             written = list(dict.fromkeys(keys[1:]))  # once each (count > limit: a key twice)
