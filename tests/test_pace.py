@@ -26,6 +26,10 @@ class Shared:
         self.round_trips += 1
         return await self._store.send_window(name, limit, window, count, spacing)
 
+    async def send_slots(self, name: str, interval: float, count: int) -> float:
+        self.round_trips += 1
+        return await self._store.send_slots(name, interval, count)
+
 
 @pytest.fixture
 async def store(tmp_path: Path):
@@ -35,7 +39,7 @@ async def store(tmp_path: Path):
 
 
 async def test_two_paces_on_one_channel_together_keep_the_rate(store: Store) -> None:
-    a, b = SharedPace(Shared(store), "whatsapp", 10), SharedPace(Shared(store), "whatsapp", 10)
+    a, b = (SharedPace(Shared(store), "whatsapp", 10, window=True) for _ in range(2))
     sent: list[float] = []
     started = time.monotonic()
     for _ in range(11):
@@ -50,7 +54,7 @@ async def test_two_paces_on_one_channel_together_keep_the_rate(store: Store) -> 
 
 
 async def test_after_a_stall_the_waiting_sends_catch_up_at_once(store: Store) -> None:
-    pace = SharedPace(Shared(store), "whatsapp", 20)
+    pace = SharedPace(Shared(store), "whatsapp", 20, window=True)
     first = time.monotonic()
     for _ in range(10):  # half the window's room used...
         await pace.wait()
@@ -81,9 +85,11 @@ async def test_one_instance_or_no_limit_waits_for_nothing(store: Store) -> None:
     assert time.monotonic() - started < 0.5
 
 
-async def test_many_instances_sending_at_once_never_exceed_the_rate_in_any_second(store: Store) -> None:
+@pytest.mark.parametrize("window", [True, False])
+async def test_many_instances_sending_at_once_never_exceed_the_rate_in_any_second(
+        store: Store, window: bool) -> None:
     # three instances, each with many sends waiting at once, at max_rate 40
-    instances = [SharedPace(Shared(store), "whatsapp", 40) for _ in range(3)]
+    instances = [SharedPace(Shared(store), "whatsapp", 40, window=window) for _ in range(3)]
     sent: list[float] = []
 
     async def send(pace: SharedPace) -> None:

@@ -36,6 +36,7 @@ from typing import Protocol
 WINDOW = 1.04  # seconds: at most max_rate sends in any WINDOW (the margin: see above)
 SPACING = 0.5  # seconds / max_rate between two sends at least: a burst goes at twice the rate,
 # so that the window does not echo it (a burst of 80 at once would return 1.04 s later)
+SHARED_PACE = 0.95  # without the window: evenly spaced slots per second, of max_rate
 MARGIN_LATE = 0.02  # seconds a send may be woken after its time (half of WINDOW - 1)
 LATE_TRIES = 5  # a send woken up late this often in a row goes anyway
 MAX_BATCH = 16  # slots reserved in one round trip, at most (0.2 s of WhatsApp's 80/s)
@@ -46,16 +47,23 @@ class SlotStore(Protocol):
     def shared(self) -> bool: ...
     async def send_window(self, name: str, limit: int, window: float, count: int,
                           spacing: float) -> list[float]: ...
+    async def send_slots(self, name: str, interval: float, count: int) -> float: ...
 
 
 class SharedPace:
     """``await pace.wait()`` before each send on channel ``name``."""
 
-    def __init__(self, store: SlotStore, name: str, max_rate: float) -> None:
+    def __init__(self, store: SlotStore, name: str, max_rate: float, *, window: bool = False) -> None:
+        """``window``: the sliding window (WhatsApp); without it evenly spaced slots at
+        ``SHARED_PACE`` x max_rate (Telegram, whose two-instance test drew 429s with the window;
+        not looked into yet)."""
         self.store = store
         self.name = name
+        self.window = window
         self.limit = max(1, int(max_rate)) if max_rate > 0 else 0
-        self.late = MARGIN_LATE
+        self.interval = 1 / (max_rate * SHARED_PACE) if max_rate > 0 else 0.0
+        allowed = (max_rate - 1) / (max_rate * SHARED_PACE) - 1 if max_rate > 1 else 0.0
+        self.late = MARGIN_LATE if window else max(self.interval / 2, allowed / 2)
         self._waiting: list[asyncio.Future[float]] = []
         self._reserving: asyncio.Task[None] | None = None
 
@@ -86,8 +94,12 @@ class SharedPace:
             while self._waiting:
                 batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
                 try:
-                    times = await self.store.send_window(self.name, self.limit, WINDOW, len(batch),
-                                                         SPACING / self.limit)
+                    if self.window:
+                        times = await self.store.send_window(self.name, self.limit, WINDOW, len(batch),
+                                                             SPACING / self.limit)
+                    else:
+                        first = await self.store.send_slots(self.name, self.interval, len(batch))
+                        times = [first + n * self.interval for n in range(len(batch))]
                 except Exception as exc:  # the database: each waiting send hears it
                     for future in batch:
                         if not future.done():
