@@ -313,3 +313,15 @@ async def test_send_slots_are_one_interval_apart_whoever_takes_them(store: Store
     assert slots[0] - now <= 0.05
     gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
     assert [round(g, 1) for g in gaps] == [0.5, 0.5, 0.5, 0.5, 1.5]
+
+
+async def test_send_window_keeps_at_most_limit_sends_in_any_window(store: Store) -> None:
+    now = time.time()
+    first = await store.send_window("whatsapp", 3, 1.0, 2)
+    second = await store.send_window("whatsapp", 3, 1.0, 3)  # one more fits now, two wait
+    third = await store.send_window("whatsapp", 3, 1.0, 4)  # more than the limit at once
+    times = first + second + third
+    assert all(t - now < 0.1 for t in times[:3])
+    assert times == sorted(times)
+    assert all(later - earlier >= 1.0 - 1e-9 for earlier, later in zip(times, times[3:], strict=False))
+    assert await store.send_window("telegram", 3, 1.0, 1) <= [time.time()]  # its own window

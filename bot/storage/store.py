@@ -209,6 +209,43 @@ class Store:
             " RETURNING next_at", (name, now + span, now, now, span))
         return float(row[0]) - span if row is not None else now
 
+    async def send_window(self, name: str, limit: int, window: float, count: int = 1,
+                          spacing: float = 0.0) -> list[float]:
+        """Reserve the next ``count`` sends of a pace every instance shares, keeping at most
+        ``limit`` sends in any ``window`` seconds; returns their times (``time.time()``, in
+        order, the earliest now). Send k may go at once unless send k - ``limit`` was less than
+        ``window`` ago, and sends are at least ``spacing`` apart. The rows ``name#0`` …
+        ``name#limit-1`` of ``send_slots`` hold the last ``limit`` send times (a ring),
+        the row ``name#n`` how many sends were reserved. One transaction, whatever ``count``;
+        the ``name#n`` row's update locks it against the other instances."""
+        async with self.db.transaction() as conn:
+            row = await conn.fetchone(
+                "INSERT INTO send_slots (name, next_at) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
+                " next_at = send_slots.next_at + ? RETURNING next_at", (f"{name}#n", count, count))
+            first = int(row[0]) - count if row is not None else 0
+            keys = [f"{name}#{(first + i) % limit}" for i in range(-1, count)]
+            marks = ", ".join("?" * len(keys))  # only placeholders in the text, values as parameters
+            rows = await conn.fetchall(
+                f"SELECT name, next_at FROM send_slots WHERE name IN ({marks})", tuple(keys))  # noqa: S608
+            known = {str(key): float(at) for key, at in rows}
+            now = time.time()
+            last = known.get(keys[0], 0.0) if first > 0 else 0.0  # the send just before
+            ring = dict(known)
+            times: list[float] = []
+            for key in keys[1:]:
+                last = max(now, last + spacing, ring.get(key, 0.0) + window)
+                ring[key] = last
+                times.append(last)
+            written = list(dict.fromkeys(keys[1:]))  # once each (count > limit: a key twice)
+            values = ", ".join("(?, ?)" for _ in written)
+            params: list[object] = []
+            for key in written:
+                params += [key, ring[key]]
+            await conn.execute(
+                f"INSERT INTO send_slots (name, next_at) VALUES {values} ON CONFLICT (name)"  # noqa: S608
+                " DO UPDATE SET next_at = excluded.next_at", tuple(params))
+        return times
+
     async def pending_count(self) -> int:
         row = await self.db.fetchone(
             "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND failed = 0")

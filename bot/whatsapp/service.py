@@ -60,7 +60,7 @@ class WhatsAppService:
         self.clock = clock
         self.on_staff_queued = on_staff_queued
         self.flood = FloodGuard(flood_per_minute)
-        self.sender = Sender(settings, pace=SharedPace(store, "whatsapp", settings.max_rate))
+        self.sender = Sender(settings, pace=SharedPace(store, "whatsapp", settings.max_rate, window=True))
         self.delivery = Delivery(store, self.sender, staff_chat_id=dialogue.staff_chat_id,
                                  templates=templates, telegram_file=telegram_file,
                                  on_staff_queued=on_staff_queued, ambiguous_grace=ambiguous_grace,
