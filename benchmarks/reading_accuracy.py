@@ -55,6 +55,9 @@ FROZEN = "99ec08c"   # the commit that froze holdout.tsv
 FROZEN2 = "47041be"  # the commit that froze holdout2.tsv
 FROZEN3 = "54e3d8d"  # the commit that froze holdout3.tsv
 FROZEN4 = "b0ec18d"  # the commit that froze holdout4.tsv
+# Sets measured once as held-out sets, then tuned on: (frozen at, that one figure, measured at).
+MEASURED_ONCE = {"holdout3.tsv": (FROZEN3, "83.1%", "e323ed4"),
+                 "holdout4.tsv": (FROZEN4, "82.3%", "176efe2")}
 OLD_URGENT = "ce1bcc6"
 GOALS = {"urgent": 0.95, "false_alarm": 0.03, "small_talk": 0.90, "long": 0.85, "long_all": 0.90,
          "speed": 2000}
@@ -295,21 +298,12 @@ def main(argv: list[str] | None = None) -> int:
                          + ("\nMisses:\n\n" + "\n".join(f"- {m}" for m in misses) + "\n"
                             if misses else ""))
             continue
-        if name == "holdout3.tsv":   # a development set since 2026-12-02: misses listed
+        if name in MEASURED_ONCE:   # development sets since their one measurement: misses listed
+            frozen, figure, commit = MEASURED_ONCE[name]
             parts.append(f"## {title}\n\n`benchmarks/reading_eval/{name}`: {len(rows)} messages "
-                         f"({sum(r.kind == 'long' for r in rows)} long), frozen at commit {FROZEN3} "
-                         f"and measured once as a held-out set (long questions 83.1%, commit "
-                         f"e323ed4); **a development set since 2026-12-02**: its misses were read "
-                         f"while tuning.\n\n{table(c)}\n\nLong questions per way of writing:\n\n"
-                         f"{long_table(c)}\n"
-                         + ("\nMisses:\n\n" + "\n".join(f"- {m}" for m in misses) + "\n"
-                            if misses else ""))
-            continue
-        if name == "holdout4.tsv":   # a development set since 2026-12-02 (evening): misses listed
-            parts.append(f"## {title}\n\n`benchmarks/reading_eval/{name}`: {len(rows)} messages "
-                         f"({sum(r.kind == 'long' for r in rows)} long), frozen at commit {FROZEN4} "
-                         f"and measured once as a held-out set (long questions 82.3%, commit "
-                         f"176efe2); **a development set since 2026-12-02**: its misses were read "
+                         f"({sum(r.kind == 'long' for r in rows)} long), frozen at commit {frozen} "
+                         f"and measured once as a held-out set (long questions {figure}, commit "
+                         f"{commit}); **a development set since 2026-12-02**: its misses were read "
                          f"while tuning.\n\n{table(c)}\n\nLong questions per way of writing:\n\n"
                          f"{long_table(c)}\n"
                          + ("\nMisses:\n\n" + "\n".join(f"- {m}" for m in misses) + "\n"
