@@ -156,7 +156,8 @@ def test_console_chat_runs_the_same_dialogue(tmp_path: Path) -> None:
     ("is Al Falah Overseas Employment Promoters licensed?", "en"),
     ("کیا الفلاح اوورسیز ایمپلائمنٹ پروموٹرز رجسٹرڈ ہے؟", "ur"),
     ("ڇا الفلاح اوورسيز ايمپلائمينٽ پروموٽرز رجسٽرڊ آهي؟", "sd"),
-    ("kya al falah overseas wale licensed hain", "ur"),
+    # "al falah overseas" alone is shared by several listed agencies (answered `similar`, listed)
+    ("kya al falah overseas employment promoters wale licensed hain", "ur"),
 ])
 async def test_agency_name_check_in_every_language(rahnuma, staffed_standin: BotApiStandin,
                                                    text: str, lang: str) -> None:
